@@ -1,0 +1,45 @@
+package org.opsim.cli;
+
+import java.io.PrintWriter;
+import org.opsim.io.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code opsim}: the command line. Exit codes: 0 ok, 1 unexpected failure, 2 bad input or usage. */
+@Command(name = "opsim", mixinStandardHelpOptions = true, version = "opsim 0.1.0",
+        description = "What does this model cost on that chip? Operator-level latency, energy and dollars on GPUs and ASICs.",
+        subcommands = {CompareCommand.class, RunCommand.class, ProfilesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (for tests and embedding). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof InputException) {
+                commandLine.getErr().println("opsim: " + ex.getMessage());
+                return 2;
+            }
+            if (ex instanceof ArithmeticException || ex instanceof IllegalArgumentException) {
+                commandLine.getErr().println("opsim: " + ex.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("opsim: unexpected failure: " + ex);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

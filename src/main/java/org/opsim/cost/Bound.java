@@ -1,0 +1,21 @@
+package org.opsim.cost;
+
+import java.util.Locale;
+
+/** What limited an op's latency. */
+public enum Bound {
+    /** FLOPs ÷ (peak × compute efficiency) was the longest term. */
+    COMPUTE,
+    /** Bytes ÷ (bandwidth × memory efficiency) was the longest term. */
+    MEMORY,
+    /** The fixed dispatch overhead exceeded both roofline terms. */
+    OVERHEAD,
+    /** A collective's link time. */
+    INTERCONNECT,
+    /** The op fell back to the host CPU. */
+    HOST;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,48 @@
+package org.opsim.graph;
+
+/**
+ * Binary elementwise {@code add} or {@code mul} of two tensors of {@code elements} values (e.g. a
+ * residual add).
+ *
+ * <p>FLOPs = 1 per element. Bytes = read two inputs + write one output.
+ */
+public record Elementwise(String name, OpKind kind, long elements, Precision precision) implements ComputeOp {
+
+    public Elementwise {
+        Shapes.name(name);
+        Shapes.present(name, "kind", kind);
+        if (kind != OpKind.ADD && kind != OpKind.MUL) {
+            throw new IllegalArgumentException(name + ": elementwise kind must be add or mul, got " + kind.id());
+        }
+        Shapes.positive(name, "elements", elements);
+        Shapes.present(name, "precision", precision);
+    }
+
+    public static Elementwise add(String name, long elements, Precision precision) {
+        return new Elementwise(name, OpKind.ADD, elements, precision);
+    }
+
+    public static Elementwise mul(String name, long elements, Precision precision) {
+        return new Elementwise(name, OpKind.MUL, elements, precision);
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.VECTOR;
+    }
+
+    @Override
+    public double matrixFlops() {
+        return 0.0;
+    }
+
+    @Override
+    public double vectorFlops() {
+        return elements;
+    }
+
+    @Override
+    public double bytes() {
+        return 3.0 * elements * precision.bytesPerElement();
+    }
+}

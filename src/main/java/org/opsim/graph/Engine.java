@@ -1,0 +1,28 @@
+package org.opsim.graph;
+
+import java.util.Locale;
+
+/** The unit of a chip that runs an operator. */
+public enum Engine {
+    /** Tensor cores, MXU, TensorEngine, MME: dense matrix multiply-accumulate. */
+    MATRIX,
+    /** CUDA cores/SFU, VALU, VPU, Vector/Scalar engines, TPC: softmax, norms, activations, elementwise. */
+    VECTOR,
+    /** Chip-to-chip links: collectives. */
+    INTERCONNECT,
+    /** The host CPU: only ever a fallback target for an op a chip cannot run (see the profile's fallback). */
+    HOST;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Engine parse(String id) {
+        for (Engine e : values()) {
+            if (e.id().equalsIgnoreCase(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown engine '" + id + "' (expected matrix, vector, interconnect or host)");
+    }
+}

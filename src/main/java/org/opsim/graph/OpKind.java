@@ -1,0 +1,42 @@
+package org.opsim.graph;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The kinds of operator opsim knows; {@link #id()} is the name used in files. */
+public enum OpKind {
+    MATMUL,
+    BATCHED_MATMUL,
+    SOFTMAX,
+    LAYERNORM,
+    RMSNORM,
+    GELU,
+    SILU,
+    SILU_AND_MUL,
+    ADD,
+    MUL,
+    ROPE,
+    EMBEDDING,
+    ATTENTION,
+    ALL_REDUCE,
+    ALL_GATHER;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code silu_and_mul} etc.; the error lists every valid kind. */
+    public static OpKind parse(String id) {
+        for (OpKind k : values()) {
+            if (k.id().equalsIgnoreCase(id)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown op kind '" + id + "' (expected one of " + ids() + ")");
+    }
+
+    public static String ids() {
+        return Arrays.stream(values()).map(OpKind::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,232 @@
+package org.opsim.hardware;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Precision;
+
+/**
+ * Everything the cost model knows about one chip. Immutable and validated on construction; load one
+ * with {@link ProfileLoader}, or build one in Java with {@link #builder(String)}.
+ *
+ * <p>Units are in the names: FLOP/s, bytes, bytes/s, seconds, watts, joules, US dollars.
+ * Peak rates are dense (no structured sparsity). Interconnect bandwidth is per chip per direction.
+ *
+ * @param peakFlopsPerSecond per engine ({@code MATRIX} and {@code VECTOR}, both required) and per
+ *     precision; a precision the engine lacks is simply absent
+ * @param dispatchOverheadSeconds fixed cost added to every op: kernel launch on a GPU, instruction
+ *     dispatch/sync on an ASIC
+ */
+public record HardwareProfile(
+        String name,
+        DeviceKind kind,
+        String vendor,
+        Map<Engine, Map<Precision, Figure>> peakFlopsPerSecond,
+        Memory memory,
+        Figure onChipSramBytes,
+        Figure dispatchOverheadSeconds,
+        Interconnect interconnect,
+        Power power,
+        Figure pricePerChipHourUsd,
+        EfficiencyTable efficiency,
+        OpSupport support) {
+
+    public HardwareProfile {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name: must not be blank");
+        }
+        Objects.requireNonNull(kind, "kind is required");
+        if (vendor == null || vendor.isBlank()) {
+            throw new IllegalArgumentException("vendor: must not be blank");
+        }
+        Objects.requireNonNull(peakFlopsPerSecond, "peakFlopsPerSecond is required");
+        EnumMap<Engine, Map<Precision, Figure>> engines = new EnumMap<>(Engine.class);
+        for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
+            Map<Precision, Figure> rates = peakFlopsPerSecond.get(e);
+            if (rates == null || rates.isEmpty()) {
+                throw new IllegalArgumentException("engines." + e.id() + ".peakFlopsPerSecond: needs at least one precision");
+            }
+            rates.forEach((p, f) -> Checks.positive("engines." + e.id() + ".peakFlopsPerSecond." + p.id(), f));
+            engines.put(e, Map.copyOf(new EnumMap<>(rates)));
+        }
+        for (Engine e : peakFlopsPerSecond.keySet()) {
+            if (e != Engine.MATRIX && e != Engine.VECTOR) {
+                throw new IllegalArgumentException("engines: only matrix and vector engines have FLOP rates, got " + e.id());
+            }
+        }
+        peakFlopsPerSecond = Map.copyOf(engines);
+        Objects.requireNonNull(memory, "memory is required");
+        Checks.positive("onChipSramBytes", onChipSramBytes);
+        Checks.nonNegative("dispatchOverheadSeconds", dispatchOverheadSeconds);
+        Objects.requireNonNull(interconnect, "interconnect is required");
+        Objects.requireNonNull(power, "power is required");
+        Checks.nonNegative("pricePerChipHourUsd", pricePerChipHourUsd);
+        Objects.requireNonNull(efficiency, "efficiency is required");
+        Objects.requireNonNull(support, "support is required");
+        if (power.hasEnergyCoefficients()) {
+            for (Map<Precision, Figure> rates : peakFlopsPerSecond.values()) {
+                for (Precision p : rates.keySet()) {
+                    if (!power.energyPerFlopJoules().containsKey(p)) {
+                        throw new IllegalArgumentException("power.energyPerFlopJoules: missing " + p.id()
+                                + ", which an engine runs");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Peak FLOP/s of {@code engine} at exactly {@code precision}, if the chip has it. */
+    public Optional<Figure> peak(Engine engine, Precision precision) {
+        Map<Precision, Figure> rates = peakFlopsPerSecond.get(engine);
+        return rates == null ? Optional.empty() : Optional.ofNullable(rates.get(precision));
+    }
+
+    /**
+     * The precision {@code engine} actually runs {@code wanted} at: itself if present, else the first
+     * of {@link Precision#fallbacks()} the engine has; empty if none.
+     */
+    public Optional<Precision> resolve(Engine engine, Precision wanted) {
+        if (peak(engine, wanted).isPresent()) {
+            return Optional.of(wanted);
+        }
+        for (Precision p : wanted.fallbacks()) {
+            if (peak(engine, p).isPresent()) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    /** A builder preloaded with this profile, for what-if variants. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.kind = kind;
+        b.vendor = vendor;
+        b.peaks.clear();
+        peakFlopsPerSecond.forEach((e, m) -> b.peaks.put(e, new EnumMap<>(m)));
+        b.memory = memory;
+        b.onChipSramBytes = onChipSramBytes;
+        b.dispatchOverheadSeconds = dispatchOverheadSeconds;
+        b.interconnect = interconnect;
+        b.power = power;
+        b.pricePerChipHourUsd = pricePerChipHourUsd;
+        b.efficiency = efficiency;
+        b.support = support;
+        return b;
+    }
+
+    /** What-if: the same chip with main-memory bandwidth multiplied by {@code factor}. */
+    public HardwareProfile withMemoryBandwidthScaled(double factor) {
+        return toBuilder()
+                .name(name + " (memory bandwidth ×" + factor + ")")
+                .memory(new Memory(memory.capacityBytes(),
+                        memory.bandwidthBytesPerSecond().scaled(factor, "what-if")))
+                .build();
+    }
+
+    /** Assembles a profile; {@link #build()} runs the same validation as loading a file. */
+    public static final class Builder {
+        private String name;
+        private DeviceKind kind = DeviceKind.GPU;
+        private String vendor;
+        private final EnumMap<Engine, EnumMap<Precision, Figure>> peaks = new EnumMap<>(Engine.class);
+        private Memory memory;
+        private Figure onChipSramBytes;
+        private Figure dispatchOverheadSeconds;
+        private Interconnect interconnect;
+        private Power power;
+        private Figure pricePerChipHourUsd;
+        private EfficiencyTable efficiency;
+        private OpSupport support = OpSupport.allNative();
+
+        private Builder() {
+        }
+
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder kind(DeviceKind v) {
+            kind = v;
+            return this;
+        }
+
+        public Builder vendor(String v) {
+            vendor = v;
+            return this;
+        }
+
+        public Builder peak(Engine engine, Precision precision, double flopsPerSecond, String source) {
+            peaks.computeIfAbsent(engine, e -> new EnumMap<>(Precision.class)).put(precision, new Figure(flopsPerSecond, source));
+            return this;
+        }
+
+        public Builder memory(Memory v) {
+            memory = v;
+            return this;
+        }
+
+        public Builder memory(double capacityBytes, double bandwidthBytesPerSecond, String source) {
+            return memory(new Memory(new Figure(capacityBytes, source), new Figure(bandwidthBytesPerSecond, source)));
+        }
+
+        public Builder onChipSramBytes(double v, String source) {
+            onChipSramBytes = new Figure(v, source);
+            return this;
+        }
+
+        public Builder dispatchOverheadSeconds(double v, String source) {
+            dispatchOverheadSeconds = new Figure(v, source);
+            return this;
+        }
+
+        public Builder interconnect(Interconnect v) {
+            interconnect = v;
+            return this;
+        }
+
+        public Builder interconnect(double bandwidthBytesPerSecond, double latencySeconds, String source) {
+            return interconnect(new Interconnect(new Figure(bandwidthBytesPerSecond, source), new Figure(latencySeconds, source), Optional.empty()));
+        }
+
+        public Builder power(Power v) {
+            power = v;
+            return this;
+        }
+
+        public Builder power(double tdpWatts, double idleWatts, String source) {
+            return power(Power.of(new Figure(tdpWatts, source), new Figure(idleWatts, source)));
+        }
+
+        public Builder pricePerChipHourUsd(double v, String source) {
+            pricePerChipHourUsd = new Figure(v, source);
+            return this;
+        }
+
+        public Builder efficiency(EfficiencyTable v) {
+            efficiency = v;
+            return this;
+        }
+
+        public Builder support(OpSupport v) {
+            support = v;
+            return this;
+        }
+
+        public HardwareProfile build() {
+            Map<Engine, Map<Precision, Figure>> copy = new EnumMap<>(Engine.class);
+            peaks.forEach((e, m) -> copy.put(e, new EnumMap<>(m)));
+            return new HardwareProfile(name, kind, vendor, copy, memory, onChipSramBytes, dispatchOverheadSeconds,
+                    interconnect, power, pricePerChipHourUsd, efficiency, support);
+        }
+    }
+}

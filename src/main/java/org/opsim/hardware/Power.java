@@ -1,0 +1,38 @@
+package org.opsim.hardware;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.opsim.graph.Precision;
+
+/**
+ * Board power (TDP and idle) and, optionally, energy per FLOP (per precision) and per byte of main
+ * memory traffic. With both energy coefficients the cost model uses them; otherwise it uses
+ * {@code idle + (tdp − idle) × utilisation} watts.
+ */
+public record Power(Figure tdpWatts, Figure idleWatts, Map<Precision, Figure> energyPerFlopJoules,
+                    Optional<Figure> energyPerByteJoules) {
+    public Power {
+        Checks.positive("power.tdpWatts", tdpWatts);
+        Checks.nonNegative("power.idleWatts", idleWatts);
+        if (idleWatts.value() > tdpWatts.value()) {
+            throw new IllegalArgumentException("power.idleWatts: " + idleWatts.value() + " exceeds tdpWatts " + tdpWatts.value());
+        }
+        energyPerFlopJoules = energyPerFlopJoules.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(energyPerFlopJoules));
+        energyPerFlopJoules.forEach((p, f) -> Checks.positive("power.energyPerFlopJoules." + p.id(), f));
+        Objects.requireNonNull(energyPerByteJoules, "energyPerByteJoules");
+        energyPerByteJoules.ifPresent(f -> Checks.positive("power.energyPerByteJoules", f));
+        if (energyPerFlopJoules.isEmpty() != energyPerByteJoules.isEmpty()) {
+            throw new IllegalArgumentException("power: give energyPerFlopJoules and energyPerByteJoules together, or neither");
+        }
+    }
+
+    public static Power of(Figure tdpWatts, Figure idleWatts) {
+        return new Power(tdpWatts, idleWatts, Map.of(), Optional.empty());
+    }
+
+    public boolean hasEnergyCoefficients() {
+        return energyPerByteJoules.isPresent();
+    }
+}

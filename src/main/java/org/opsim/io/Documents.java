@@ -1,0 +1,77 @@
+package org.opsim.io;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Reads JSON or YAML documents (chosen by file extension) into a {@link Node} tree. */
+public final class Documents {
+
+    /** Document formats, by file extension. */
+    public enum Format {
+        JSON, YAML;
+
+        public static Format of(String fileName) {
+            String lower = fileName.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".json")) {
+                return JSON;
+            }
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+                return YAML;
+            }
+            throw new InputException(fileName, "$", "unknown file type: expected .json, .yaml or .yml");
+        }
+    }
+
+    private Documents() {
+    }
+
+    public static ObjectMapper mapper(Format format) {
+        ObjectMapper mapper = format == Format.JSON ? new JsonMapper() : new YAMLMapper();
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return mapper;
+    }
+
+    /** Reads a file; malformed content, a missing file or an empty document is an {@link InputException}. */
+    public static Node read(Path file) {
+        String label = file.toString();
+        Format format = Format.of(file.getFileName().toString());
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(label, "$", "file not found");
+        } catch (IOException e) {
+            throw new InputException(label, "$", "cannot read file: " + e.getMessage(), e);
+        }
+        return parse(text, format, label);
+    }
+
+    /** Parses text already in memory; {@code label} names it in errors. */
+    public static Node parse(String text, Format format, String label) {
+        JsonNode root;
+        try {
+            root = mapper(format).readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new InputException(label, "$", "malformed " + format.name() + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new InputException(label, "$", "empty document");
+        }
+        return new Node(label, "$", root);
+    }
+}

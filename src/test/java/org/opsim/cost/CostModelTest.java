@@ -1,0 +1,233 @@
+package org.opsim.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.opsim.graph.Attention;
+import org.opsim.graph.Elementwise;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Gelu;
+import org.opsim.graph.MatMul;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Precision;
+import org.opsim.graph.Softmax;
+import org.opsim.hardware.EfficiencyCurve;
+import org.opsim.hardware.EfficiencyRule;
+import org.opsim.hardware.EfficiencyTable;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.Power;
+import org.opsim.io.InputException;
+
+/** Single-op costs on the fixture chips, each expectation derived by hand from docs/cost-model.md. */
+class CostModelTest {
+
+    private static final double REL = 1e-12;
+
+    private static void close(double expected, double actual) {
+        assertEquals(expected, actual, Math.abs(expected) * REL + 1e-300);
+    }
+
+    @Test
+    void bigBf16MatmulIsComputeBoundAtPeakTimesEfficiency() {
+        HardwareProfile gpu = TestChips.gpu().build();
+        OpResult r = CostModel.cost(new MatMul("gemm", 4096, 4096, 4096, Precision.BF16), gpu);
+        // FLOPs = 2·4096³ = 137,438,953,472; at 989.4e12 FLOP/s × 0.7 → 1.9845e-4 s.
+        double compute = 2.0 * 4096 * 4096 * 4096 / (989.4e12 * 0.7);
+        // Bytes = (4096·4096 A + 4096·4096 B + 4096·4096 C)·2 B = 100,663,296 → /2e12 = 5.03e-5 s < compute.
+        double memory = 3.0 * 4096 * 4096 * 2 / 2e12;
+        close(compute, r.latencySeconds());
+        close(memory, r.memorySeconds());
+        assertEquals(Bound.COMPUTE, r.bound());
+        assertEquals(Engine.MATRIX, r.engine());
+        assertEquals(Optional.of(Precision.BF16), r.precision());
+        // Achieved = FLOPs / t = 0.7 × peak, so fraction of peak is the efficiency.
+        close(0.7, r.fractionOfPeak());
+        close(0.7 * 989.4e12, r.achievedFlopsPerSecond());
+        // No energy coefficients: P = idle + (TDP − idle)·u, u = max(0.7, 5.03e-5/1.98e-4 = 0.25) = 0.7 → 520 W.
+        close(520.0 * compute, r.energyJoules());
+        // $3.60 per hour = $0.001 per second.
+        close(0.001 * compute, r.costUsd());
+        assertTrue(r.isNative());
+        assertTrue(r.notes().isEmpty());
+    }
+
+    @Test
+    void softmaxIsMemoryBoundAtBytesOverBandwidth() {
+        HardwareProfile gpu = TestChips.gpu().build();
+        OpResult r = CostModel.cost(new Softmax("softmax", 4096, 4096, Precision.FP16), gpu);
+        // Bytes = read + write 4096·4096 fp16 = 2·16,777,216·2 = 67,108,864 B; /2e12 B/s (efficiency 1) = 33.55 µs.
+        double memory = 67_108_864 / 2e12;
+        // Vector FLOPs = 5·16,777,216 = 83,886,080 at 100e12 × 0.7 → 1.2 µs: far below the memory time.
+        double compute = 83_886_080 / (100e12 * 0.7);
+        close(memory, r.latencySeconds());
+        close(compute, r.computeSeconds());
+        assertEquals(Bound.MEMORY, r.bound());
+        assertEquals(Engine.VECTOR, r.engine());
+    }
+
+    @Test
+    void tinyOpIsOverheadBound() {
+        HardwareProfile gpu = TestChips.gpu().dispatchOverheadSeconds(5e-6, TestChips.SRC).build();
+        OpResult r = CostModel.cost(Elementwise.add("add", 1024, Precision.BF16), gpu);
+        // Bytes = 3·1024·2 = 6,144 B → 3.072 ns at 2e12 B/s; the 5 µs launch dominates.
+        close(5e-6 + 6144 / 2e12, r.latencySeconds());
+        assertEquals(Bound.OVERHEAD, r.bound());
+    }
+
+    @Test
+    void fp8WeightsWithBf16ActivationsComputeInBf16ButReadHalfTheWeights() {
+        HardwareProfile gpu = TestChips.gpu().build();
+        MatMul mm = new MatMul("wq", 16, 8192, 8192, Precision.BF16, Precision.FP8, Precision.BF16);
+        OpResult r = CostModel.cost(mm, gpu);
+        // Bytes = 16·8192·2 (A) + 8192·8192·1 (fp8 B) + 16·8192·2 (C) = 262,144 + 67,108,864 + 262,144 = 67,633,152.
+        close(67_633_152 / 2e12, r.memorySeconds());
+        // Compute runs at the bf16 rate: 2·16·8192·8192 / (989.4e12·0.7).
+        close(2.0 * 16 * 8192 * 8192 / (989.4e12 * 0.7), r.computeSeconds());
+        assertEquals(Optional.of(Precision.BF16), r.precision());
+        assertEquals(Bound.MEMORY, r.bound());
+    }
+
+    @Test
+    void flashAttentionTakesTheSlowerOfMatrixAndVectorWork() {
+        // A chip whose vector unit is weak (5 TFLOP/s bf16): the softmax inside attention dominates.
+        HardwareProfile weakVector = TestChips.gpu().peak(Engine.VECTOR, Precision.BF16, 5e12, TestChips.SRC).build();
+        Attention a = new Attention("attn", 1, 32, 8, 4096, 4096, 128, true, Attention.Form.FLASH, Precision.BF16);
+        OpResult r = CostModel.cost(a, weakVector);
+        // Causal pairs P = 4096·4097/2 = 8,390,656 per head.
+        double pairs = 4096.0 * 4097 / 2;
+        double matrix = 4.0 * 32 * 128 * pairs / (989.4e12 * 0.7);
+        double vector = 5.0 * 32 * pairs / (5e12 * 0.7);
+        // vector/matrix = (5/5e12)/(512/989.4e12) = 1.93 > 1.
+        assertTrue(vector > matrix);
+        close(vector, r.computeSeconds());
+        // Bytes = (2·32·4096·128 + 2·8·4096·128)·2 = 83,886,080 → 41.9 µs, below the compute time.
+        close(83_886_080 / 2e12, r.memorySeconds());
+        assertEquals(Bound.COMPUTE, r.bound());
+        // Fraction of peak is against both engines the op used: 989.4 + 5 TFLOP/s.
+        close(a.flops() / (r.latencySeconds() * (989.4e12 + 5e12)), r.fractionOfPeak());
+    }
+
+    @Test
+    void missingVectorPrecisionRunsAtTheNextOneAndSaysSo() {
+        HardwareProfile asic = TestChips.asic();
+        // bf16 add on a vector unit that only has fp32: 4e6 elements → 4e6 FLOPs at 10e12 = 0.4 µs;
+        // bytes 3·4e6·2 = 24e6 at 1e12 = 24 µs; + 1 µs dispatch.
+        OpResult r = CostModel.cost(Elementwise.add("add", 4_000_000, Precision.BF16), asic);
+        assertEquals(Optional.of(Precision.FP32), r.precision());
+        close(24e-6 + 1e-6, r.latencySeconds());
+        assertEquals(List.of("vector unit of test-asic has no bf16: add ran at fp32"), r.notes());
+    }
+
+    @Test
+    void missingMatrixPrecisionWithNoFallbackIsANamedError() {
+        HardwareProfile asic = TestChips.asic();
+        InputException e = assertThrows(InputException.class,
+                () -> CostModel.cost(new MatMul("fp32_gemm", 64, 64, 64, Precision.FP32), asic));
+        assertEquals("test-asic", e.file());
+        assertEquals("$.engines.matrix.peakFlopsPerSecond", e.path());
+        assertTrue(e.problem().contains("no fp32 rate"), e.problem());
+        assertTrue(e.problem().contains("fp32_gemm"), e.problem());
+    }
+
+    @Test
+    void unsupportedOpOnTheVectorFallbackCostsPenaltyTimesRooflinePlusOverhead() {
+        HardwareProfile asic = TestChips.asic();
+        OpResult r = CostModel.cost(new Gelu("gelu", 1_000_000, Precision.BF16), asic);
+        // GELU is not native: runs on the vector unit (fp32 only there). FLOPs 9e6 / 10e12 = 0.9 µs;
+        // bytes 2·1e6·2 = 4e6 / 1e12 = 4 µs; roofline 4 µs × penalty 3 = 12 µs; + 1 µs dispatch = 13 µs.
+        close(3 * 4e-6 + 1e-6, r.latencySeconds());
+        assertEquals(Bound.MEMORY, r.bound());
+        assertEquals(Engine.VECTOR, r.engine());
+        assertFalse(r.isNative());
+        assertTrue(r.notes().get(0).contains("gelu is not native on test-asic"), r.notes().toString());
+    }
+
+    @Test
+    void unsupportedOpOnTheHostFallbackPaysTransferHostComputeAndLatency() {
+        HardwareProfile asic = TestChips.asic();
+        OpResult r = CostModel.cost(new Softmax("softmax", 1000, 1000, Precision.BF16), asic);
+        // Bytes 2·1e6·2 = 4e6: to and from the host 2·4e6 / 50e9 = 160 µs; host compute 5e6 / 1e12 = 5 µs;
+        // × penalty 2 = 330 µs; + dispatch 1 µs + host latency 10 µs = 341 µs.
+        close(2 * (2 * 4e6 / 50e9 + 5e6 / 1e12) + 1e-6 + 10e-6, r.latencySeconds());
+        assertEquals(Bound.HOST, r.bound());
+        assertEquals(Engine.HOST, r.engine());
+    }
+
+    @Test
+    void ringAllReduceAndAllGatherFollowTheAlphaBetaFormulas() {
+        HardwareProfile gpu = TestChips.gpu().build();
+        double s = 1e9;
+        OpResult ar = CostModel.cost(new org.opsim.graph.AllReduce("ar", s, 8), gpu);
+        // 2(g−1) = 14 steps × 2 µs + 2·(7/8)·1e9 B / 400e9 B/s = 28 µs + 4.375 ms.
+        close(14 * 2e-6 + 2 * 7.0 / 8 * s / 400e9, ar.latencySeconds());
+        assertEquals(Bound.INTERCONNECT, ar.bound());
+        OpResult ag = CostModel.cost(new org.opsim.graph.AllGather("ag", s, 8), gpu);
+        // g−1 = 7 steps × 2 µs + (7/8)·1e9 / 400e9 = 14 µs + 2.1875 ms.
+        close(7 * 2e-6 + 7.0 / 8 * s / 400e9, ag.latencySeconds());
+    }
+
+    @Test
+    void aCollectiveOverOneChipCostsNothingAndStaysFinite() {
+        OpResult r = CostModel.cost(new org.opsim.graph.AllReduce("solo", 1e6, 1), TestChips.gpu().build());
+        assertEquals(0.0, r.latencySeconds());
+        assertEquals(0.0, r.achievedFlopsPerSecond());
+        assertEquals(0.0, r.fractionOfPeak());
+        assertEquals(0.0, r.energyJoules());
+        assertTrue(Double.isFinite(r.totals().fractionOfPeak()));
+    }
+
+    @Test
+    void energyCoefficientsReplaceThePowerModelWhenGiven() {
+        String s = TestChips.SRC;
+        Power power = new Power(new Figure(700, s), new Figure(100, s),
+                Map.of(Precision.BF16, new Figure(1e-12, s), Precision.FP16, new Figure(1e-12, s),
+                        Precision.FP8, new Figure(0.5e-12, s), Precision.FP32, new Figure(2e-12, s)),
+                Optional.of(new Figure(1e-11, s)));
+        HardwareProfile gpu = TestChips.gpu().power(power).build();
+        OpResult r = CostModel.cost(new MatMul("gemm", 4096, 4096, 4096, Precision.BF16), gpu);
+        double t = 2.0 * 4096 * 4096 * 4096 / (989.4e12 * 0.7);
+        // E = FLOPs·1 pJ + bytes·10 pJ + idle·t = 0.1374 J + 0.00101 J + 100 W · 1.98e-4 s ≈ 0.158 J.
+        close(2.0 * 4096 * 4096 * 4096 * 1e-12 + 3.0 * 4096 * 4096 * 2 * 1e-11 + 100 * t, r.energyJoules());
+    }
+
+    @Test
+    void efficiencyRulesApplyMostSpecificFirst() {
+        String s = TestChips.SRC;
+        EfficiencyTable table = new EfficiencyTable(EfficiencyCurve.constant(0.7, s), EfficiencyCurve.constant(1.0, s),
+                List.of(new EfficiencyRule(OpKind.MATMUL, Optional.of(Precision.FP8), Optional.of(EfficiencyCurve.constant(0.5, s)), Optional.empty()),
+                        EfficiencyRule.of(OpKind.MATMUL, EfficiencyCurve.constant(0.6, s), null)));
+        HardwareProfile gpu = TestChips.gpu().efficiency(table).build();
+        // fp8 matmul: the (matmul, fp8) rule, 0.5 of 1978.8e12.
+        OpResult fp8 = CostModel.cost(new MatMul("a", 4096, 4096, 4096, Precision.FP8), gpu);
+        close(2.0 * 4096 * 4096 * 4096 / (1978.8e12 * 0.5), fp8.computeSeconds());
+        // bf16 matmul: the kind-wide rule, 0.6.
+        OpResult bf16 = CostModel.cost(new MatMul("b", 4096, 4096, 4096, Precision.BF16), gpu);
+        close(2.0 * 4096 * 4096 * 4096 / (989.4e12 * 0.6), bf16.computeSeconds());
+        // batched matmul: no rule, the default 0.7.
+        OpResult bmm = CostModel.cost(new org.opsim.graph.BatchedMatMul("c", 8, 1024, 1024, 1024, Precision.BF16), gpu);
+        close(2.0 * 8 * 1024 * 1024 * 1024 / (989.4e12 * 0.7), bmm.computeSeconds());
+    }
+
+    @Test
+    void efficiencyCurvesAreReadAtTheOpsSize() {
+        String s = TestChips.SRC;
+        // Compute efficiency 0.1 at 1e6 FLOPs rising to 0.9 at 1e12 (log-linear).
+        EfficiencyCurve curve = new EfficiencyCurve(List.of(new EfficiencyCurve.Point(1e6, 0.1), new EfficiencyCurve.Point(1e12, 0.9)), s);
+        EfficiencyTable table = new EfficiencyTable(curve, EfficiencyCurve.constant(1.0, s), List.of());
+        HardwareProfile gpu = TestChips.gpu().efficiency(table).build();
+        // 2·1024³ = 2,147,483,648 FLOPs: log10 = 9.3319; fraction of the way from 6 to 12 = 0.5553;
+        // efficiency = 0.1 + 0.5553·0.8 = 0.5443.
+        double flops = 2.0 * 1024 * 1024 * 1024;
+        double eff = 0.1 + (Math.log10(flops) - 6) / 6 * 0.8;
+        OpResult r = CostModel.cost(new MatMul("m", 1024, 1024, 1024, Precision.BF16), gpu);
+        close(flops / (989.4e12 * eff), r.computeSeconds());
+        assertEquals(0.5443, eff, 1e-4);
+    }
+}
