@@ -91,6 +91,7 @@ public final class CostModel {
         double flops = op.flops();
         double computeSeconds = 0;
         double peakUsed = 0;
+        double flopJoules = 0;
         Precision mainPrecision = want;
         for (Engine e : new Engine[] {Engine.MATRIX, Engine.VECTOR}) {
             double work = e == Engine.MATRIX ? op.matrixFlops() : op.vectorFlops();
@@ -102,6 +103,7 @@ public final class CostModel {
             double ec = eff.compute(op.kind(), used).at(flops);
             computeSeconds = Math.max(computeSeconds, work / (peak * ec));
             peakUsed += peak;
+            flopJoules += work * joulesPerFlop(p, used);
             if (e == op.engine()) {
                 mainPrecision = used;
             }
@@ -111,7 +113,7 @@ public final class CostModel {
         double overhead = p.dispatchOverheadSeconds().value();
         double latency = roof + overhead;
         Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
-        double energy = computeEnergy(op, mainPrecision, latency, peakUsed, p);
+        double energy = computeEnergy(op, flopJoules, latency, peakUsed, p);
         return new OpResult(block, op, count, op.engine(), Optional.of(mainPrecision), bound, computeSeconds,
                 memorySeconds, 0, overhead, latency, energy, dollars(latency, p), peakUsed, true, notes);
     }
@@ -130,7 +132,7 @@ public final class CostModel {
         double latency = roof + overhead;
         Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
         double peakUsed = flops > 0 ? peak : 0;
-        double energy = computeEnergy(op, used, latency, peakUsed, p);
+        double energy = computeEnergy(op, flops * joulesPerFlop(p, used), latency, peakUsed, p);
         return new OpResult(block, op, count, Engine.VECTOR, Optional.of(used), bound, computeSeconds, memorySeconds,
                 0, overhead, latency, energy, dollars(latency, p), peakUsed, false, notes);
     }
@@ -163,7 +165,7 @@ public final class CostModel {
             double effLink = p.efficiency().memory(op.kind(), null).at(op.payloadBytes());
             double frac = (g - 1.0) / g;
             // Ring: all-reduce = reduce-scatter + all-gather, 2(g−1) steps each moving S/g per chip.
-            int steps = op instanceof AllReduce ? 2 * (g - 1) : g - 1;
+            double steps = op instanceof AllReduce ? 2.0 * (g - 1) : g - 1.0;
             linkBytes = (op instanceof AllReduce ? 2.0 : 1.0) * frac * op.payloadBytes();
             linkSeconds = steps * alpha + linkBytes / (bandwidth * effLink);
             overhead = p.dispatchOverheadSeconds().value();
@@ -184,20 +186,25 @@ public final class CostModel {
     }
 
     /**
-     * With energy coefficients: Σ engine FLOPs × J/FLOP at the precision used + bytes × J/byte +
-     * idle × t. Without: (idle + (TDP − idle) × u) × t, u = the busier of compute and bandwidth
-     * utilisation.
+     * With energy coefficients: {@code flopJoules} (Σ engine FLOPs × J/FLOP at the precision that
+     * engine ran) + bytes × J/byte + idle × t. Without: (idle + (TDP − idle) × u) × t, u = the busier
+     * of compute and bandwidth utilisation.
      */
-    private static double computeEnergy(ComputeOp op, Precision used, double latency, double peakUsed, HardwareProfile p) {
+    private static double computeEnergy(ComputeOp op, double flopJoules, double latency, double peakUsed, HardwareProfile p) {
         double idle = p.power().idleWatts().value();
         if (p.power().hasEnergyCoefficients()) {
-            double perFlop = p.power().energyPerFlopJoules().get(used).value();
-            return op.flops() * perFlop + op.bytes() * p.power().energyPerByteJoules().orElseThrow().value() + idle * latency;
+            return flopJoules + op.bytes() * p.power().energyPerByteJoules().orElseThrow().value() + idle * latency;
         }
         double flopUtil = peakUsed > 0 ? op.flops() / (latency * peakUsed) : 0;
         double byteUtil = op.bytes() / (latency * p.memory().bandwidthBytesPerSecond().value());
         double u = Math.min(1.0, Math.max(flopUtil, byteUtil));
         return (idle + (p.power().tdpWatts().value() - idle) * u) * latency;
+    }
+
+    /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */
+    private static double joulesPerFlop(HardwareProfile p, Precision used) {
+        var f = p.power().energyPerFlopJoules().get(used);
+        return f == null ? 0.0 : f.value();
     }
 
     private static double memoryByteEnergy(double bytes, double latency, HardwareProfile p) {

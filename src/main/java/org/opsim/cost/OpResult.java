@@ -19,7 +19,8 @@ import org.opsim.graph.Precision;
  * @param linkSeconds a collective's link time, or a host fallback's transfer + host compute time
  * @param overheadSeconds dispatch overhead (plus host latency for a host fallback)
  * @param latencySeconds one execution, all terms combined
- * @param peakFlopsPerSecond peak of the main engine at the precision used (0 for collectives)
+ * @param peakFlopsPerSecond sum of the peaks of the engines the op used, each at the precision it ran
+ *     (host FLOP/s for a host fallback; 0 for collectives and FLOP-free ops)
  * @param isNative whether the chip runs this op kind natively
  * @param notes precision and native-support fallbacks that applied
  */
@@ -40,7 +41,7 @@ public record OpResult(String block, Op op, long count, Engine engine, Optional<
         return latencySeconds > 0 ? op.flops() / latencySeconds : 0.0;
     }
 
-    /** Achieved ÷ peak FLOP/s of the engine and precision it ran at; 0 when it has no FLOP engine. */
+    /** Achieved ÷ {@link #peakFlopsPerSecond()}; 0 when the op used no FLOP engine. */
     public double fractionOfPeak() {
         return peakFlopsPerSecond > 0 && latencySeconds > 0 ? op.flops() / (latencySeconds * peakFlopsPerSecond) : 0.0;
     }

@@ -3,7 +3,7 @@ package org.opsim.cost;
 /**
  * Additive totals for a set of op executions.
  *
- * @param peakFlopCapacity Σ latency × the peak FLOP/s of the engine and precision each op ran at:
+ * @param peakFlopCapacity Σ latency × the peak FLOP/s of the engines each op used, at the precisions they ran:
  *     the FLOPs the chip could have done in that time, so {@link #fractionOfPeak()} is a
  *     time-weighted utilisation over mixed ops
  */

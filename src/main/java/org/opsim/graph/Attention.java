@@ -63,6 +63,12 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
             throw new IllegalArgumentException(name + ": queryLength " + queryLength
                     + " exceeds kvLength " + kvLength + " (queries attend to the cache plus themselves)");
         }
+        try {
+            // The unfused lowering multiplies these as whole numbers: refuse shapes that overflow a long.
+            Math.multiplyExact(Math.multiplyExact(batch, queryHeads), queryLength);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(name + ": batch × queryHeads × queryLength overflows a 64-bit count");
+        }
     }
 
     /** Score pairs per (sequence, query head), after the causal mask if any. */

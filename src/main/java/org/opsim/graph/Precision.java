@@ -49,9 +49,16 @@ public enum Precision {
         };
     }
 
-    /** The wider of two operand precisions: the one a mixed-precision op computes in. */
+    /**
+     * The wider of two operand precisions: the one a mixed-precision op computes in. Among equal
+     * widths fp32 beats tf32 (an fp32 operand must not be run at the faster tf32 rate); otherwise
+     * the first operand (the activation) decides.
+     */
     public static Precision wider(Precision a, Precision b) {
-        return b.bytesPerElement > a.bytesPerElement ? b : a;
+        if (b.bytesPerElement != a.bytesPerElement) {
+            return b.bytesPerElement > a.bytesPerElement ? b : a;
+        }
+        return b == FP32 ? b : a;
     }
 
     /** Parses {@code bf16}, {@code BF16}, ...; throws IllegalArgumentException listing the valid ids. */

@@ -197,6 +197,50 @@ class CostModelTest {
         close(2.0 * 4096 * 4096 * 4096 * 1e-12 + 3.0 * 4096 * 4096 * 2 * 1e-11 + 100 * t, r.energyJoules());
     }
 
+    private static HardwareProfile gpuWithEnergyCoefficients() {
+        String s = TestChips.SRC;
+        Power power = new Power(new Figure(700, s), new Figure(100, s),
+                Map.of(Precision.BF16, new Figure(1e-12, s), Precision.FP16, new Figure(1e-12, s),
+                        Precision.FP8, new Figure(0.5e-12, s), Precision.FP32, new Figure(2e-12, s)),
+                Optional.of(new Figure(1e-11, s)));
+        return TestChips.gpu().power(power).build();
+    }
+
+    @Test
+    void aFlopFreeOpNeedsNoEnergyPerFlopAtItsPrecision() {
+        // fp4 embedding: the chip has no fp4 rate and no fp4 J/FLOP, but a lookup does no arithmetic.
+        HardwareProfile gpu = gpuWithEnergyCoefficients();
+        OpResult r = CostModel.cost(new org.opsim.graph.Embedding("embed", 16, 4096, 128_256, Precision.FP4), gpu);
+        // Bytes = 2·16·4096·0.5 + 4·16 = 65,600 → 32.8 ns at 2e12; E = 65,600·1e-11 + 100 W·t.
+        double t = 65_600 / 2e12;
+        close(t, r.latencySeconds());
+        close(65_600 * 1e-11 + 100 * t, r.energyJoules());
+    }
+
+    @Test
+    void eachEngineIsChargedEnergyAtThePrecisionItRan() {
+        // bf16 flash attention on a chip whose vector unit lacks bf16: the softmax FLOPs run, and are
+        // charged, at fp32 (2 pJ) while the matmul FLOPs are charged at bf16 (1 pJ).
+        HardwareProfile base = gpuWithEnergyCoefficients();
+        HardwareProfile noVectorBf16 = HardwareProfile.builder("no-vector-bf16").vendor("test")
+                .peak(org.opsim.graph.Engine.MATRIX, Precision.BF16, 989.4e12, TestChips.SRC)
+                .peak(org.opsim.graph.Engine.MATRIX, Precision.FP16, 989.4e12, TestChips.SRC)
+                .peak(org.opsim.graph.Engine.MATRIX, Precision.FP8, 1978.8e12, TestChips.SRC)
+                .peak(org.opsim.graph.Engine.VECTOR, Precision.FP32, 50e12, TestChips.SRC)
+                .memory(base.memory()).onChipSramBytes(50e6, TestChips.SRC).dispatchOverheadSeconds(0, TestChips.SRC)
+                .interconnect(base.interconnect()).power(base.power()).pricePerChipHourUsd(3.6, TestChips.SRC)
+                .efficiency(base.efficiency()).build();
+        Attention a = new Attention("attn", 1, 8, 8, 1024, 1024, 64, false, Attention.Form.FLASH, Precision.BF16);
+        OpResult r = CostModel.cost(a, noVectorBf16);
+        // Non-causal pairs P = 1024² = 1,048,576; matrix FLOPs 4·8·64·P, vector FLOPs 5·8·P.
+        double pairs = 1024.0 * 1024;
+        double matrixFlops = 4.0 * 8 * 64 * pairs;
+        double vectorFlops = 5.0 * 8 * pairs;
+        // Bytes = (2·8·1024·64 + 2·8·1024·64)·2 = 4,194,304.
+        double bytes = 4_194_304;
+        close(matrixFlops * 1e-12 + vectorFlops * 2e-12 + bytes * 1e-11 + 100 * r.latencySeconds(), r.energyJoules());
+    }
+
     @Test
     void efficiencyRulesApplyMostSpecificFirst() {
         String s = TestChips.SRC;
