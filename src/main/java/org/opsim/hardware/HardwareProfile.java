@@ -19,6 +19,7 @@ import org.opsim.graph.Precision;
  *     precision; a precision the engine lacks is simply absent
  * @param dispatchOverheadSeconds fixed cost added to every op: kernel launch on a GPU, instruction
  *     dispatch/sync on an ASIC
+ * @param description free text: what the chip is, as of when, caveats
  */
 public record HardwareProfile(
         String name,
@@ -32,7 +33,8 @@ public record HardwareProfile(
         Power power,
         Figure pricePerChipHourUsd,
         EfficiencyTable efficiency,
-        OpSupport support) {
+        OpSupport support,
+        Optional<String> description) {
 
     public HardwareProfile {
         if (name == null || name.isBlank()) {
@@ -66,6 +68,7 @@ public record HardwareProfile(
         Checks.nonNegative("pricePerChipHourUsd", pricePerChipHourUsd);
         Objects.requireNonNull(efficiency, "efficiency is required");
         Objects.requireNonNull(support, "support is required");
+        Objects.requireNonNull(description, "description (may be empty) is required");
         if (power.hasEnergyCoefficients()) {
             for (Map<Precision, Figure> rates : peakFlopsPerSecond.values()) {
                 for (Precision p : rates.keySet()) {
@@ -120,6 +123,7 @@ public record HardwareProfile(
         b.pricePerChipHourUsd = pricePerChipHourUsd;
         b.efficiency = efficiency;
         b.support = support;
+        b.description = description.orElse(null);
         return b;
     }
 
@@ -146,6 +150,7 @@ public record HardwareProfile(
         private Figure pricePerChipHourUsd;
         private EfficiencyTable efficiency;
         private OpSupport support = OpSupport.allNative();
+        private String description;
 
         private Builder() {
         }
@@ -222,11 +227,17 @@ public record HardwareProfile(
             return this;
         }
 
+        public Builder description(String v) {
+            description = v;
+            return this;
+        }
+
         public HardwareProfile build() {
             Map<Engine, Map<Precision, Figure>> copy = new EnumMap<>(Engine.class);
             peaks.forEach((e, m) -> copy.put(e, new EnumMap<>(m)));
             return new HardwareProfile(name, kind, vendor, copy, memory, onChipSramBytes, dispatchOverheadSeconds,
-                    interconnect, power, pricePerChipHourUsd, efficiency, support);
+                    interconnect, power, pricePerChipHourUsd, efficiency, support,
+                    Optional.ofNullable(description).filter(d -> !d.isBlank()));
         }
     }
 }

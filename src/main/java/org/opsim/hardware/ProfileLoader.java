@@ -42,7 +42,7 @@ public final class ProfileLoader {
         String name = root.field("name").text();
         DeviceKind kind = root.field("kind").parse(DeviceKind::parse);
         String vendor = root.field("vendor").text();
-        root.optional("description").ifPresent(Node::text);
+        Optional<String> description = root.optional("description").map(Node::text);
 
         Node enginesNode = root.field("engines").allowOnly("matrix", "vector");
         Map<Engine, Map<Precision, Figure>> peaks = new EnumMap<>(Engine.class);
@@ -93,7 +93,7 @@ public final class ProfileLoader {
         OpSupport support = support(root);
 
         return root.build(() -> new HardwareProfile(name, kind, vendor, peaks, memory, sram, dispatch,
-                interconnect, power, price, efficiency, support));
+                interconnect, power, price, efficiency, support, description));
     }
 
     /** {@code {value: number, source: text}}; {@code check} validates the value at its own path. */

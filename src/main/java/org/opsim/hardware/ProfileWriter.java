@@ -46,6 +46,7 @@ public final class ProfileWriter {
         root.put("name", p.name());
         root.put("kind", p.kind().id());
         root.put("vendor", p.vendor());
+        p.description().ifPresent(d -> root.put("description", d));
         Map<String, Object> engines = new LinkedHashMap<>();
         for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
             engines.put(e.id(), Map.of("peakFlopsPerSecond", precisionFigures(p.peakFlopsPerSecond().get(e))));
@@ -90,7 +91,8 @@ public final class ProfileWriter {
         }
         root.put("efficiency", eff);
         OpSupport s = p.support();
-        if (s.nativeOps().size() < OpKind.values().length) {
+        boolean hasFallback = s.defaultFallback().isPresent() || !s.fallbackByKind().isEmpty();
+        if (s.nativeOps().size() < OpKind.values().length || hasFallback) {
             List<String> kinds = new ArrayList<>();
             for (OpKind k : OpKind.values()) {
                 if (s.isNative(k)) {

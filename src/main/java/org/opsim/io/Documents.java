@@ -45,7 +45,12 @@ public final class Documents {
     /** Reads a file; malformed content, a missing file or an empty document is an {@link InputException}. */
     public static Node read(Path file) {
         String label = file.toString();
-        Format format = Format.of(file.getFileName().toString());
+        Format format;
+        try {
+            format = Format.of(file.getFileName().toString());
+        } catch (InputException e) {
+            throw new InputException(label, e.path(), e.problem());
+        }
         String text;
         try {
             text = Files.readString(file);
@@ -61,7 +66,7 @@ public final class Documents {
     public static Node parse(String text, Format format, String label) {
         JsonNode root;
         try {
-            root = mapper(format).readTree(text);
+            root = format == Format.YAML ? YamlTree.read(mapper(format), text) : mapper(format).readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
