@@ -51,16 +51,17 @@ final class RunCommand implements Callable<Integer> {
                     Numbers.sig(r.op().flops() / 1e9), Numbers.sig(r.op().bytes() / 1e6),
                     Numbers.sig(r.achievedFlopsPerSecond() / 1e12), Numbers.percent(r.fractionOfPeak())));
         }
-        Table kinds = new Table(List.of("kind", "ms", "time", "GFLOP", "MB", "TFLOP/s", "% peak", "J", "$"));
+        Table kinds = new Table(List.of("kind", "ms", "time", "bound", "GFLOP", "MB", "TFLOP/s", "% peak", "J", "$"));
         for (Map.Entry<OpKind, Totals> k : e.byKind().entrySet()) {
             Totals t = k.getValue();
             kinds.add(List.of(k.getKey().id(), Numbers.ms(t.latencySeconds()), Numbers.percent(e.timeShare(k.getKey())),
+                    e.dominantBound(k.getKey()).id(),
                     Numbers.sig(t.flops() / 1e9), Numbers.sig(t.bytes() / 1e6),
                     Numbers.sig(t.achievedFlopsPerSecond() / 1e12), Numbers.percent(t.fractionOfPeak()),
                     Numbers.sig(t.energyJoules()), Numbers.sig(t.costUsd())));
         }
         Totals t = e.total();
-        kinds.add(List.of("total", Numbers.ms(t.latencySeconds()), "100%", Numbers.sig(t.flops() / 1e9),
+        kinds.add(List.of("total", Numbers.ms(t.latencySeconds()), "100%", e.dominantBound().id(), Numbers.sig(t.flops() / 1e9),
                 Numbers.sig(t.bytes() / 1e6), Numbers.sig(t.achievedFlopsPerSecond() / 1e12),
                 Numbers.percent(t.fractionOfPeak()), Numbers.sig(t.energyJoules()), Numbers.sig(t.costUsd())));
         StringBuilder sb = new StringBuilder();

@@ -1,5 +1,9 @@
 package org.opsim.cost;
 
-/** A block's cost: one repeat, and all {@code repeat} of them. */
-public record BlockResult(String name, long repeat, Totals perRepeat, Totals total) {
+/**
+ * A block's cost: one repeat, and all {@code repeat} of them.
+ *
+ * @param dominantBound the bound of the ops that take the most of the block's time
+ */
+public record BlockResult(String name, long repeat, Totals perRepeat, Totals total, Bound dominantBound) {
 }

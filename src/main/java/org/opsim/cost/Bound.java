@@ -15,6 +15,17 @@ public enum Bound {
     /** The op fell back to the host CPU. */
     HOST;
 
+    /** The bound with the most seconds in {@code secondsByOrdinal} (indexed by ordinal); ties go to the earlier bound. */
+    static Bound mostTime(double[] secondsByOrdinal) {
+        Bound best = values()[0];
+        for (Bound b : values()) {
+            if (secondsByOrdinal[b.ordinal()] > secondsByOrdinal[best.ordinal()]) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

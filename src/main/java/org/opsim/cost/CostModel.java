@@ -45,10 +45,12 @@ public final class CostModel {
         Totals total = Totals.ZERO;
         for (Block block : graph.blocks()) {
             Totals perRepeat = Totals.ZERO;
+            double[] boundSeconds = new double[Bound.values().length];
             for (Op op : block.ops()) {
                 for (Op part : op.lower()) {
                     OpResult r = cost(block.name(), block.repeat(), part, profile);
                     ops.add(r);
+                    boundSeconds[r.bound().ordinal()] += r.latencySeconds();
                     notes.addAll(r.notes());
                     Totals one = r.perExecution();
                     perRepeat = perRepeat.plus(one);
@@ -58,7 +60,7 @@ public final class CostModel {
                 }
             }
             Totals blockTotal = perRepeat.times(block.repeat());
-            blocks.add(new BlockResult(block.name(), block.repeat(), perRepeat, blockTotal));
+            blocks.add(new BlockResult(block.name(), block.repeat(), perRepeat, blockTotal, Bound.mostTime(boundSeconds)));
             total = total.plus(blockTotal);
         }
         return new Evaluation(graph.name(), profile.name(), ops, blocks, byKind, byBound, total, new ArrayList<>(notes));

@@ -38,14 +38,19 @@ public record Evaluation(String graph, String profile, List<OpResult> ops, List<
 
     /** The bound that accounts for the most time. */
     public Bound dominantBound() {
-        Bound best = Bound.MEMORY;
-        double most = -1;
-        for (Map.Entry<Bound, Totals> e : byBound.entrySet()) {
-            if (e.getValue().latencySeconds() > most) {
-                most = e.getValue().latencySeconds();
-                best = e.getKey();
+        double[] seconds = new double[Bound.values().length];
+        byBound.forEach((b, t) -> seconds[b.ordinal()] = t.latencySeconds());
+        return Bound.mostTime(seconds);
+    }
+
+    /** The bound that accounts for the most of the time spent in ops of {@code kind}. */
+    public Bound dominantBound(OpKind kind) {
+        double[] seconds = new double[Bound.values().length];
+        for (OpResult r : ops) {
+            if (r.op().kind() == kind) {
+                seconds[r.bound().ordinal()] += r.totals().latencySeconds();
             }
         }
-        return best;
+        return Bound.mostTime(seconds);
     }
 }

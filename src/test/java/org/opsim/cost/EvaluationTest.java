@@ -45,6 +45,12 @@ class EvaluationTest {
         assertEquals(80 * once.total().flops(), eighty.total().flops(), 1e-3);
         assertEquals(80, eighty.ops().get(0).count());
         assertEquals(80, eighty.blocks().get(0).repeat());
+        // Each op's memory time exceeds its compute time, but the 4 µs dispatch exceeds the norm's
+        // 0.135 µs and the add's 0.197 µs; the projection's 16.9 µs beats its 4 µs dispatch. So the
+        // block spends 2 × 4.1 µs overhead-bound and 20.9 µs memory-bound: memory dominates.
+        assertEquals(Bound.MEMORY, eighty.blocks().get(0).dominantBound());
+        assertEquals(Bound.OVERHEAD, eighty.dominantBound(OpKind.RMSNORM));
+        assertEquals(Bound.MEMORY, eighty.dominantBound(OpKind.MATMUL));
         assertEquals(layer, eighty.blocks().get(0).perRepeat().latencySeconds(), layer * 1e-12);
     }
 
