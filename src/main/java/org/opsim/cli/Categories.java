@@ -14,7 +14,8 @@ enum Categories {
     NORMS("norms", List.of(OpKind.LAYERNORM, OpKind.RMSNORM)),
     ACTIVATIONS("activations", List.of(OpKind.GELU, OpKind.SILU, OpKind.SILU_AND_MUL)),
     ELEMENTWISE("elementwise+rope+embed", List.of(OpKind.ADD, OpKind.MUL, OpKind.ROPE, OpKind.EMBEDDING)),
-    COLLECTIVES("collectives", List.of(OpKind.ALL_REDUCE, OpKind.ALL_GATHER));
+    COLLECTIVES("collectives", List.of(OpKind.ALL_REDUCE, OpKind.ALL_GATHER)),
+    OPTIMIZER("optimizer", List.of(OpKind.OPTIMIZER));
 
     final String label;
     final List<OpKind> kinds;

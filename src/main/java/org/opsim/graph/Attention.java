@@ -1,30 +1,40 @@
 package org.opsim.graph;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Scaled dot-product attention {@code softmax(Q·Kᵀ/√d)·V} with grouped-query heads.
  *
  * <p>Shapes: {@code batch} sequences, {@code queryHeads} heads of Q sharing {@code kvHeads} heads of K
  * and V ({@code queryHeads % kvHeads == 0}), {@code queryLength} new tokens attending to
- * {@code kvLength} keys (the cache plus the new tokens, so {@code queryLength <= kvLength}),
- * head size {@code headDim}.
+ * {@code kvLength} keys (the cache plus the new tokens, so {@code queryLength <= kvLength}), query/key
+ * head size {@code headDim}, value head size {@code valueHeadDim} (equal for ordinary attention;
+ * MLA uses 576 and 512). With {@code sharedKv} the cache holds one tensor per KV head whose first
+ * {@code valueHeadDim} values serve as V (DeepSeek MLA's absorbed form, where the latent is both K
+ * and V). Q and O are in {@code precision}; the K/V cache is read in {@code kvPrecision} (e.g. an
+ * fp8 KV cache with bf16 compute).
  *
  * <p>Score pairs per (sequence, head): {@code P = q·kv} without a mask; with a causal mask query i
  * (0-based, the last q positions) sees {@code kv − q + i + 1} keys, so {@code P = q·(kv − q) + q·(q+1)/2}.
  *
  * <ul>
- * <li>{@link Form#FLASH} (fused): matrix FLOPs = 4·b·h_q·d·P (Q·Kᵀ and P·V), vector FLOPs = 5·b·h_q·P
- *   (online softmax), bytes = read Q, K, V and write O once:
- *   {@code (2·b·h_q·q·d + 2·b·h_kv·kv·d)·e}. The score matrix never reaches memory and masked blocks
- *   are skipped.</li>
- * <li>{@link Form#UNFUSED}: {@link #lower()} gives Q·Kᵀ as a batched matmul over b·h_q heads
- *   (K broadcast per query head, as {@code repeat_kv} does), a softmax over the full q×kv score
- *   matrix, and scores·V. The mask is applied to a full score matrix, so a causal mask saves nothing.</li>
+ * <li>{@link Form#FLASH}, forward: matrix FLOPs = 2·b·h_q·P·(d + d_v) (Q·Kᵀ and P·V), vector FLOPs =
+ *   5·b·h_q·P (online softmax), bytes = Q and O once ({@code b·h_q·q·(d + d_v)·e}) + the cache once
+ *   ({@code b·h_kv·kv·(d + d_v)·e_kv}, or {@code ·d·e_kv} when shared). Masked blocks are skipped and
+ *   the score matrix never reaches memory.</li>
+ * <li>{@link Form#FLASH}, backward (FlashAttention-2 algorithm): five matmuls (Q·Kᵀ recomputed,
+ *   dO·Vᵀ, Pᵀ·dO, dS·K, dSᵀ·Q) = 2.5 × the forward matrix FLOPs, 2 × the forward vector FLOPs, and
+ *   2 × the forward bytes (Q, K, V, O, dO read; dQ, dK, dV written).</li>
+ * <li>{@link Form#UNFUSED} (forward only): {@link #lower()} gives Q·Kᵀ as a batched matmul over
+ *   b·h_q heads (K broadcast per query head, as {@code repeat_kv} does), a softmax over the full q×kv
+ *   score matrix, and scores·V. The mask is applied to a full score matrix, so a causal mask saves
+ *   nothing.</li>
  * </ul>
  */
 public record Attention(String name, long batch, long queryHeads, long kvHeads, long queryLength,
-                        long kvLength, long headDim, boolean causal, Form form, Precision precision)
+                        long kvLength, long headDim, long valueHeadDim, boolean sharedKv, boolean causal,
+                        Form form, Pass pass, Precision precision, Precision kvPrecision)
         implements ComputeOp {
 
     /** Whether the score matrix is kept on chip (flash) or written to memory between three kernels. */
@@ -32,7 +42,7 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         FLASH, UNFUSED;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Form parse(String id) {
@@ -45,6 +55,29 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         }
     }
 
+    /** Forward, or the backward pass of training. */
+    public enum Pass {
+        FORWARD, BACKWARD;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Pass parse(String id) {
+            for (Pass p : values()) {
+                if (p.id().equalsIgnoreCase(id)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown attention pass '" + id + "' (expected forward or backward)");
+        }
+    }
+
+    /** Backward matrix FLOPs ÷ forward: five matmuls instead of two (FlashAttention-2). */
+    public static final double BACKWARD_MATRIX_FACTOR = 2.5;
+    /** Backward vector FLOPs and bytes ÷ forward. */
+    public static final double BACKWARD_FACTOR = 2.0;
+
     public Attention {
         Shapes.name(name);
         Shapes.positive(name, "batch", batch);
@@ -53,8 +86,11 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         Shapes.positive(name, "queryLength", queryLength);
         Shapes.positive(name, "kvLength", kvLength);
         Shapes.positive(name, "headDim", headDim);
+        Shapes.positive(name, "valueHeadDim", valueHeadDim);
         Shapes.present(name, "form", form);
+        Shapes.present(name, "pass", pass);
         Shapes.present(name, "precision", precision);
+        Shapes.present(name, "kvPrecision", kvPrecision);
         if (queryHeads % kvHeads != 0) {
             throw new IllegalArgumentException(name + ": queryHeads " + queryHeads
                     + " is not a multiple of kvHeads " + kvHeads);
@@ -62,6 +98,13 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         if (queryLength > kvLength) {
             throw new IllegalArgumentException(name + ": queryLength " + queryLength
                     + " exceeds kvLength " + kvLength + " (queries attend to the cache plus themselves)");
+        }
+        if (sharedKv && valueHeadDim > headDim) {
+            throw new IllegalArgumentException(name + ": with a shared K/V cache valueHeadDim " + valueHeadDim
+                    + " cannot exceed headDim " + headDim);
+        }
+        if (form == Form.UNFUSED && pass == Pass.BACKWARD) {
+            throw new IllegalArgumentException(name + ": the unfused form is forward only; its backward is the backward of its parts");
         }
         try {
             // The unfused lowering multiplies these as whole numbers: refuse shapes that overflow a long.
@@ -71,6 +114,13 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         }
     }
 
+    /** Ordinary forward attention: one head size, separate K and V, cache in the compute precision. */
+    public Attention(String name, long batch, long queryHeads, long kvHeads, long queryLength, long kvLength,
+                     long headDim, boolean causal, Form form, Precision precision) {
+        this(name, batch, queryHeads, kvHeads, queryLength, kvLength, headDim, headDim, false, causal, form,
+                Pass.FORWARD, precision, precision);
+    }
+
     /** Score pairs per (sequence, query head), after the causal mask if any. */
     public double scorePairs() {
         if (!causal) {
@@ -78,6 +128,18 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         }
         double q = queryLength;
         return q * (kvLength - queryLength) + q * (q + 1.0) / 2.0;
+    }
+
+    /** Bytes of the K/V cache this op reads (all sequences, all KV heads). */
+    public double kvCacheBytes() {
+        long perHead = sharedKv ? headDim : headDim + valueHeadDim;
+        return (double) batch * kvHeads * kvLength * perHead * kvPrecision.bytesPerElement();
+    }
+
+    /** The same op for the backward pass of training. */
+    public Attention backward(String backwardName) {
+        return new Attention(backwardName, batch, queryHeads, kvHeads, queryLength, kvLength, headDim, valueHeadDim,
+                sharedKv, causal, form, Pass.BACKWARD, precision, kvPrecision);
     }
 
     @Override
@@ -92,19 +154,28 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
 
     @Override
     public double matrixFlops() {
-        return form == Form.FLASH ? 4.0 * batch * queryHeads * headDim * scorePairs() : sum(true);
+        if (form == Form.UNFUSED) {
+            return sum(true);
+        }
+        double forward = 2.0 * batch * queryHeads * scorePairs() * (headDim + valueHeadDim);
+        return pass == Pass.FORWARD ? forward : BACKWARD_MATRIX_FACTOR * forward;
     }
 
     @Override
     public double vectorFlops() {
-        return form == Form.FLASH ? (double) Softmax.FLOPS_PER_ELEMENT * batch * queryHeads * scorePairs() : sum(false);
+        if (form == Form.UNFUSED) {
+            return sum(false);
+        }
+        double forward = (double) Softmax.FLOPS_PER_ELEMENT * batch * queryHeads * scorePairs();
+        return pass == Pass.FORWARD ? forward : BACKWARD_FACTOR * forward;
     }
 
     @Override
     public double bytes() {
         if (form == Form.FLASH) {
-            double e = precision.bytesPerElement();
-            return (2.0 * batch * queryHeads * queryLength * headDim + 2.0 * batch * kvHeads * kvLength * headDim) * e;
+            double forward = (double) batch * queryHeads * queryLength * (headDim + valueHeadDim)
+                    * precision.bytesPerElement() + kvCacheBytes();
+            return pass == Pass.FORWARD ? forward : BACKWARD_FACTOR * forward;
         }
         double total = 0;
         for (Op part : lower()) {
@@ -122,7 +193,7 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         return List.of(
                 new BatchedMatMul(name + ".qk", heads, queryLength, kvLength, headDim, precision),
                 new Softmax(name + ".softmax", heads * queryLength, kvLength, precision),
-                new BatchedMatMul(name + ".pv", heads, queryLength, headDim, kvLength, precision));
+                new BatchedMatMul(name + ".pv", heads, queryLength, valueHeadDim, kvLength, precision));
     }
 
     private double sum(boolean matrix) {

@@ -20,7 +20,9 @@ public enum OpKind {
     EMBEDDING,
     ATTENTION,
     ALL_REDUCE,
-    ALL_GATHER;
+    ALL_GATHER,
+    /** A training step's weight update (AdamW). */
+    OPTIMIZER;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,10 +14,12 @@ import org.opsim.graph.Elementwise;
 import org.opsim.graph.Embedding;
 import org.opsim.graph.Gelu;
 import org.opsim.graph.Graph;
+import org.opsim.graph.GroupedMatMul;
 import org.opsim.graph.LayerNorm;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
+import org.opsim.graph.OptimizerUpdate;
 import org.opsim.graph.Precision;
 import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Rope;
@@ -84,8 +86,8 @@ public final class NativeGraphLoader {
         String name = o.optional("name").map(Node::text).orElse(kind.id());
         return switch (kind) {
             case MATMUL -> {
-                o.allowOnly("kind", "name", "m", "n", "k", "precision", "activationPrecision", "weightPrecision",
-                        "outputPrecision");
+                o.allowOnly("kind", "name", "m", "n", "k", "groups", "precision", "activationPrecision",
+                        "weightPrecision", "outputPrecision");
                 long m = o.field("m").positiveLong();
                 long n = o.field("n").positiveLong();
                 long k = o.field("k").positiveLong();
@@ -93,6 +95,10 @@ public final class NativeGraphLoader {
                 Precision act = operand(o, "activationPrecision", base, defaultPrecision);
                 Precision w = operand(o, "weightPrecision", base, defaultPrecision);
                 Precision out = operand(o, "outputPrecision", base, defaultPrecision);
+                if (o.has("groups")) {
+                    long groups = o.field("groups").positiveLong();
+                    yield o.build(() -> new GroupedMatMul(name, m, n, k, groups, act, w, out));
+                }
                 yield o.build(() -> new MatMul(name, m, n, k, act, w, out));
             }
             case BATCHED_MATMUL -> {
@@ -154,17 +160,29 @@ public final class NativeGraphLoader {
             }
             case ATTENTION -> {
                 o.allowOnly("kind", "name", "batch", "queryHeads", "kvHeads", "queryLength", "kvLength", "headDim",
-                        "causal", "form", "precision");
+                        "valueHeadDim", "sharedKv", "causal", "form", "pass", "precision", "kvPrecision");
                 long batch = o.field("batch").positiveLong();
                 long qh = o.field("queryHeads").positiveLong();
                 long kvh = o.optional("kvHeads").map(Node::positiveLong).orElse(qh);
                 long ql = o.field("queryLength").positiveLong();
                 long kvl = o.field("kvLength").positiveLong();
                 long d = o.field("headDim").positiveLong();
+                long dv = o.optional("valueHeadDim").map(Node::positiveLong).orElse(d);
+                boolean shared = o.optional("sharedKv").map(Node::bool).orElse(false);
                 boolean causal = o.optional("causal").map(Node::bool).orElse(true);
                 Attention.Form form = o.optional("form").map(f -> f.parse(Attention.Form::parse)).orElse(Attention.Form.FLASH);
+                Attention.Pass pass = o.optional("pass").map(f -> f.parse(Attention.Pass::parse)).orElse(Attention.Pass.FORWARD);
                 Precision p = precision(o, defaultPrecision);
-                yield o.build(() -> new Attention(name, batch, qh, kvh, ql, kvl, d, causal, form, p));
+                Precision kvp = o.optional("kvPrecision").map(n -> n.parse(Precision::parse)).orElse(p);
+                yield o.build(() -> new Attention(name, batch, qh, kvh, ql, kvl, d, dv, shared, causal, form, pass, p, kvp));
+            }
+            case OPTIMIZER -> {
+                o.allowOnly("kind", "name", "parameters", "weightPrecision", "gradientPrecision", "precision");
+                long params = o.field("parameters").positiveLong();
+                Precision base = o.optional("precision").map(p -> p.parse(Precision::parse)).orElse(null);
+                Precision w = operand(o, "weightPrecision", base, defaultPrecision);
+                Precision g = operand(o, "gradientPrecision", base, defaultPrecision);
+                yield o.build(() -> new OptimizerUpdate(name, params, w, g));
             }
             case ALL_REDUCE, ALL_GATHER -> {
                 o.allowOnly("kind", "name", "payloadBytes", "groupSize");
