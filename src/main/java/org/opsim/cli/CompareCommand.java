@@ -3,7 +3,6 @@ package org.opsim.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,9 +26,8 @@ import picocli.CommandLine.Spec;
                 + "joules per token, limiting bound and where the time goes.")
 final class CompareCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", defaultValue = "models/llama-3.1-8b-decode.yaml",
-            description = "native graph file (default: ${DEFAULT-VALUE})")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Mixin
     Inputs inputs;
@@ -42,7 +40,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GraphFile gf = Opsim.loadGraph(model);
+        GraphFile gf = modelOptions.load();
         List<HardwareProfile> profiles = inputs.profiles();
         if (profiles.isEmpty()) {
             throw new IllegalArgumentException("no profiles to compare");

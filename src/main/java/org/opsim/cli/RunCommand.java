@@ -21,9 +21,8 @@ import picocli.CommandLine.Spec;
         description = "Cost one model on one chip with a per-op and per-op-kind breakdown.")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", defaultValue = "models/llama-3.1-8b-decode.yaml",
-            description = "native graph file (default: ${DEFAULT-VALUE})")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = {"-p", "--profile"}, paramLabel = "FILE", required = true, description = "hardware profile file")
     Path profile;
@@ -36,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GraphFile gf = Opsim.loadGraph(model);
+        GraphFile gf = modelOptions.load();
         HardwareProfile p = Opsim.loadProfile(profile);
         Evaluation e = Opsim.evaluate(gf.graph(), p);
         double total = e.total().latencySeconds();
