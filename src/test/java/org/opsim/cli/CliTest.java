@@ -62,6 +62,22 @@ class CliTest {
     }
 
     @Test
+    void compareTakesAHuggingFaceConfigWithAWorkload() throws Exception {
+        Run r = run("compare", "--config", "models/hf/llama-3.1-70b.json", "--phase", "decode", "--batch", "16",
+                "--context", "4096", "--tp", "8", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = JsonMapper.builder().build().readTree(r.out());
+        assertEquals(16, root.get("tokensPerExecution").asLong());
+        assertTrue(root.get("model").asText().contains("TP 8"), root.get("model").asText());
+        for (JsonNode chip : root.get("results")) {
+            assertTrue(chip.get("timeShare").get("collectives").asDouble() > 0);
+        }
+        Run bad = run("compare", "--config", "models/hf/llama-3.1-70b.json", "--tp", "3");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("does not divide the 64 attention heads"), bad.err());
+    }
+
+    @Test
     void aMissingModelFileExitsWithTwoAndNamesTheFile() {
         Run r = run("compare", "--model", "models/nope.yaml");
         assertEquals(2, r.code());

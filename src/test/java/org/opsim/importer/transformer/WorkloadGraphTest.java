@@ -173,6 +173,16 @@ class WorkloadGraphTest {
     }
 
     @Test
+    void theHandWrittenDecodeGraphMatchesTheOneBuiltFromConfigJson() {
+        // models/llama-3.1-8b-decode.yaml was lowered by hand from the same config: 16 sequences,
+        // 4095 cached tokens + 1 new. Two independent derivations of one graph must agree exactly.
+        Graph byHand = org.opsim.importer.NativeGraphLoader.load(java.nio.file.Path.of("models/llama-3.1-8b-decode.yaml")).graph();
+        Graph built = LLAMA8B.graph(Workload.decode(16, 4095)).graph();
+        assertEquals(byHand.totalFlops(), built.totalFlops());
+        assertEquals(byHand.totalBytes(), built.totalBytes());
+    }
+
+    @Test
     void encodersHaveNoDecodePhase() {
         TransformerModel bert = PublishedParameterCountTest.model("bert-base-uncased");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
