@@ -103,7 +103,8 @@ public final class CostModel {
             Precision used = resolve(p, e, want, op, notes);
             double peak = p.peak(e, used).orElseThrow().value();
             double ec = eff.compute(op.kind(), used).at(flops);
-            computeSeconds = Math.max(computeSeconds, work / (peak * ec));
+            double effective = e == Engine.MATRIX ? Waves.effectiveMatrixFlops(op, p) : work;
+            computeSeconds = Math.max(computeSeconds, effective / (peak * ec));
             peakUsed += peak;
             flopJoules += work * joulesPerFlop(p, used);
             if (e == op.engine()) {
@@ -112,7 +113,7 @@ public final class CostModel {
         }
         double memorySeconds = memorySeconds(op, mainPrecision, p);
         double roof = Math.max(computeSeconds, memorySeconds);
-        double overhead = p.dispatchOverheadSeconds().value();
+        double overhead = overhead(op, mainPrecision, p);
         double latency = roof + overhead;
         Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
         double energy = computeEnergy(op, flopJoules, latency, peakUsed, p);
@@ -130,7 +131,7 @@ public final class CostModel {
         double computeSeconds = flops > 0 ? flops / (peak * p.efficiency().compute(op.kind(), used).at(flops)) : 0;
         double memorySeconds = memorySeconds(op, used, p);
         double roof = penalty * Math.max(computeSeconds, memorySeconds);
-        double overhead = p.dispatchOverheadSeconds().value();
+        double overhead = overhead(op, used, p);
         double latency = roof + overhead;
         Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
         double peakUsed = flops > 0 ? peak : 0;
@@ -170,7 +171,8 @@ public final class CostModel {
             double steps = op instanceof AllReduce ? 2.0 * (g - 1) : g - 1.0;
             linkBytes = (op instanceof AllReduce ? 2.0 : 1.0) * frac * op.payloadBytes();
             linkSeconds = steps * alpha + linkBytes / (bandwidth * effLink);
-            overhead = p.dispatchOverheadSeconds().value();
+            overhead = p.efficiency().overhead(op.kind(), null).map(f -> f.value())
+                    .orElse(p.dispatchOverheadSeconds().value());
             assert op instanceof AllReduce || op instanceof AllGather;
         }
         double latency = linkSeconds + overhead;
@@ -179,6 +181,11 @@ public final class CostModel {
                 + linkBytes * p.interconnect().energyPerByteJoules().map(f -> f.value()).orElse(0.0);
         return new OpResult(block, op, count, Engine.INTERCONNECT, Optional.empty(), bound, 0, 0, linkSeconds,
                 overhead, latency, energy, dollars(latency, p), 0, true, List.of());
+    }
+
+    /** The kind's calibrated overhead if the efficiency table has one, else the profile's dispatch overhead. */
+    private static double overhead(ComputeOp op, Precision used, HardwareProfile p) {
+        return p.efficiency().overhead(op.kind(), used).map(f -> f.value()).orElse(p.dispatchOverheadSeconds().value());
     }
 
     private static double memorySeconds(ComputeOp op, Precision used, HardwareProfile p) {

@@ -42,9 +42,13 @@ public record EfficiencyTable(EfficiencyCurve defaultCompute, EfficiencyCurve de
         return find(kind, precision, EfficiencyRule::memory).orElse(defaultMemory);
     }
 
-    private Optional<EfficiencyCurve> find(OpKind kind, Precision precision,
-                                           Function<EfficiencyRule, Optional<EfficiencyCurve>> slot) {
-        Optional<EfficiencyCurve> kindWide = Optional.empty();
+    /** The kind's own per-op overhead, if a rule sets one (else the profile's dispatch overhead applies). */
+    public Optional<Figure> overhead(OpKind kind, Precision precision) {
+        return find(kind, precision, EfficiencyRule::overheadSeconds);
+    }
+
+    private <T> Optional<T> find(OpKind kind, Precision precision, Function<EfficiencyRule, Optional<T>> slot) {
+        Optional<T> kindWide = Optional.empty();
         for (EfficiencyRule r : rules) {
             if (r.kind() != kind) {
                 continue;

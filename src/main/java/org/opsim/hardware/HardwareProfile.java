@@ -20,6 +20,9 @@ import org.opsim.graph.Precision;
  * @param dispatchOverheadSeconds fixed cost added to every op: kernel launch on a GPU, instruction
  *     dispatch/sync on an ASIC
  * @param description free text: what the chip is, as of when, caveats
+ * @param computeUnits SMs, CUs, cores or matrix engines that GEMM tiles are spread over (optional)
+ * @param matmulTile the output tile each unit computes per pass (optional; with computeUnits it
+ *     turns on the wave model of matmul time)
  */
 public record HardwareProfile(
         String name,
@@ -34,7 +37,9 @@ public record HardwareProfile(
         Figure pricePerChipHourUsd,
         EfficiencyTable efficiency,
         OpSupport support,
-        Optional<String> description) {
+        Optional<String> description,
+        Optional<Figure> computeUnits,
+        Optional<MatmulTile> matmulTile) {
 
     public HardwareProfile {
         if (name == null || name.isBlank()) {
@@ -69,6 +74,13 @@ public record HardwareProfile(
         Objects.requireNonNull(efficiency, "efficiency is required");
         Objects.requireNonNull(support, "support is required");
         Objects.requireNonNull(description, "description (may be empty) is required");
+        Objects.requireNonNull(computeUnits, "computeUnits (may be empty) is required");
+        Objects.requireNonNull(matmulTile, "matmulTile (may be empty) is required");
+        computeUnits.ifPresent(f -> {
+            if (f.value() < 1 || f.value() != Math.rint(f.value())) {
+                throw new IllegalArgumentException("computeUnits: must be a whole number >= 1, got " + f.value());
+            }
+        });
         if (power.hasEnergyCoefficients()) {
             for (Map<Precision, Figure> rates : peakFlopsPerSecond.values()) {
                 for (Precision p : rates.keySet()) {
@@ -124,6 +136,8 @@ public record HardwareProfile(
         b.efficiency = efficiency;
         b.support = support;
         b.description = description.orElse(null);
+        b.computeUnits = computeUnits.orElse(null);
+        b.matmulTile = matmulTile.orElse(null);
         return b;
     }
 
@@ -151,6 +165,8 @@ public record HardwareProfile(
         private EfficiencyTable efficiency;
         private OpSupport support = OpSupport.allNative();
         private String description;
+        private Figure computeUnits;
+        private MatmulTile matmulTile;
 
         private Builder() {
         }
@@ -232,12 +248,23 @@ public record HardwareProfile(
             return this;
         }
 
+        public Builder computeUnits(long units, String source) {
+            computeUnits = new Figure(units, source);
+            return this;
+        }
+
+        public Builder matmulTile(long m, long n, String source) {
+            matmulTile = new MatmulTile(m, n, source);
+            return this;
+        }
+
         public HardwareProfile build() {
             Map<Engine, Map<Precision, Figure>> copy = new EnumMap<>(Engine.class);
             peaks.forEach((e, m) -> copy.put(e, new EnumMap<>(m)));
             return new HardwareProfile(name, kind, vendor, copy, memory, onChipSramBytes, dispatchOverheadSeconds,
                     interconnect, power, pricePerChipHourUsd, efficiency, support,
-                    Optional.ofNullable(description).filter(d -> !d.isBlank()));
+                    Optional.ofNullable(description).filter(d -> !d.isBlank()), Optional.ofNullable(computeUnits),
+                    Optional.ofNullable(matmulTile));
         }
     }
 }

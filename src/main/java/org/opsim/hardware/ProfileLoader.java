@@ -38,7 +38,7 @@ public final class ProfileLoader {
     static HardwareProfile fromNode(Node root) {
         root.allowOnly("name", "kind", "vendor", "description", "engines", "memory", "onChipSramBytes",
                 "dispatchOverheadSeconds", "interconnect", "power", "pricePerChipHourUsd", "efficiency",
-                "nativeOps", "fallback", "host");
+                "nativeOps", "fallback", "host", "computeUnits", "matmulTile");
         String name = root.field("name").text();
         DeviceKind kind = root.field("kind").parse(DeviceKind::parse);
         String vendor = root.field("vendor").text();
@@ -89,11 +89,24 @@ public final class ProfileLoader {
         Power power = new Power(tdp, idle, perFlop, perByte);
 
         Figure price = figure(root.field("pricePerChipHourUsd"), Node::nonNegative);
+        Optional<Figure> units = root.optional("computeUnits").map(n -> figure(n, v -> {
+            double x = v.positive();
+            if (x != Math.rint(x)) {
+                throw v.error("must be a whole number, got " + x);
+            }
+            return x;
+        }));
+        Optional<MatmulTile> tile = root.optional("matmulTile").map(n -> {
+            n.allowOnly("m", "n", "source");
+            long tm = n.field("m").positiveLong();
+            long tn = n.field("n").positiveLong();
+            return new MatmulTile(tm, tn, n.field("source").text());
+        });
         EfficiencyTable efficiency = efficiency(root.field("efficiency"));
         OpSupport support = support(root);
 
         return root.build(() -> new HardwareProfile(name, kind, vendor, peaks, memory, sram, dispatch,
-                interconnect, power, price, efficiency, support, description));
+                interconnect, power, price, efficiency, support, description, units, tile));
     }
 
     /** {@code {value: number, source: text}}; {@code check} validates the value at its own path. */
@@ -128,17 +141,18 @@ public final class ProfileLoader {
         List<EfficiencyRule> rules = new ArrayList<>();
         if (n.has("ops")) {
             for (Node r : n.field("ops").elements()) {
-                r.allowOnly("kind", "precision", "compute", "memory");
+                r.allowOnly("kind", "precision", "compute", "memory", "overheadSeconds");
                 OpKind kind = r.field("kind").parse(OpKind::parse);
                 Optional<Precision> precision = r.optional("precision").map(p -> p.parse(Precision::parse));
                 Optional<EfficiencyCurve> c = r.optional("compute").map(ProfileLoader::curve);
                 Optional<EfficiencyCurve> m = r.optional("memory").map(ProfileLoader::curve);
+                Optional<Figure> o = r.optional("overheadSeconds").map(x -> figure(x, Node::nonNegative));
                 for (EfficiencyRule earlier : rules) {
                     if (earlier.kind() == kind && earlier.precision().equals(precision)) {
                         throw r.error("a second rule for " + kind.id() + precision.map(p -> " at " + p.id()).orElse(""));
                     }
                 }
-                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m)));
+                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m, o)));
             }
         }
         return n.build(() -> new EfficiencyTable(compute, memory, rules));

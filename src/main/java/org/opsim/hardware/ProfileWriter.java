@@ -72,6 +72,14 @@ public final class ProfileWriter {
         }
         root.put("power", pw);
         root.put("pricePerChipHourUsd", fig(p.pricePerChipHourUsd()));
+        p.computeUnits().ifPresent(f -> root.put("computeUnits", fig(f)));
+        p.matmulTile().ifPresent(t -> {
+            Map<String, Object> tile = new LinkedHashMap<>();
+            tile.put("m", t.m());
+            tile.put("n", t.n());
+            tile.put("source", t.source());
+            root.put("matmulTile", tile);
+        });
         Map<String, Object> eff = new LinkedHashMap<>();
         Map<String, Object> def = new LinkedHashMap<>();
         def.put("compute", curve(p.efficiency().defaultCompute()));
@@ -84,6 +92,7 @@ public final class ProfileWriter {
             r.precision().ifPresent(x -> m.put("precision", x.id()));
             r.compute().ifPresent(c -> m.put("compute", curve(c)));
             r.memory().ifPresent(c -> m.put("memory", curve(c)));
+            r.overheadSeconds().ifPresent(f -> m.put("overheadSeconds", fig(f)));
             rules.add(m);
         }
         if (!rules.isEmpty()) {
