@@ -18,13 +18,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsim.graph.BatchedMatMul;
 import org.opsim.graph.ComputeOp;
+import org.opsim.graph.Embedding;
 import org.opsim.graph.Gelu;
+import org.opsim.graph.LayerNorm;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Op;
 import org.opsim.graph.Precision;
 import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Silu;
+import org.opsim.graph.Softmax;
 import org.opsim.importer.onnx.proto.Onnx.GraphProto;
 import org.opsim.importer.onnx.proto.Onnx.TensorProto;
 
@@ -164,5 +168,47 @@ class HandBuiltModelTest {
                 "MatMul", 2), r.mappedOpTypes());
         assertEquals(Map.of("Shape", 2, "Gather", 1, "Unsqueeze", 1, "Concat", 1, "Reshape", 2), r.foldedOpTypes());
         assertTrue(r.unmappedNodes().isEmpty(), r.unmappedNodes().toString());
+    }
+
+    /** Ops ONNX has natively (opset 20), each mapped to one opsim op, and a bias Add folded into its MatMul. */
+    @Test
+    void standardOpsMapOneToOne() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("ops")
+                .addInput(value("x", FLOAT, 2L, 4L, 8L))
+                .addInput(value("ids", INT64, 2L, 4L))
+                .addInput(value("img", FLOAT, 1L, 4L, 5L, 5L))
+                .addOutput(value("probs", FLOAT, 2L, 4L, 4L))
+                .addOutput(value("emb", FLOAT, 2L, 4L, 8L))
+                .addOutput(value("up", FLOAT, 1L, 2L, 11L, 11L))
+                .addInitializer(tensor("gamma", FLOAT, new long[] {8}))
+                .addInitializer(tensor("beta", FLOAT, new long[] {8}))
+                .addInitializer(tensor("w", FLOAT, new long[] {8, 8}))
+                .addInitializer(tensor("b", FLOAT, new long[] {8}))
+                .addInitializer(tensor("table", FLOAT, new long[] {10, 8}))
+                .addInitializer(tensor("up.w", FLOAT, new long[] {4, 2, 3, 3}))
+                .addNode(node("LayerNormalization", "ln", in("x", "gamma", "beta"), out("n"), attr("axis", -1)))
+                .addNode(node("Gelu", "gelu", in("n"), out("a")))
+                .addNode(node("MatMul", "proj", in("a", "w"), out("p")))
+                .addNode(node("Add", "proj_bias", in("p", "b"), out("h")))
+                .addNode(node("Transpose", "kt", in("h"), out("ht"), list("perm", 0, 2, 1)))
+                .addNode(node("MatMul", "scores", in("h", "ht"), out("s")))
+                .addNode(node("Softmax", "softmax", in("s"), out("probs"), attr("axis", -1)))
+                .addNode(node("Gather", "lookup", in("table", "ids"), out("emb")))
+                .addNode(node("ConvTranspose", "upsample", in("img", "up.w"), out("up"), list("strides", 2, 2)));
+        OnnxImport r = OnnxImporter.load(TestModels.write(dir, "ops.onnx", TestModels.model(20, g)), Map.of());
+        // ln: 2·4 = 8 rows of 8; gelu 64 values; proj m = 8, n = k = 8; scores [2,4,8]·[2,8,4]: 2 products
+        // of 4×4 over k = 8; softmax 2·4 = 8 rows of 4; lookup 2·4 = 8 ids into a 10 × 8 table;
+        // upsample: 5 → 2·(5 − 1) + 3 = 11 per side, one GEMM row per input pixel (m = 5·5 = 25),
+        // k = C_in = 4, n = C_out·3·3 = 2·9 = 18.
+        assertEquals(List.of(
+                new LayerNorm("ln", 8, 8, Precision.FP32),
+                new Gelu("gelu", 64, Precision.FP32),
+                new MatMul("proj", 8, 8, 8, Precision.FP32),
+                new BatchedMatMul("scores", 2, 4, 4, 8, Precision.FP32),
+                new Softmax("softmax", 8, 4, Precision.FP32),
+                new Embedding("lookup", 8, 8, 10, Precision.FP32),
+                new MatMul("upsample", 25, 18, 4, Precision.FP32)), r.graph().blocks().get(0).ops());
+        assertEquals(Map.of("Add", 1, "Transpose", 1), r.foldedOpTypes());
+        assertTrue(r.unmappedOpTypes().isEmpty());
     }
 }

@@ -38,19 +38,23 @@ final class TestModels {
     private TestModels() {
     }
 
-    static InputStream miniLm() {
-        InputStream in = TestModels.class.getResourceAsStream(MINILM);
-        if (in == null) {
-            throw new IllegalStateException(MINILM + " is not on the test classpath (see pom.xml)");
-        }
-        return in;
+    /** The model file's bytes, read from the classpath once per test JVM and shared by the test classes. */
+    static byte[] miniLmBytes() {
+        return MiniLmBytes.BYTES;
     }
 
-    static byte[] miniLmBytes() {
-        try (InputStream in = miniLm()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static final class MiniLmBytes {
+        static final byte[] BYTES = read();
+
+        private static byte[] read() {
+            try (InputStream in = TestModels.class.getResourceAsStream(MINILM)) {
+                if (in == null) {
+                    throw new IllegalStateException(MINILM + " is not on the test classpath (see pom.xml)");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
