@@ -191,7 +191,12 @@ public final class CostModel {
     private static double memorySeconds(ComputeOp op, Precision used, HardwareProfile p) {
         double bytes = op.bytes();
         double em = p.efficiency().memory(op.kind(), used).at(bytes);
-        return bytes / (p.memory().bandwidthBytesPerSecond().value() * em);
+        double rate = p.memory().bandwidthBytesPerSecond().value() * em;
+        var cap = p.efficiency().unitBytesPerSecond(op.kind(), used);
+        if (cap.isPresent() && p.computeUnits().isPresent()) {
+            rate = Math.min(rate, p.computeUnits().get().value() * cap.get().value());
+        }
+        return bytes / rate;
     }
 
     /**

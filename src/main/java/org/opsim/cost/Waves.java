@@ -23,8 +23,23 @@ final class Waves {
         if (p.computeUnits().isEmpty() || p.matmulTile().isEmpty()) {
             return op.matrixFlops();
         }
-        MatmulTile tile = p.matmulTile().get();
+        MatmulTile t = p.matmulTile().get();
         long units = (long) p.computeUnits().get().value();
+        // GEMM libraries pick a tile shape per problem: take the best of the profile's tile and its
+        // halvings and doublings along each side.
+        double best = Double.POSITIVE_INFINITY;
+        long[][] shapes = {{t.m(), t.n()}, {t.m(), 2 * t.n()}, {2 * t.m(), t.n()}, {Math.max(16, t.m() / 2), t.n()},
+            {t.m(), Math.max(16, t.n() / 2)}};
+        for (long[] s : shapes) {
+            best = Math.min(best, effective(op, units, s[0], s[1]));
+        }
+        return best;
+    }
+
+    private static double effective(ComputeOp op, long units, long tm, long tn) {
+        record Tile(long m, long n) {
+        }
+        Tile tile = new Tile(tm, tn);
         double tilesPerGemm;
         double gemms;
         long k;

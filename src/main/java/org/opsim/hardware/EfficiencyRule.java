@@ -7,13 +7,16 @@ import org.opsim.graph.Precision;
 
 
 /**
- * Efficiencies for one op kind, optionally only at one precision, and optionally the kind's own fixed
+ * Efficiencies for one op kind, optionally only at one precision; optionally the kind's own fixed
  * overhead per op (replacing the profile's dispatch overhead: a calibrated kernel launch plus
- * prologue/epilogue). A missing entry falls through to the kind-wide rule, then to the defaults.
+ * prologue/epilogue); and optionally a per-compute-unit throughput cap for memory traffic, for
+ * kernels limited by latency and occupancy rather than by DRAM bandwidth (memory time is then
+ * {@code bytes / min(bandwidth × e_m, computeUnits × unitBytesPerSecond)}). A missing entry falls
+ * through to the kind-wide rule, then to the defaults.
  */
 public record EfficiencyRule(OpKind kind, Optional<Precision> precision,
                              Optional<EfficiencyCurve> compute, Optional<EfficiencyCurve> memory,
-                             Optional<Figure> overheadSeconds) {
+                             Optional<Figure> overheadSeconds, Optional<Figure> unitBytesPerSecond) {
 
     public EfficiencyRule {
         Objects.requireNonNull(kind, "kind");
@@ -22,14 +25,22 @@ public record EfficiencyRule(OpKind kind, Optional<Precision> precision,
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(overheadSeconds, "overheadSeconds");
         overheadSeconds.ifPresent(f -> Checks.nonNegative("overheadSeconds", f));
-        if (compute.isEmpty() && memory.isEmpty() && overheadSeconds.isEmpty()) {
-            throw new IllegalArgumentException("efficiency rule for " + kind.id() + " sets none of compute, memory or overheadSeconds");
+        Objects.requireNonNull(unitBytesPerSecond, "unitBytesPerSecond");
+        unitBytesPerSecond.ifPresent(f -> Checks.positive("unitBytesPerSecond", f));
+        if (compute.isEmpty() && memory.isEmpty() && overheadSeconds.isEmpty() && unitBytesPerSecond.isEmpty()) {
+            throw new IllegalArgumentException("efficiency rule for " + kind.id()
+                    + " sets none of compute, memory, overheadSeconds or unitBytesPerSecond");
         }
     }
 
     public EfficiencyRule(OpKind kind, Optional<Precision> precision, Optional<EfficiencyCurve> compute,
+                          Optional<EfficiencyCurve> memory, Optional<Figure> overheadSeconds) {
+        this(kind, precision, compute, memory, overheadSeconds, Optional.empty());
+    }
+
+    public EfficiencyRule(OpKind kind, Optional<Precision> precision, Optional<EfficiencyCurve> compute,
                           Optional<EfficiencyCurve> memory) {
-        this(kind, precision, compute, memory, Optional.empty());
+        this(kind, precision, compute, memory, Optional.empty(), Optional.empty());
     }
 
     public static EfficiencyRule of(OpKind kind, EfficiencyCurve compute, EfficiencyCurve memory) {

@@ -141,18 +141,19 @@ public final class ProfileLoader {
         List<EfficiencyRule> rules = new ArrayList<>();
         if (n.has("ops")) {
             for (Node r : n.field("ops").elements()) {
-                r.allowOnly("kind", "precision", "compute", "memory", "overheadSeconds");
+                r.allowOnly("kind", "precision", "compute", "memory", "overheadSeconds", "unitBytesPerSecond");
                 OpKind kind = r.field("kind").parse(OpKind::parse);
                 Optional<Precision> precision = r.optional("precision").map(p -> p.parse(Precision::parse));
                 Optional<EfficiencyCurve> c = r.optional("compute").map(ProfileLoader::curve);
                 Optional<EfficiencyCurve> m = r.optional("memory").map(ProfileLoader::curve);
                 Optional<Figure> o = r.optional("overheadSeconds").map(x -> figure(x, Node::nonNegative));
+                Optional<Figure> u = r.optional("unitBytesPerSecond").map(x -> figure(x, Node::positive));
                 for (EfficiencyRule earlier : rules) {
                     if (earlier.kind() == kind && earlier.precision().equals(precision)) {
                         throw r.error("a second rule for " + kind.id() + precision.map(p -> " at " + p.id()).orElse(""));
                     }
                 }
-                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m, o)));
+                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m, o, u)));
             }
         }
         return n.build(() -> new EfficiencyTable(compute, memory, rules));

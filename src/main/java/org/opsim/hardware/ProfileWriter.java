@@ -93,6 +93,7 @@ public final class ProfileWriter {
             r.compute().ifPresent(c -> m.put("compute", curve(c)));
             r.memory().ifPresent(c -> m.put("memory", curve(c)));
             r.overheadSeconds().ifPresent(f -> m.put("overheadSeconds", fig(f)));
+            r.unitBytesPerSecond().ifPresent(f -> m.put("unitBytesPerSecond", fig(f)));
             rules.add(m);
         }
         if (!rules.isEmpty()) {

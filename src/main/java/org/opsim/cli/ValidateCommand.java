@@ -1,0 +1,60 @@
+package org.opsim.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.opsim.Opsim;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.validation.ErrorStats;
+import org.opsim.validation.MeasuredCase;
+import org.opsim.validation.Measurements;
+import org.opsim.validation.ScatterPlot;
+import org.opsim.validation.Validation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code opsim validate}: error report of a profile against measured cases. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Error of a profile against measured operator latencies: MAPE, median and 90th-percentile "
+                + "absolute percentage error per op kind, and optionally a predicted-vs-measured log-log scatter plot.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "FILE", description = "hardware profile")
+    Path profile;
+
+    @Option(names = "--cases", required = true, paramLabel = "CSV", description = "measured cases (shared/validation/*-ops.csv format)")
+    Path cases;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "write a predicted-vs-measured scatter plot")
+    Path plot;
+
+    @Mixin
+    Output output;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        HardwareProfile p = Opsim.loadProfile(profile);
+        List<MeasuredCase> rows = Measurements.read(cases);
+        double[] predicted = Validation.predict(rows, p);
+        List<ErrorStats> stats = Validation.report(rows, predicted);
+        Table t = new Table(List.of("kind", "rows", "MAPE %", "median %", "p90 %"));
+        for (ErrorStats s : stats) {
+            t.add(List.of(s.label(), Integer.toString(s.cases()), String.format(java.util.Locale.ROOT, "%.1f", s.mapePercent()),
+                    String.format(java.util.Locale.ROOT, "%.1f", s.medianPercent()),
+                    String.format(java.util.Locale.ROOT, "%.1f", s.p90Percent())));
+        }
+        if (plot != null) {
+            ScatterPlot.write(plot, p.name() + " vs " + cases.getFileName(), rows, predicted);
+        }
+        if (output.format == Table.Format.JSON) {
+            throw new IllegalArgumentException("validate supports --format table, markdown or csv");
+        }
+        output.emit(t.render(output.format), spec.commandLine().getOut());
+        return 0;
+    }
+}

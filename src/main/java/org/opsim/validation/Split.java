@@ -1,0 +1,27 @@
+package org.opsim.validation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Splits measured cases into a fitting part and a scoring part by model: the models, sorted by name,
+ * alternate between the two, so no row (and no model's shapes) is both fitted and scored.
+ */
+public record Split(List<MeasuredCase> fit, List<MeasuredCase> score, List<String> fitModels, List<String> scoreModels) {
+
+    public static Split byModel(List<MeasuredCase> cases) {
+        List<String> models = new ArrayList<>(new TreeSet<>(cases.stream().map(MeasuredCase::model).toList()));
+        if (models.size() < 2) {
+            throw new IllegalArgumentException("a split by model needs rows of at least two models, got " + models);
+        }
+        List<String> fitModels = new ArrayList<>();
+        List<String> scoreModels = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            (i % 2 == 0 ? fitModels : scoreModels).add(models.get(i));
+        }
+        List<MeasuredCase> fit = cases.stream().filter(c -> fitModels.contains(c.model())).toList();
+        List<MeasuredCase> score = cases.stream().filter(c -> scoreModels.contains(c.model())).toList();
+        return new Split(fit, score, fitModels, scoreModels);
+    }
+}

@@ -1,0 +1,54 @@
+package org.opsim.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.opsim.graph.BatchedMatMul;
+import org.opsim.graph.MatMul;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.HardwareProfile;
+
+/** The wave model of GEMM time, worked by hand on an A100-like chip: 108 units, 128 × 128 tiles. */
+class WavesTest {
+
+    private static final HardwareProfile A100ISH = TestChips.gpu().computeUnits(108, TestChips.SRC)
+            .matmulTile(128, 128, TestChips.SRC).build();
+
+    @Test
+    void aFullMachineGemmPaysOnlyForItsLastPartialWave() {
+        // m = n = 4096, k = 8192. Tile shapes tried: 128×128, 128×256, 256×128, 64×128, 128×64.
+        //  128×128: 32·32 = 1024 tiles → ceil(1024/108) = 10 waves → 10·108·128·128·2·8192 = 2.899e11 FLOPs
+        //  128×256 and 256×128: 32·16 = 512 tiles → 5 waves (540 slots) → 5·108·128·256·2·8192 = 2.899e11
+        //  64×128 and 128×64: 64·32 = 2048 tiles → 19 waves (2052 slots) → 19·108·64·128·2·8192 = 2.754e11 (least)
+        // The GEMM itself is 2·4096²·8192 = 2.749e11 FLOPs.
+        double best = 19.0 * 108 * 64 * 128 * 2 * 8192;
+        assertEquals(best, Waves.effectiveMatrixFlops(new MatMul("g", 4096, 4096, 8192, Precision.FP16), A100ISH));
+    }
+
+    @Test
+    void aSkinnyGemmSplitsKToFillTheUnits() {
+        // m = 16, n = 4096, k = 4096. 128×128: 1·32 = 32 tiles < 108 units → split K by
+        // min(floor(108/32) = 3, ceil(4096/128) = 32) = 3 → 96 tiles, 1 wave → 108·128·128·2·(4096/3).
+        //  128×256: 16 tiles → split 6 → 96 tiles → 108·128·256·2·(4096/6) = same 4.530e9.
+        //  256×128: 32 tiles → split 3 → 108·256·128·2·4096/3 = 7.550e9.
+        //  64×128: 1·32 tiles → split 3 → 108·64·128·2·4096/3 = 2.265e9 (least).
+        //  128×64: 64 tiles → split 1 → 1 wave → 108·128·64·2·4096 = 7.248e9.
+        double best = 108.0 * 64 * 128 * 2 * (4096 / 3.0);
+        assertEquals(best, Waves.effectiveMatrixFlops(new MatMul("g", 16, 4096, 4096, Precision.FP16), A100ISH), best * 1e-12);
+    }
+
+    @Test
+    void batchedGemmsShareTheWaves() {
+        // 12 heads of 128×128×32: 128×128 tiles: 12 tiles → split min(floor(108/12) = 9, ceil(32/128) = 1) = 1
+        // → 1 wave → 108·128·128·2·32 = 1.132e8. 64×128: 24 tiles → 1 wave → 108·64·128·2·32 = 5.66e7 (least;
+        // 128×64 gives the same).
+        double best = 108.0 * 64 * 128 * 2 * 32;
+        assertEquals(best, Waves.effectiveMatrixFlops(new BatchedMatMul("qk", 12, 128, 128, 32, Precision.FP16), A100ISH));
+    }
+
+    @Test
+    void withoutUnitsOrTileTheGemmCostsItsOwnFlops() {
+        MatMul g = new MatMul("g", 16, 4096, 4096, Precision.FP16);
+        assertEquals(g.flops(), Waves.effectiveMatrixFlops(g, TestChips.gpu().build()));
+    }
+}
