@@ -187,7 +187,7 @@ class ProfileValidationTest {
                   ops:
                     - kind: add
                       precision: bf16
-                """), "$.efficiency.ops[0]"), "sets none of compute, memory or overheadSeconds");
+                """), "$.efficiency.ops[0]"), "sets none of compute, memory, overheadSeconds or unitBytesPerSecond");
     }
 
     @Test
