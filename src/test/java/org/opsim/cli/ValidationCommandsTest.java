@@ -1,0 +1,102 @@
+package org.opsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.ProfileLoader;
+
+/** predict, validate and calibrate as a user runs them. */
+class ValidationCommandsTest {
+
+    private static final String H100 = "hardware-profiles/nvidia-h100-sxm.yaml";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Rows of two "models", matmuls and adds, timed as a 400 TFLOP/s, 2.5 TB/s chip with 5 µs per op. */
+    private Path cases() throws Exception {
+        StringBuilder sb = new StringBuilder("hardware,model,tp,tokens,op,kind,dtype,m,n,k,rows,cols,median_ms,min_ms,max_ms,std_ms\n");
+        int i = 0;
+        for (long m : new long[] {1, 2, 8, 16, 64, 128, 256, 512, 1024, 2048, 4096, 8192}) {
+            i++; // alternate the "model" by m, so both halves of a split hold matmuls and adds
+            for (long n : new long[] {4096, 8192, 14336}) {
+                double t = Math.max(2.0 * m * n * 4096 / 400e12, (m * 4096 + 4096L * n + m * n) * 2.0 / 2.5e12) + 5e-6;
+                sb.append("h100,model").append(i % 2).append(",1,").append(m).append(",mm,matmul,fp16,").append(m).append(',')
+                        .append(n).append(",4096,,,").append(t * 1e3).append(",,,\n");
+                double a = 3.0 * m * n * 2 / 2.5e12 + 5e-6;
+                sb.append("h100,model").append(i % 2).append(",1,").append(m).append(",add,add,fp16,,,,").append(m).append(',')
+                        .append(n).append(',').append(a * 1e3).append(",,,\n");
+            }
+        }
+        Path f = dir.resolve("cases.csv");
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    @Test
+    void predictAddsAPredictedColumnToEveryRow() throws Exception {
+        Path in = cases();
+        Path out = dir.resolve("predicted.csv");
+        Run r = run("predict", "--profile", H100, "--cases", in.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(Files.readAllLines(in).size(), lines.size());
+        assertTrue(lines.get(0).endsWith(",predicted_ms"), lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            double predicted = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
+            assertTrue(predicted > 0 && Double.isFinite(predicted), line);
+        }
+    }
+
+    @Test
+    void validatePrintsErrorsPerKindAndDrawsTheScatterPlot() throws Exception {
+        Path png = dir.resolve("scatter.png");
+        Run r = run("validate", "--profile", H100, "--cases", cases().toString(), "--plot", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("matmul") && r.out().contains("add") && r.out().contains("all"), r.out());
+        byte[] bytes = Files.readAllBytes(png);
+        // A PNG starts with \\x89 P N G.
+        assertEquals((byte) 0x89, bytes[0]);
+        assertEquals('P', bytes[1]);
+        assertTrue(bytes.length > 10_000, "plot is " + bytes.length + " bytes");
+    }
+
+    @Test
+    void calibrateWritesALoadableProfileThatFitsBetterOnHeldOutModels() throws Exception {
+        Path out = dir.resolve("calibrated.yaml");
+        Run r = run("calibrate", "--profile", H100, "--cases", cases().toString(), "--out", out.toString(), "--holdout");
+        assertEquals(0, r.code(), r.err());
+        HardwareProfile p = ProfileLoader.load(out);
+        assertTrue(p.name().endsWith("(calibrated)"), p.name());
+        assertTrue(r.out().contains("before:") && r.out().contains("after:"), r.out());
+        // The synthetic data has a flat 5 µs overhead the H100 profile's 4 µs launch misses; the fit finds it.
+        assertEquals(5e-6, p.efficiency().overhead(org.opsim.graph.OpKind.ADD, org.opsim.graph.Precision.FP16).orElseThrow().value(), 0.5e-6);
+    }
+
+    @Test
+    void aCorruptCasesFileIsExitCodeTwoNamingTheRow() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "kind,dtype,m,n,k,rows,cols,median_ms\nmatmul,fp16,1,x,3,,,0.1\n");
+        Run r = run("validate", "--profile", H100, "--cases", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(bad + ": $[1].n: not a number: 'x'"), r.err());
+    }
+}
