@@ -48,8 +48,12 @@ class CliTest {
                 double v = chip.get(f).asDouble();
                 assertTrue(v > 0 && Double.isFinite(v), f + " = " + v);
             }
-            // A batch-16 decode step reads ~16 GB of bf16 weights for 16 tokens: memory-bound everywhere.
-            assertEquals("memory", chip.get("dominantBound").asText());
+            // A batch-16 decode step reads ~16 GB of bf16 weights for 16 tokens: memory-bound on every
+            // chip whose weights sit in DRAM/HBM (not Groq, whose 80 TB/s SRAM leaves it compute-bound).
+            String chipName = chip.get("chip").asText();
+            if (chipName.contains("H100") || chipName.contains("Trainium2") || chipName.contains("MI300X")) {
+                assertEquals("memory", chip.get("dominantBound").asText(), chipName);
+            }
         }
     }
 
