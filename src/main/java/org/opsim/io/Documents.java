@@ -37,7 +37,9 @@ public final class Documents {
     }
 
     public static ObjectMapper mapper(Format format) {
-        ObjectMapper mapper = format == Format.JSON ? new JsonMapper() : new YAMLMapper();
+        // YAML: no line splitting, so a long source string stays one greppable line.
+        ObjectMapper mapper = format == Format.JSON ? new JsonMapper()
+                : YAMLMapper.builder().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES).build();
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return mapper;
     }

@@ -77,13 +77,33 @@ public final class Calibrator {
         return new Result(out, counts);
     }
 
+    /** Marks every figure a fit produced (the start of its source). */
+    public static final String SOURCE_PREFIX = "calibrated ";
+
     /**
-     * {@code target}'s datasheet figures with {@code calibrated}'s efficiency table: how a fit on one
-     * chip carries over to another.
+     * {@code target}'s datasheet figures with the fitted rules of {@code calibrated}: how a fit on one
+     * chip carries over to another. For each op kind the fit covered, its fitted (kind-wide) rule
+     * replaces the target's kind-wide rule; the target keeps its defaults, its precision-specific rules
+     * and its rules for kinds the fit never saw.
      */
     public static HardwareProfile transfer(HardwareProfile calibrated, HardwareProfile target) {
+        List<EfficiencyRule> fitted = calibrated.efficiency().rules().stream()
+                .filter(r -> r.precision().isEmpty() && isFitted(r)).toList();
+        java.util.Set<OpKind> kinds = java.util.EnumSet.noneOf(OpKind.class);
+        fitted.forEach(r -> kinds.add(r.kind()));
+        List<EfficiencyRule> rules = new ArrayList<>(fitted);
+        for (EfficiencyRule r : target.efficiency().rules()) {
+            if (!kinds.contains(r.kind()) || r.precision().isPresent()) {
+                rules.add(r);
+            }
+        }
+        EfficiencyTable table = new EfficiencyTable(target.efficiency().defaultCompute(), target.efficiency().defaultMemory(), rules);
         return target.toBuilder().name(target.name() + " (efficiencies from " + calibrated.name() + ")")
-                .efficiency(calibrated.efficiency()).build();
+                .efficiency(table).build();
+    }
+
+    private static boolean isFitted(EfficiencyRule r) {
+        return r.overheadSeconds().map(f -> f.source().startsWith(SOURCE_PREFIX)).orElse(false);
     }
 
     private static List<MeasuredCase> sample(List<MeasuredCase> all) {
@@ -201,7 +221,7 @@ public final class Calibrator {
     }
 
     private static EfficiencyRule rule(OpKind kind, Layout layout, double[] p, String label, int total) {
-        String src = "calibrated " + LocalDate.now() + " by opsim calibrate (Levenberg-Marquardt, log error) on "
+        String src = SOURCE_PREFIX + LocalDate.now() + " by opsim calibrate (Levenberg-Marquardt, log error) on "
                 + total + " " + kind.id() + " rows of " + label;
         double overhead = Math.exp(p[0]);
         EfficiencyCurve memory = curve(layout.memKnots(), p, layout.memOffset(), src);
