@@ -53,6 +53,23 @@ public final class Opsim {
         return out;
     }
 
+    /**
+     * Profiles contributed by {@link org.opsim.hardware.ProfileProvider}s on the class path
+     * ({@link java.util.ServiceLoader}), in discovery order. A provider that fails names itself in the error.
+     */
+    public static List<HardwareProfile> providedProfiles() {
+        List<HardwareProfile> out = new ArrayList<>();
+        for (java.util.ServiceLoader.Provider<org.opsim.hardware.ProfileProvider> p
+                : java.util.ServiceLoader.load(org.opsim.hardware.ProfileProvider.class).stream().toList()) {
+            try {
+                out.addAll(p.get().profiles());
+            } catch (RuntimeException e) {
+                throw new InputException(p.type().getName(), "$", "profile provider failed: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     public static GraphFile loadGraph(Path file) {
         return NativeGraphLoader.load(file);
     }
