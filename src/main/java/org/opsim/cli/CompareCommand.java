@@ -96,11 +96,34 @@ final class CompareCommand implements Callable<Integer> {
             evals.forEach(e -> notes.addAll(e.notes()));
             if (!notes.isEmpty()) {
                 sb.append('\n');
-                notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
+                grouped(notes).forEach(n -> sb.append("note: ").append(n).append('\n'));
             }
         }
         output.emit(sb.toString(), spec.commandLine().getOut());
         return 0;
+    }
+
+    private static final java.util.regex.Pattern FALLBACK =
+            java.util.regex.Pattern.compile("(.+ has no \\w+): (\\w+) ran at (\\w+)");
+
+    /** "X has no bf16: rmsnorm ran at fp32", "… add ran at fp32" → "X has no bf16: rmsnorm, add ran at fp32". */
+    static List<String> grouped(Set<String> notes) {
+        java.util.Map<String, List<String>> kinds = new java.util.LinkedHashMap<>();
+        List<String> out = new ArrayList<>();
+        for (String n : notes) {
+            java.util.regex.Matcher m = FALLBACK.matcher(n);
+            if (m.matches()) {
+                kinds.computeIfAbsent(m.group(1) + "\u0000" + m.group(3), k -> new ArrayList<>()).add(m.group(2));
+            } else {
+                out.add(n);
+            }
+        }
+        kinds.forEach((key, list) -> {
+            String[] parts = key.split("\u0000");
+            out.add(0, parts[0] + ": " + String.join(", ", list) + " ran at " + parts[1]);
+        });
+        java.util.Collections.sort(out);
+        return out;
     }
 
     private static String json(GraphFile gf, List<HardwareProfile> profiles, List<Evaluation> evals, long tokens,
