@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code opsim}: the command line. Exit codes: 0 ok, 1 unexpected failure, 2 bad input or usage. */
 @Command(name = "opsim", mixinStandardHelpOptions = true, version = "opsim 0.1.0",
         description = "What does this model cost on that chip? Operator-level latency, energy and dollars on GPUs and ASICs.",
-        subcommands = {CompareCommand.class, RunCommand.class, ProfilesCommand.class, PredictCommand.class,
+        subcommands = {CompareCommand.class, RunCommand.class, SweepCommand.class, ProfilesCommand.class, PredictCommand.class,
             ValidateCommand.class, CalibrateCommand.class, ValidationReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

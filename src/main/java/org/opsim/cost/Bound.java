@@ -16,7 +16,7 @@ public enum Bound {
     HOST;
 
     /** The bound with the most seconds in {@code secondsByOrdinal} (indexed by ordinal); ties go to the earlier bound. */
-    static Bound mostTime(double[] secondsByOrdinal) {
+    public static Bound mostTime(double[] secondsByOrdinal) {
         Bound best = values()[0];
         for (Bound b : values()) {
             if (secondsByOrdinal[b.ordinal()] > secondsByOrdinal[best.ordinal()]) {

@@ -21,14 +21,14 @@ import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Fallback;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.HostLink;
-import org.opsim.io.InputException;
 
 /**
  * The one place that maps an operator onto a chip (formulas: {@code docs/cost-model.md}).
  *
  * <p>Per op: {@code latency = max(matrix FLOPs / (peak × e_c), vector FLOPs / (peak × e_c),
  * bytes / (bandwidth × e_m)) + dispatch overhead}; collectives use ring formulas on the interconnect;
- * energy, dollars and breakdowns follow. Stateless: safe to call from any number of threads.
+ * energy, dollars and breakdowns follow. The arithmetic itself is in {@link CostFormulas}, which the
+ * compiled plan ({@code org.opsim.plan}) calls too. Stateless: safe to call from any number of threads.
  */
 public final class CostModel {
 
@@ -104,18 +104,18 @@ public final class CostModel {
             double peak = p.peak(e, used).orElseThrow().value();
             double ec = eff.compute(op.kind(), used).at(flops);
             double effective = e == Engine.MATRIX ? Waves.effectiveMatrixFlops(op, p) : work;
-            computeSeconds = Math.max(computeSeconds, effective / (peak * ec));
+            computeSeconds = Math.max(computeSeconds, CostFormulas.engineSeconds(effective, peak, ec));
             peakUsed += peak;
-            flopJoules += work * joulesPerFlop(p, used);
+            flopJoules += work * CostFormulas.joulesPerFlop(p, used);
             if (e == op.engine()) {
                 mainPrecision = used;
             }
         }
         double memorySeconds = memorySeconds(op, mainPrecision, p);
         double roof = Math.max(computeSeconds, memorySeconds);
-        double overhead = overhead(op, mainPrecision, p);
+        double overhead = CostFormulas.overheadSeconds(p, op.kind(), mainPrecision);
         double latency = roof + overhead;
-        Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
+        Bound bound = CostFormulas.bound(overhead, roof, computeSeconds, memorySeconds);
         double energy = computeEnergy(op, flopJoules, latency, peakUsed, p);
         return new OpResult(block, op, count, op.engine(), Optional.of(mainPrecision), bound, computeSeconds,
                 memorySeconds, 0, overhead, latency, energy, dollars(latency, p), peakUsed, true, notes);
@@ -128,14 +128,15 @@ public final class CostModel {
         Precision used = resolve(p, Engine.VECTOR, op.precision(), op, notes);
         double flops = op.flops();
         double peak = p.peak(Engine.VECTOR, used).orElseThrow().value();
-        double computeSeconds = flops > 0 ? flops / (peak * p.efficiency().compute(op.kind(), used).at(flops)) : 0;
+        double computeSeconds = flops > 0
+                ? CostFormulas.engineSeconds(flops, peak, p.efficiency().compute(op.kind(), used).at(flops)) : 0;
         double memorySeconds = memorySeconds(op, used, p);
         double roof = penalty * Math.max(computeSeconds, memorySeconds);
-        double overhead = overhead(op, used, p);
+        double overhead = CostFormulas.overheadSeconds(p, op.kind(), used);
         double latency = roof + overhead;
-        Bound bound = overhead > roof ? Bound.OVERHEAD : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
+        Bound bound = CostFormulas.bound(overhead, roof, computeSeconds, memorySeconds);
         double peakUsed = flops > 0 ? peak : 0;
-        double energy = computeEnergy(op, flops * joulesPerFlop(p, used), latency, peakUsed, p);
+        double energy = computeEnergy(op, flops * CostFormulas.joulesPerFlop(p, used), latency, peakUsed, p);
         return new OpResult(block, op, count, Engine.VECTOR, Optional.of(used), bound, computeSeconds, memorySeconds,
                 0, overhead, latency, energy, dollars(latency, p), peakUsed, false, notes);
     }
@@ -145,13 +146,16 @@ public final class CostModel {
         HostLink host = p.support().host().orElseThrow();
         List<String> notes = List.of(op.kind().id() + " is not native on " + p.name()
                 + ": runs on the host, time ×" + fmt(penalty));
-        double transfer = 2.0 * op.bytes() / host.bandwidthBytesPerSecond().value();
-        double hostCompute = op.flops() / host.flopsPerSecond().value();
+        double transfer = CostFormulas.hostTransferSeconds(op.bytes(), host.bandwidthBytesPerSecond().value());
+        double hostCompute = CostFormulas.hostComputeSeconds(op.flops(), host.flopsPerSecond().value());
         double linkSeconds = penalty * (transfer + hostCompute);
         double overhead = p.dispatchOverheadSeconds().value() + host.latencySeconds().value();
         double latency = linkSeconds + overhead;
         // The chip idles while the host works; its HBM still sources and sinks the transfer.
-        double energy = p.power().idleWatts().value() * latency + memoryByteEnergy(op.bytes(), latency, p);
+        double energy = p.power().idleWatts().value() * latency
+                + CostFormulas.memoryByteEnergy(p.power().hasEnergyCoefficients(), op.bytes(), latency,
+                        CostFormulas.joulesPerByte(p), p.memory().bandwidthBytesPerSecond().value(),
+                        p.power().idleWatts().value(), p.power().tdpWatts().value());
         return new OpResult(block, op, count, Engine.HOST, Optional.of(op.precision()), Bound.HOST, hostCompute,
                 transfer, linkSeconds, overhead, latency, energy, dollars(latency, p), host.flopsPerSecond().value(),
                 false, notes);
@@ -163,88 +167,47 @@ public final class CostModel {
         double linkBytes = 0;
         double overhead = 0;
         if (g > 1) {
-            double alpha = p.interconnect().latencySeconds().value();
-            double bandwidth = p.interconnect().bandwidthBytesPerSecond().value();
+            boolean allReduce = op instanceof AllReduce;
+            assert allReduce || op instanceof AllGather;
             double effLink = p.efficiency().memory(op.kind(), null).at(op.payloadBytes());
-            double frac = (g - 1.0) / g;
             // Ring: all-reduce = reduce-scatter + all-gather, 2(g−1) steps each moving S/g per chip.
-            double steps = op instanceof AllReduce ? 2.0 * (g - 1) : g - 1.0;
-            linkBytes = (op instanceof AllReduce ? 2.0 : 1.0) * frac * op.payloadBytes();
-            linkSeconds = steps * alpha + linkBytes / (bandwidth * effLink);
-            overhead = p.efficiency().overhead(op.kind(), null).map(f -> f.value())
-                    .orElse(p.dispatchOverheadSeconds().value());
-            assert op instanceof AllReduce || op instanceof AllGather;
+            linkBytes = CostFormulas.ringLinkBytes(allReduce, g, op.payloadBytes());
+            linkSeconds = CostFormulas.ringLinkSeconds(CostFormulas.ringSteps(allReduce, g),
+                    p.interconnect().latencySeconds().value(), linkBytes,
+                    p.interconnect().bandwidthBytesPerSecond().value(), effLink);
+            overhead = CostFormulas.overheadSeconds(p, op.kind(), null);
         }
         double latency = linkSeconds + overhead;
         Bound bound = overhead > linkSeconds ? Bound.OVERHEAD : Bound.INTERCONNECT;
-        double energy = p.power().idleWatts().value() * latency
-                + linkBytes * p.interconnect().energyPerByteJoules().map(f -> f.value()).orElse(0.0);
+        double energy = p.power().idleWatts().value() * latency + linkBytes * CostFormulas.linkJoulesPerByte(p);
         return new OpResult(block, op, count, Engine.INTERCONNECT, Optional.empty(), bound, 0, 0, linkSeconds,
                 overhead, latency, energy, dollars(latency, p), 0, true, List.of());
     }
 
-    /** The kind's calibrated overhead if the efficiency table has one, else the profile's dispatch overhead. */
-    private static double overhead(ComputeOp op, Precision used, HardwareProfile p) {
-        return p.efficiency().overhead(op.kind(), used).map(f -> f.value()).orElse(p.dispatchOverheadSeconds().value());
-    }
-
     private static double memorySeconds(ComputeOp op, Precision used, HardwareProfile p) {
         double bytes = op.bytes();
-        double em = p.efficiency().memory(op.kind(), used).at(bytes);
-        double rate = p.memory().bandwidthBytesPerSecond().value() * em;
-        var cap = p.efficiency().unitBytesPerSecond(op.kind(), used);
-        if (cap.isPresent() && p.computeUnits().isPresent()) {
-            rate = Math.min(rate, p.computeUnits().get().value() * cap.get().value());
-        }
-        return bytes / rate;
+        return CostFormulas.memorySeconds(bytes, p.memory().bandwidthBytesPerSecond().value(),
+                p.efficiency().memory(op.kind(), used).at(bytes), CostFormulas.memoryCapBytesPerSecond(p, op.kind(), used));
     }
 
-    /**
-     * With energy coefficients: {@code flopJoules} (Σ engine FLOPs × J/FLOP at the precision that
-     * engine ran) + bytes × J/byte + idle × t. Without: (idle + (TDP − idle) × u) × t, u = the busier
-     * of compute and bandwidth utilisation.
-     */
+    /** Energy of an on-chip op (see {@link CostFormulas#computeEnergy}). */
     private static double computeEnergy(ComputeOp op, double flopJoules, double latency, double peakUsed, HardwareProfile p) {
-        double idle = p.power().idleWatts().value();
-        if (p.power().hasEnergyCoefficients()) {
-            return flopJoules + op.bytes() * p.power().energyPerByteJoules().orElseThrow().value() + idle * latency;
-        }
-        double flopUtil = peakUsed > 0 ? op.flops() / (latency * peakUsed) : 0;
-        double byteUtil = op.bytes() / (latency * p.memory().bandwidthBytesPerSecond().value());
-        double u = Math.min(1.0, Math.max(flopUtil, byteUtil));
-        return (idle + (p.power().tdpWatts().value() - idle) * u) * latency;
-    }
-
-    /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */
-    private static double joulesPerFlop(HardwareProfile p, Precision used) {
-        var f = p.power().energyPerFlopJoules().get(used);
-        return f == null ? 0.0 : f.value();
-    }
-
-    private static double memoryByteEnergy(double bytes, double latency, HardwareProfile p) {
-        if (p.power().hasEnergyCoefficients()) {
-            return bytes * p.power().energyPerByteJoules().orElseThrow().value();
-        }
-        double u = Math.min(1.0, bytes / (latency * p.memory().bandwidthBytesPerSecond().value()));
-        return (p.power().tdpWatts().value() - p.power().idleWatts().value()) * u * latency;
+        return CostFormulas.computeEnergy(p.power().hasEnergyCoefficients(), op.flops(), op.bytes(), flopJoules, latency,
+                peakUsed, CostFormulas.joulesPerByte(p), p.memory().bandwidthBytesPerSecond().value(),
+                p.power().idleWatts().value(), p.power().tdpWatts().value());
     }
 
     private static double dollars(double latencySeconds, HardwareProfile p) {
-        return p.pricePerChipHourUsd().value() * latencySeconds / 3600.0;
+        return CostFormulas.dollars(latencySeconds, p.pricePerChipHourUsd().value());
     }
 
     private static Precision resolve(HardwareProfile p, Engine engine, Precision want, Op op, List<String> notes) {
-        Optional<Precision> used = p.resolve(engine, want);
-        if (used.isEmpty()) {
-            throw new InputException(p.name(), "$.engines." + engine.id() + ".peakFlopsPerSecond",
-                    "no " + want.id() + " rate and none of its fallbacks " + want.fallbacks()
-                            + " either, needed by op '" + op.name() + "' (" + op.kind().id() + ")");
-        }
-        if (used.get() != want) {
+        Precision used = CostFormulas.resolve(p, engine, want, op);
+        if (used != want) {
             notes.add(engine.id() + " unit of " + p.name() + " has no " + want.id() + ": " + op.kind().id()
-                    + " ran at " + used.get().id());
+                    + " ran at " + used.id());
         }
-        return used.get();
+        return used;
     }
 
     private static String fmt(double v) {

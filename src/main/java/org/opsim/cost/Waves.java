@@ -14,46 +14,49 @@ import org.opsim.hardware.MatmulTile;
  * split at least one tile deep. Returns the FLOPs the machine effectively spends:
  * {@code waves · units · tm · tn · 2 · K/splits}, which is ≥ the op's FLOPs.
  */
-final class Waves {
+public final class Waves {
     private Waves() {
     }
 
     /** Effective matrix FLOPs of {@code op} on {@code p}, or the op's own FLOPs when the model does not apply. */
-    static double effectiveMatrixFlops(ComputeOp op, HardwareProfile p) {
+    public static double effectiveMatrixFlops(ComputeOp op, HardwareProfile p) {
         if (p.computeUnits().isEmpty() || p.matmulTile().isEmpty()) {
             return op.matrixFlops();
         }
         MatmulTile t = p.matmulTile().get();
-        long units = (long) p.computeUnits().get().value();
-        // GEMM libraries pick a tile shape per problem: take the best of the profile's tile and its
-        // halvings and doublings along each side.
+        return effectiveMatrixFlops(op, (long) p.computeUnits().get().value(), t.m(), t.n());
+    }
+
+    /**
+     * Effective matrix FLOPs of {@code op} on {@code units} compute units with a {@code tm × tn} profile
+     * tile. GEMM libraries pick a tile shape per problem: the best of the profile's tile and its
+     * halvings and doublings along each side. Allocation-free, for the compiled plan.
+     */
+    public static double effectiveMatrixFlops(ComputeOp op, long units, long tm, long tn) {
         double best = Double.POSITIVE_INFINITY;
-        long[][] shapes = {{t.m(), t.n()}, {t.m(), 2 * t.n()}, {2 * t.m(), t.n()}, {Math.max(16, t.m() / 2), t.n()},
-            {t.m(), Math.max(16, t.n() / 2)}};
-        for (long[] s : shapes) {
-            best = Math.min(best, effective(op, units, s[0], s[1]));
-        }
+        best = Math.min(best, effective(op, units, tm, tn));
+        best = Math.min(best, effective(op, units, tm, 2 * tn));
+        best = Math.min(best, effective(op, units, 2 * tm, tn));
+        best = Math.min(best, effective(op, units, Math.max(16, tm / 2), tn));
+        best = Math.min(best, effective(op, units, tm, Math.max(16, tn / 2)));
         return best;
     }
 
-    private static double effective(ComputeOp op, long units, long tm, long tn) {
-        record Tile(long m, long n) {
-        }
-        Tile tile = new Tile(tm, tn);
+    private static double effective(ComputeOp op, long units, long tileM, long tileN) {
         double tilesPerGemm;
         double gemms;
         long k;
         if (op instanceof MatMul mm) {
-            tilesPerGemm = tiles(mm.m(), tile.m()) * tiles(mm.n(), tile.n());
+            tilesPerGemm = tiles(mm.m(), tileM) * tiles(mm.n(), tileN);
             gemms = 1;
             k = mm.k();
         } else if (op instanceof BatchedMatMul b) {
-            tilesPerGemm = tiles(b.m(), tile.m()) * tiles(b.n(), tile.n());
+            tilesPerGemm = tiles(b.m(), tileM) * tiles(b.n(), tileN);
             gemms = b.batch();
             k = b.k();
         } else if (op instanceof GroupedMatMul g) {
             long rowsPerGroup = (g.rows() + g.groups() - 1) / g.groups();
-            tilesPerGemm = tiles(rowsPerGroup, tile.m()) * tiles(g.n(), tile.n());
+            tilesPerGemm = tiles(rowsPerGroup, tileM) * tiles(g.n(), tileN);
             gemms = g.groups();
             k = g.k();
         } else {
@@ -62,11 +65,11 @@ final class Waves {
         double tiles = tilesPerGemm * gemms;
         double splits = 1;
         if (tiles < units) {
-            double maxSplits = Math.max(1, Math.ceil((double) k / tile.m()));
+            double maxSplits = Math.max(1, Math.ceil((double) k / tileM));
             splits = Math.max(1, Math.min(Math.floor(units / tiles), maxSplits));
         }
         double waves = Math.ceil(tiles * splits / units);
-        return waves * units * tile.m() * tile.n() * 2.0 * (k / splits);
+        return waves * units * tileM * tileN * 2.0 * (k / splits);
     }
 
     private static double tiles(long extent, long tile) {

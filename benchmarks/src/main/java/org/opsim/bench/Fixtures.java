@@ -1,5 +1,8 @@
 package org.opsim.bench;
 
+import java.nio.file.Path;
+import java.util.List;
+import org.opsim.Opsim;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Elementwise;
 import org.opsim.graph.Embedding;
@@ -9,10 +12,43 @@ import org.opsim.graph.Precision;
 import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Rope;
 import org.opsim.graph.SiluAndMul;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.importer.transformer.HfConfigLoader;
+import org.opsim.importer.transformer.TransformerModel;
+import org.opsim.importer.transformer.Workload;
 
-/** Graphs built in code for benchmarks (same shapes as models/llama-3.1-8b-decode.yaml). */
+/**
+ * Inputs for the benchmarks: graphs built in code, and the shipped profiles and configs, read from
+ * the project root (the working directory, or {@code -Dopsim.root=DIR}).
+ */
 final class Fixtures {
     private Fixtures() {
+    }
+
+    static Path root() {
+        return Path.of(System.getProperty("opsim.root", "."));
+    }
+
+    /** A shipped profile by file name without {@code .yaml}, e.g. {@code nvidia-h100-sxm}. */
+    static HardwareProfile profile(String stem) {
+        return Opsim.loadProfile(root().resolve("hardware-profiles").resolve(stem + ".yaml"));
+    }
+
+    /** Every profile in hardware-profiles/. */
+    static List<HardwareProfile> everyProfile() {
+        return Opsim.loadProfiles(root().resolve("hardware-profiles"));
+    }
+
+    static TransformerModel llama70b() {
+        return new TransformerModel(HfConfigLoader.load(root().resolve("models/hf/llama-3.1-70b.json")));
+    }
+
+    /**
+     * One Llama-3.1-70B decode step as served: batch 64, 4096 tokens cached, bf16, tensor-parallel
+     * over 8 chips (the per-chip graph: 18 distinct ops after lowering, 1,045 executions).
+     */
+    static Workload llama70bDecodeStep() {
+        return Workload.decode(64, 4096).withTensorParallel(8);
     }
 
     static Graph llama8bDecode(int batch, int context) {

@@ -1,0 +1,79 @@
+package org.opsim.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.opsim.cost.CostModel;
+import org.opsim.cost.Evaluation;
+import org.opsim.graph.Graph;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.importer.transformer.TransformerModel;
+import org.opsim.importer.transformer.Workload;
+import org.opsim.plan.Plan;
+import org.opsim.plan.PlanTotals;
+
+/**
+ * How fast is one Llama-3.1-70B decode step (batch 64, context 4096, bf16, TP 8: 18 ops) costed on
+ * one chip, compiled against object graph, side by side in one run; and what a sweep pays per point
+ * when only the context changes (update the plan's shapes in place, then evaluate).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class DecodeStepBench {
+
+    @Param({"nvidia-h100-sxm", "aws-trainium2"})
+    String profile;
+
+    HardwareProfile chip;
+    Graph step;
+    Plan plan;
+    PlanTotals totals;
+    Graph[] contexts;
+    Plan sweeping;
+    int next;
+
+    @Setup
+    public void setup() {
+        chip = Fixtures.profile(profile);
+        TransformerModel llama = Fixtures.llama70b();
+        Workload w = Fixtures.llama70bDecodeStep();
+        step = llama.graph(w).graph();
+        plan = Plan.compile(step, chip);
+        totals = new PlanTotals();
+        contexts = new Graph[] {step, llama.graph(new Workload(w.phase(), w.batch(), w.sequenceLength() + 1, 0,
+                w.precisions(), w.tensorParallel(), false, w.attentionForm())).graph()};
+        sweeping = Plan.compile(step, chip);
+    }
+
+    @Benchmark
+    public double evaluateLlama70bDecodeStepCompiled() {
+        plan.evaluate(totals);
+        return totals.latencySeconds();
+    }
+
+    @Benchmark
+    public Evaluation evaluateLlama70bDecodeStepObjectGraph() {
+        return CostModel.evaluate(step, chip);
+    }
+
+    /** A sweep's inner step: the next context length's graph (built beforehand) into the plan, then evaluate. */
+    @Benchmark
+    public double updateAndEvaluateLlama70bDecodeStepCompiled() {
+        sweeping.update(contexts[next++ & 1]);
+        sweeping.evaluate(totals);
+        return totals.latencySeconds();
+    }
+}

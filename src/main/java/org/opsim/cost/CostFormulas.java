@@ -1,0 +1,159 @@
+package org.opsim.cost;
+
+import java.util.Optional;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Op;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.io.InputException;
+
+/**
+ * The arithmetic of one op's cost, on primitives, and the profile look-ups that feed it: the one
+ * place both {@link CostModel} (objects, per call) and the compiled plan ({@code org.opsim.plan},
+ * primitive arrays, per op of a lowered graph) take their formulas from, so the two cannot drift
+ * (formulas: {@code docs/cost-model.md}). Units: FLOPs, bytes, seconds, FLOP/s, bytes/s, watts,
+ * joules, dollars.
+ */
+public final class CostFormulas {
+
+    private CostFormulas() {
+    }
+
+    // ---------------------------------------------------------------- profile look-ups
+
+    /**
+     * The precision {@code engine} runs {@code want} at on {@code p}: itself or its first fallback the
+     * engine has; an {@link InputException} naming the profile, the engine and {@code op} if none.
+     */
+    public static Precision resolve(HardwareProfile p, Engine engine, Precision want, Op op) {
+        Optional<Precision> used = p.resolve(engine, want);
+        if (used.isEmpty()) {
+            throw new InputException(p.name(), "$.engines." + engine.id() + ".peakFlopsPerSecond",
+                    "no " + want.id() + " rate and none of its fallbacks " + want.fallbacks()
+                            + " either, needed by op '" + op.name() + "' (" + op.kind().id() + ")");
+        }
+        return used.get();
+    }
+
+    /** The kind's calibrated overhead if the efficiency table has one, else the profile's dispatch overhead. */
+    public static double overheadSeconds(HardwareProfile p, OpKind kind, Precision used) {
+        return p.efficiency().overhead(kind, used).map(Figure::value).orElse(p.dispatchOverheadSeconds().value());
+    }
+
+    /**
+     * The kind's memory-throughput cap for the whole chip, {@code computeUnits × unitBytesPerSecond},
+     * or NaN when the kind has no cap or the profile no compute units.
+     */
+    public static double memoryCapBytesPerSecond(HardwareProfile p, OpKind kind, Precision used) {
+        Optional<Figure> cap = p.efficiency().unitBytesPerSecond(kind, used);
+        if (cap.isPresent() && p.computeUnits().isPresent()) {
+            return p.computeUnits().get().value() * cap.get().value();
+        }
+        return Double.NaN;
+    }
+
+    /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */
+    public static double joulesPerFlop(HardwareProfile p, Precision used) {
+        Figure f = p.power().energyPerFlopJoules().get(used);
+        return f == null ? 0.0 : f.value();
+    }
+
+    /** J/byte of main-memory traffic, or 0 without energy coefficients. */
+    public static double joulesPerByte(HardwareProfile p) {
+        return p.power().energyPerByteJoules().map(Figure::value).orElse(0.0);
+    }
+
+    /** J/byte sent over the interconnect, or 0 when the profile gives none. */
+    public static double linkJoulesPerByte(HardwareProfile p) {
+        return p.interconnect().energyPerByteJoules().map(Figure::value).orElse(0.0);
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** One engine's time: (effective) FLOPs ÷ (peak × compute efficiency). */
+    public static double engineSeconds(double flops, double peakFlopsPerSecond, double efficiency) {
+        return flops / (peakFlopsPerSecond * efficiency);
+    }
+
+    /**
+     * Memory time: bytes ÷ min(bandwidth × e_m, cap); {@code capBytesPerSecond} NaN means no cap
+     * (see {@link #memoryCapBytesPerSecond}).
+     */
+    public static double memorySeconds(double bytes, double bandwidthBytesPerSecond, double efficiency,
+                                       double capBytesPerSecond) {
+        double rate = bandwidthBytesPerSecond * efficiency;
+        if (!Double.isNaN(capBytesPerSecond)) {
+            rate = Math.min(rate, capBytesPerSecond);
+        }
+        return bytes / rate;
+    }
+
+    /** What limited an on-chip op: overhead if it exceeds the roofline, else the longer roofline term (ties: compute). */
+    public static Bound bound(double overheadSeconds, double roofSeconds, double computeSeconds, double memorySeconds) {
+        return overheadSeconds > roofSeconds ? Bound.OVERHEAD
+                : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
+    }
+
+    /** A host fallback's transfer: the op's bytes to the host and back over the host link. */
+    public static double hostTransferSeconds(double bytes, double hostBytesPerSecond) {
+        return 2.0 * bytes / hostBytesPerSecond;
+    }
+
+    /** A host fallback's compute: the op's FLOPs at the host's rate. */
+    public static double hostComputeSeconds(double flops, double hostFlopsPerSecond) {
+        return flops / hostFlopsPerSecond;
+    }
+
+    /** Ring steps of a collective over {@code g} chips: 2(g−1) for an all-reduce, g−1 for an all-gather. */
+    public static double ringSteps(boolean allReduce, int g) {
+        return allReduce ? 2.0 * (g - 1) : g - 1.0;
+    }
+
+    /** Bytes each chip sends in a ring collective of a {@code payloadBytes} buffer. */
+    public static double ringLinkBytes(boolean allReduce, int g, double payloadBytes) {
+        double frac = (g - 1.0) / g;
+        return (allReduce ? 2.0 : 1.0) * frac * payloadBytes;
+    }
+
+    /** A ring collective's link time: per-step latency plus the bytes at the efficient link rate. */
+    public static double ringLinkSeconds(double steps, double latencySeconds, double linkBytes,
+                                         double bandwidthBytesPerSecond, double efficiency) {
+        return steps * latencySeconds + linkBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    // ---------------------------------------------------------------- energy and dollars
+
+    /**
+     * An on-chip op's energy. With coefficients: {@code flopJoules} + bytes × J/byte + idle × t.
+     * Without: (idle + (TDP − idle) × u) × t, u = the busier of compute and bandwidth utilisation.
+     */
+    public static double computeEnergy(boolean coefficients, double flops, double bytes, double flopJoules,
+                                       double latencySeconds, double peakUsed, double joulesPerByte,
+                                       double bandwidthBytesPerSecond, double idleWatts, double tdpWatts) {
+        if (coefficients) {
+            return flopJoules + bytes * joulesPerByte + idleWatts * latencySeconds;
+        }
+        double flopUtil = peakUsed > 0 ? flops / (latencySeconds * peakUsed) : 0;
+        double byteUtil = bytes / (latencySeconds * bandwidthBytesPerSecond);
+        double u = Math.min(1.0, Math.max(flopUtil, byteUtil));
+        return (idleWatts + (tdpWatts - idleWatts) * u) * latencySeconds;
+    }
+
+    /** Energy of main-memory traffic alone (a host fallback's transfer), above idle. */
+    public static double memoryByteEnergy(boolean coefficients, double bytes, double latencySeconds,
+                                          double joulesPerByte, double bandwidthBytesPerSecond, double idleWatts,
+                                          double tdpWatts) {
+        if (coefficients) {
+            return bytes * joulesPerByte;
+        }
+        double u = Math.min(1.0, bytes / (latencySeconds * bandwidthBytesPerSecond));
+        return (tdpWatts - idleWatts) * u * latencySeconds;
+    }
+
+    /** Dollars for {@code latencySeconds} of one chip at its hourly price. */
+    public static double dollars(double latencySeconds, double pricePerChipHourUsd) {
+        return pricePerChipHourUsd * latencySeconds / 3600.0;
+    }
+}
