@@ -50,6 +50,7 @@ final class CompareCommand implements Callable<Integer> {
             evals.add(Opsim.evaluate(gf.graph(), p));
         }
         long tokens = gf.tokensPerExecution().orElse(0);
+        int chips = modelOptions.chips();
         List<Categories> cats = new ArrayList<>();
         for (Categories c : Categories.values()) {
             if (evals.stream().anyMatch(e -> c.share(e) > 0)) {
@@ -57,11 +58,11 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (output.format == Table.Format.JSON) {
-            output.emit(json(gf, profiles, evals, tokens, cats), spec.commandLine().getOut());
+            output.emit(json(gf, profiles, evals, tokens, chips, cats), spec.commandLine().getOut());
             return 0;
         }
-        List<String> header = new ArrayList<>(List.of("chip", "ms/step", "tokens/s", "$/M tokens", "J/token",
-                "avg W", "% peak", "bound"));
+        List<String> header = new ArrayList<>(List.of("chip", "chips", "ms/step", "tokens/s", "$/M tokens", "J/token",
+                "avg W/chip", "% peak", "bound"));
         for (Categories c : cats) {
             header.add(c.label);
         }
@@ -71,10 +72,12 @@ final class CompareCommand implements Callable<Integer> {
             Totals tot = e.total();
             List<String> row = new ArrayList<>();
             row.add(profiles.get(i).name());
+            row.add(Integer.toString(chips));
             row.add(Numbers.ms(tot.latencySeconds()));
             row.add(tokens > 0 ? Numbers.sig(tokens / tot.latencySeconds()) : "-");
-            row.add(tokens > 0 ? Numbers.sig(tot.costUsd() / tokens * 1e6) : "-");
-            row.add(tokens > 0 ? Numbers.sig(tot.energyJoules() / tokens) : "-");
+            // The graph is one chip's share: dollars and joules per token count every chip of the deployment.
+            row.add(tokens > 0 ? Numbers.sig(chips * tot.costUsd() / tokens * 1e6) : "-");
+            row.add(tokens > 0 ? Numbers.sig(chips * tot.energyJoules() / tokens) : "-");
             row.add(Numbers.sig(tot.averageWatts()));
             row.add(Numbers.percent(tot.fractionOfPeak()));
             row.add(e.dominantBound().id() + " " + Numbers.percent(e.timeShare(e.dominantBound())));
@@ -127,13 +130,14 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static String json(GraphFile gf, List<HardwareProfile> profiles, List<Evaluation> evals, long tokens,
-                               List<Categories> cats) {
+                               int chips, List<Categories> cats) {
         List<Object> rows = new ArrayList<>();
         for (int i = 0; i < evals.size(); i++) {
             Evaluation e = evals.get(i);
             Totals tot = e.total();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("chip", profiles.get(i).name());
+            m.put("chips", chips);
             m.put("latencySeconds", tot.latencySeconds());
             m.put("flops", tot.flops());
             m.put("bytes", tot.bytes());
@@ -142,8 +146,8 @@ final class CompareCommand implements Callable<Integer> {
             m.put("fractionOfPeak", tot.fractionOfPeak());
             if (tokens > 0) {
                 m.put("tokensPerSecond", tokens / tot.latencySeconds());
-                m.put("usdPerMillionTokens", tot.costUsd() / tokens * 1e6);
-                m.put("joulesPerToken", tot.energyJoules() / tokens);
+                m.put("usdPerMillionTokens", chips * tot.costUsd() / tokens * 1e6);
+                m.put("joulesPerToken", chips * tot.energyJoules() / tokens);
             }
             m.put("dominantBound", e.dominantBound().id());
             Map<String, Object> shares = new LinkedHashMap<>();

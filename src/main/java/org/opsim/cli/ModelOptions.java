@@ -56,6 +56,11 @@ final class ModelOptions {
     @Option(names = "--unfused-attention", description = "attention as matmul + softmax + matmul instead of flash")
     boolean unfused;
 
+    /** Chips one execution runs on: the tensor-parallel degree of a config's workload (the graph is per chip). */
+    int chips() {
+        return config == null ? 1 : tensorParallel;
+    }
+
     GraphFile load() {
         if (config == null) {
             return Opsim.loadGraph(model != null ? model : Path.of(DEFAULT_MODEL));

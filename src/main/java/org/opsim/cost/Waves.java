@@ -29,8 +29,10 @@ public final class Waves {
 
     /**
      * Effective matrix FLOPs of {@code op} on {@code units} compute units with a {@code tm × tn} profile
-     * tile. GEMM libraries pick a tile shape per problem: the best of the profile's tile and its
-     * halvings and doublings along each side. Allocation-free, for the compiled plan.
+     * tile. GEMM libraries pick a tile shape per problem: the best of the profile's tile and its halvings
+     * and doublings along each side; and for a GEMM of at most 16 rows (a decode step's handful of
+     * tokens) a 16-row tile, as libraries switch to GEMV/skinny split-K kernels there. Allocation-free,
+     * for the compiled plan.
      */
     public static double effectiveMatrixFlops(ComputeOp op, long units, long tm, long tn) {
         double best = Double.POSITIVE_INFINITY;
@@ -39,7 +41,26 @@ public final class Waves {
         best = Math.min(best, effective(op, units, 2 * tm, tn));
         best = Math.min(best, effective(op, units, Math.max(16, tm / 2), tn));
         best = Math.min(best, effective(op, units, tm, Math.max(16, tn / 2)));
+        if (rowsPerGemm(op) <= SKINNY_ROWS) {
+            best = Math.min(best, effective(op, units, Math.min(SKINNY_ROWS, tm), tn));
+        }
         return best;
+    }
+
+    /** Libraries switch to GEMV/skinny kernels when a GEMM has at most this many rows. */
+    static final long SKINNY_ROWS = 16;
+
+    private static long rowsPerGemm(ComputeOp op) {
+        if (op instanceof MatMul mm) {
+            return mm.m();
+        }
+        if (op instanceof BatchedMatMul b) {
+            return b.m();
+        }
+        if (op instanceof GroupedMatMul g) {
+            return (g.rows() + g.groups() - 1) / g.groups();
+        }
+        return Long.MAX_VALUE;
     }
 
     private static double effective(ComputeOp op, long units, long tileM, long tileN) {

@@ -75,6 +75,10 @@ class CliTest {
         assertTrue(root.get("model").asText().contains("TP 8"), root.get("model").asText());
         for (JsonNode chip : root.get("results")) {
             assertTrue(chip.get("timeShare").get("collectives").asDouble() > 0);
+            assertEquals(8, chip.get("chips").asInt());
+            // The per-chip graph costs one chip's dollars; a token costs all 8 chips' time:
+            // $/M tokens = 8 · costUsd / 16 tokens · 1e6.
+            assertEquals(8 * chip.get("costUsd").asDouble() / 16 * 1e6, chip.get("usdPerMillionTokens").asDouble(), 1e-9);
         }
         Run bad = run("compare", "--config", "models/hf/llama-3.1-70b.json", "--tp", "3");
         assertEquals(2, bad.code());
