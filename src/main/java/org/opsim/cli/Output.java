@@ -1,11 +1,7 @@
 package org.opsim.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import picocli.CommandLine.Option;
 
 /** Shared {@code --format} and {@code --out} options. */
@@ -23,14 +19,7 @@ final class Output {
             stdout.flush();
             return;
         }
-        try {
-            Path abs = out.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), ".opsim-", ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out, e);
-        }
+        org.opsim.io.AtomicFiles.writeString(out, text);
     }
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Table.Format> {

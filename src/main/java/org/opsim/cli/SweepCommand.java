@@ -2,11 +2,9 @@ package org.opsim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -174,14 +172,13 @@ final class SweepCommand implements Callable<Integer> {
 
     /** Streams into a temporary file beside {@code file} and renames it into place only when complete. */
     private static SweepSummary toFile(Sweep sweep, RowFormat rowFormat, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), ".opsim-sweep-", ".tmp");
+        Path tmp = org.opsim.io.AtomicFiles.tempBeside(file);
         try {
             SweepSummary s;
             try (Writer w = Files.newBufferedWriter(tmp)) {
                 s = sweep.run(w, rowFormat);
             }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            org.opsim.io.AtomicFiles.moveIntoPlace(tmp, file);
             return s;
         } finally {
             Files.deleteIfExists(tmp);
@@ -189,14 +186,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static void writeWhole(Path file, String text) {
-        try {
-            Path abs = file.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), ".opsim-", ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        org.opsim.io.AtomicFiles.writeString(file, text);
     }
 
     private static ProgressBar progressBar(long points) {

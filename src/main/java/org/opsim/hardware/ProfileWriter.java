@@ -1,9 +1,7 @@
 package org.opsim.hardware;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,14 +29,7 @@ public final class ProfileWriter {
     /** Writes to {@code file} atomically (a temporary file renamed into place), format by extension. */
     public static void write(HardwareProfile p, Path file) {
         String text = write(p, Documents.Format.of(file.getFileName().toString()));
-        try {
-            Path abs = file.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), ".opsim-", ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        org.opsim.io.AtomicFiles.writeString(file, text);
     }
 
     static Map<String, Object> toTree(HardwareProfile p) {

@@ -121,5 +121,9 @@ class CliTest {
         assertEquals("", r.out());
         String md = Files.readString(out);
         assertTrue(md.startsWith("| chip"), md);
+        // An ordinary user file, not the owner-only mode of the temporary file it was written through.
+        if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        }
     }
 }
