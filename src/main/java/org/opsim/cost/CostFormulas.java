@@ -123,6 +123,69 @@ public final class CostFormulas {
         return steps * latencySeconds + linkBytes / (bandwidthBytesPerSecond * efficiency);
     }
 
+    /**
+     * Double-binary-tree all-reduce (NCCL's tree): a reduce up and a broadcast down trees of depth
+     * ⌈log2 g⌉, pipelined, so {@code 2·⌈log2 g⌉·α + 2·S/(B·e)}. Fewer latency steps than a ring, twice
+     * the payload per chip instead of 2(g−1)/g of it: it wins for small payloads and large groups.
+     */
+    public static double treeAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                              double bandwidthBytesPerSecond, double efficiency) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        double depth = Math.ceil(Math.log(g) / Math.log(2) - 1e-12);
+        return 2.0 * depth * latencySeconds + 2.0 * payloadBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /** Ring all-reduce of {@code payloadBytes} over {@code g} chips: {@code 2(g−1)·α + 2(g−1)/g·S/(B·e)}. */
+    public static double ringAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                              double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : ringLinkSeconds(ringSteps(true, g), latencySeconds, ringLinkBytes(true, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+    }
+
+    /**
+     * Ring all-gather or reduce-scatter of a {@code payloadBytes} buffer (the whole, gathered size) over
+     * {@code g} chips, and the all-to-all of a {@code payloadBytes} per-chip buffer on a switched fabric
+     * (each chip sends {@code (g−1)/g} of it): {@code (g−1)·α + (g−1)/g·S/(B·e)}.
+     */
+    public static double ringGatherSeconds(int g, double latencySeconds, double payloadBytes,
+                                           double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : ringLinkSeconds(ringSteps(false, g), latencySeconds, ringLinkBytes(false, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+    }
+
+    /**
+     * The bisection limit of an all-to-all of {@code payloadBytes} per chip on a torus whose largest
+     * dimension is {@code largestDimension}, with {@code linkBytesPerSecond} per link per direction: half
+     * the chips send half their buffer across a cut of {@code 2·g/d} links, so
+     * {@code (g·S/4) / (2·g/d·b) = S·d/(8·b)} (divided by the link efficiency).
+     */
+    public static double torusBisectionSeconds(double payloadBytes, int largestDimension, double linkBytesPerSecond,
+                                               double efficiency) {
+        return payloadBytes * largestDimension / (8.0 * linkBytesPerSecond * efficiency);
+    }
+
+    /** A point-to-point transfer (a pipeline hand-off): {@code α + S/(B·e)}. */
+    public static double pointToPointSeconds(double latencySeconds, double payloadBytes, double bandwidthBytesPerSecond,
+                                             double efficiency) {
+        return latencySeconds + payloadBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /**
+     * The GPipe / 1F1B pipeline bubble: with {@code p} stages and {@code m} micro-batches a pass takes
+     * {@code m + p − 1} slots of which {@code p − 1} are fill and drain, so the idle fraction is
+     * {@code (p − 1)/(m + p − 1)}.
+     */
+    public static double bubbleFraction(int stages, int microBatches) {
+        return (stages - 1.0) / (microBatches + stages - 1.0);
+    }
+
+    /** A collective's energy: the chip idles at {@code idleWatts} while {@code linkBytes} cross the link. */
+    public static double collectiveEnergy(double idleWatts, double latencySeconds, double linkBytes, double linkJoulesPerByte) {
+        return idleWatts * latencySeconds + linkBytes * linkJoulesPerByte;
+    }
+
     // ---------------------------------------------------------------- energy and dollars
 
     /**

@@ -179,7 +179,8 @@ public final class CostModel {
         }
         double latency = linkSeconds + overhead;
         Bound bound = overhead > linkSeconds ? Bound.OVERHEAD : Bound.INTERCONNECT;
-        double energy = p.power().idleWatts().value() * latency + linkBytes * CostFormulas.linkJoulesPerByte(p);
+        double energy = CostFormulas.collectiveEnergy(p.power().idleWatts().value(), latency, linkBytes,
+                CostFormulas.linkJoulesPerByte(p));
         return new OpResult(block, op, count, Engine.INTERCONNECT, Optional.empty(), bound, 0, 0, linkSeconds,
                 overhead, latency, energy, dollars(latency, p), 0, true, List.of());
     }

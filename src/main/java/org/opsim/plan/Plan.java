@@ -234,7 +234,7 @@ public final class Plan {
                         latency = link + overhead;
                         limit = overhead > link ? Bound.OVERHEAD : Bound.INTERCONNECT;
                         peakUsed = 0;
-                        energy = idleWatts * latency + linkBytes * linkJoulesPerByte;
+                        energy = CostFormulas.collectiveEnergy(idleWatts, latency, linkBytes, linkJoulesPerByte);
                     }
                 }
                 latencySum += latency;

@@ -1,0 +1,37 @@
+package org.opsim.deploy;
+
+import java.util.Objects;
+import org.opsim.hardware.Figure;
+
+/**
+ * What owning a chip costs up front.
+ *
+ * @param pricePerChipUsd the accelerator itself
+ * @param serverAndNetworkSharePerChipUsd its share of the host server, chassis, switches, NICs and cabling
+ * @param depreciationYears straight-line write-off period
+ * @param utilisation fraction of the hours the chip does paid work, in (0, 1]
+ */
+public record Capex(Figure pricePerChipUsd, Figure serverAndNetworkSharePerChipUsd, Figure depreciationYears,
+                    Figure utilisation) {
+
+    public Capex {
+        Objects.requireNonNull(pricePerChipUsd, "pricePerChipUsd");
+        Objects.requireNonNull(serverAndNetworkSharePerChipUsd, "serverAndNetworkSharePerChipUsd");
+        Objects.requireNonNull(depreciationYears, "depreciationYears");
+        Objects.requireNonNull(utilisation, "utilisation");
+        if (pricePerChipUsd.value() < 0 || serverAndNetworkSharePerChipUsd.value() < 0) {
+            throw new IllegalArgumentException("capex: prices must be >= 0");
+        }
+        if (!(depreciationYears.value() > 0)) {
+            throw new IllegalArgumentException("capex.depreciationYears: must be > 0, got " + depreciationYears.value());
+        }
+        if (!(utilisation.value() > 0 && utilisation.value() <= 1)) {
+            throw new IllegalArgumentException("capex.utilisation: must be in (0, 1], got " + utilisation.value());
+        }
+    }
+
+    /** The same inputs with another chip price (an ASIC's unit cost plus its share of NRE). */
+    public Capex withPricePerChipUsd(double usd, String source) {
+        return new Capex(Figure.of(usd, source), serverAndNetworkSharePerChipUsd, depreciationYears, utilisation);
+    }
+}

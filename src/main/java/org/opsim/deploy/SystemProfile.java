@@ -1,0 +1,75 @@
+package org.opsim.deploy;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.HardwareProfile;
+
+/**
+ * A multi-chip system: {@code nodes} nodes of {@code chipsPerNode} chips of one chip profile, a link
+ * inside a node and (with more than one node) a link between nodes, and what the chips cost. Load one
+ * with {@link SystemLoader} (format: docs/deployments.md).
+ *
+ * @param cloudPricePerChipHourUsd a rental price; empty means the chip profile's price
+ * @param capex owning costs (empty: no TCO)
+ * @param opex running costs (empty: no TCO)
+ */
+public record SystemProfile(String name, Optional<String> description, HardwareProfile chip, Figure chipsPerNode,
+                            Figure nodes, Link intraNode, Optional<Link> interNode,
+                            Optional<Figure> cloudPricePerChipHourUsd, Optional<Capex> capex, Optional<Opex> opex) {
+
+    public SystemProfile {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name: must not be blank");
+        }
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(chip, "chip");
+        whole("chipsPerNode", chipsPerNode);
+        whole("nodes", nodes);
+        Objects.requireNonNull(intraNode, "intraNode");
+        Objects.requireNonNull(interNode, "interNode");
+        Objects.requireNonNull(cloudPricePerChipHourUsd, "cloudPricePerChipHourUsd");
+        Objects.requireNonNull(capex, "capex");
+        Objects.requireNonNull(opex, "opex");
+        if (nodes.value() > 1 && interNode.isEmpty()) {
+            throw new IllegalArgumentException("interNode: required when there is more than one node (" + (long) nodes.value() + ")");
+        }
+        if (intraNode.topology() == Topology.TORUS && intraNode.torusChips() != (long) chipsPerNode.value()) {
+            throw new IllegalArgumentException("intraNode.torus: dimensions " + intraNode.torusDimensions() + " hold "
+                    + intraNode.torusChips() + " chips, but chipsPerNode is " + (long) chipsPerNode.value());
+        }
+        if (interNode.isPresent() && interNode.get().topology() == Topology.TORUS) {
+            throw new IllegalArgumentException("interNode: only a switch or full-mesh topology is modelled between nodes");
+        }
+        cloudPricePerChipHourUsd.ifPresent(f -> {
+            if (f.value() < 0) {
+                throw new IllegalArgumentException("cloudPricePerChipHourUsd: must be >= 0, got " + f.value());
+            }
+        });
+    }
+
+    private static void whole(String what, Figure f) {
+        Objects.requireNonNull(f, what);
+        if (f.value() < 1 || f.value() != Math.rint(f.value()) || f.value() > 1e6) {
+            throw new IllegalArgumentException(what + ": must be a whole number >= 1, got " + f.value());
+        }
+    }
+
+    public int chipsPerNodeCount() {
+        return (int) chipsPerNode.value();
+    }
+
+    public int nodeCount() {
+        return (int) nodes.value();
+    }
+
+    /** All chips of the system. */
+    public int chips() {
+        return chipsPerNodeCount() * nodeCount();
+    }
+
+    /** The rental price per chip-hour: the system's own, else the chip profile's. */
+    public double cloudUsdPerChipHour() {
+        return cloudPricePerChipHourUsd.map(Figure::value).orElse(chip.pricePerChipHourUsd().value());
+    }
+}
