@@ -36,13 +36,21 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--holdout", description = "fit on half the models (alternating by name) and report on the other half")
     boolean holdout;
 
+    @Option(names = "--no-progress", description = "no progress bar (it is only drawn on a terminal anyway)")
+    boolean noProgress;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CalibrateCommand.class);
+
     @Override
     public Integer call() {
+        Progress bar = Progress.start("calibrate", 4, !noProgress);
+        bar.step("reading " + cases);
         HardwareProfile base = Opsim.loadProfile(profile);
         List<MeasuredCase> all = Measurements.read(cases);
+        LOG.info("read {} measured cases from {}", all.size(), cases);
         List<MeasuredCase> fit = all;
         List<MeasuredCase> score = all;
         String what = "all " + all.size() + " rows (fitted and scored on the same rows)";
@@ -52,9 +60,19 @@ final class CalibrateCommand implements Callable<Integer> {
             score = s.score();
             what = "fitted on " + s.fitModels() + ", scored on " + s.scoreModels();
         }
-        List<ErrorStats> before = Validation.validate(score, base);
-        HardwareProfile calibrated = Calibrator.fit(base, fit, cases.toString()).profile();
-        List<ErrorStats> after = Validation.validate(score, calibrated);
+        HardwareProfile calibrated;
+        List<ErrorStats> before;
+        List<ErrorStats> after;
+        try (bar) {
+            bar.step("scoring " + base.name());
+            before = Validation.validate(score, base);
+            bar.step("fitting " + fit.size() + " rows");
+            long start = System.nanoTime();
+            calibrated = Calibrator.fit(base, fit, cases.toString()).profile();
+            LOG.info("fitted {} rows in {} ms", fit.size(), (System.nanoTime() - start) / 1_000_000);
+            bar.step("scoring the calibrated profile");
+            after = Validation.validate(score, calibrated);
+        }
         ProfileWriter.write(calibrated, out);
         var o = spec.commandLine().getOut();
         o.println("Calibrated " + base.name() + " on " + cases + ": " + what);

@@ -3,28 +3,44 @@ package org.opsim.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.opsim.Opsim;
-import org.opsim.cost.Evaluation;
-import org.opsim.cost.Totals;
+import java.util.function.ToDoubleFunction;
+import org.opsim.cost.Bound;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.GraphFile;
+import org.opsim.importer.transformer.TransformerModel;
+import org.opsim.importer.transformer.Workload;
+import org.opsim.report.ChipResult;
+import org.opsim.report.Comparison;
+import org.opsim.report.OpCategory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code opsim compare}: one model across several chips. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Cost one model on several chips side by side: latency, tokens/s, $ per million tokens, "
-                + "joules per token, limiting bound and where the time goes.")
+/** {@code opsim compare}: one model and workload across several chips; the main job. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Cost one model and workload on several chips side by side: chips needed to hold the model, "
+                + "time to first token, time per output token, tokens/s (per deployment and per chip), $ per million "
+                + "tokens, joules per token, and the share of time per bound and per op kind.",
+            "Without arguments: Llama-3.1-70B (" + CompareCommand.DEFAULT_CONFIG + ") serving a batch of "
+                + CompareCommand.DEFAULT_BATCH + " (2048-token prompts, 256 new tokens, bf16) on H100, B200, MI300X, "
+                + "TPU v6e and Trainium2. With --config (and no --tp) each chip runs at the smallest tensor-parallel "
+                + "degree that holds the model; the workload defaults to --phase generation --batch "
+                + CompareCommand.DEFAULT_BATCH + "."})
 final class CompareCommand implements Callable<Integer> {
+
+    static final String DEFAULT_CONFIG = "models/hf/llama-3.1-70b.json";
+    static final long DEFAULT_BATCH = 32;
+    /** The five chips of the default comparison, files in hardware-profiles/. */
+    static final List<String> DEFAULT_PROFILES = List.of("nvidia-h100-sxm.yaml", "nvidia-b200.yaml", "amd-mi300x.yaml",
+            "google-tpu-v6e.yaml", "aws-trainium2.yaml");
 
     @Mixin
     ModelOptions modelOptions;
@@ -38,72 +54,155 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public Integer call() {
-        GraphFile gf = modelOptions.load();
-        List<HardwareProfile> profiles = inputs.profiles();
+    /** A comparison and the lines that describe it. */
+    record Job(Comparison comparison, List<String> header) {
+    }
+
+    /** What compare and report cost: the --model graph, else the --config (default Llama-3.1-70B) workload. */
+    static Job job(ModelOptions modelOptions, Inputs inputs) {
+        List<HardwareProfile> profiles = inputs.profilesOr(DEFAULT_PROFILES);
         if (profiles.isEmpty()) {
             throw new IllegalArgumentException("no profiles to compare");
         }
-        List<Evaluation> evals = new ArrayList<>();
-        for (HardwareProfile p : profiles) {
-            evals.add(Opsim.evaluate(gf.graph(), p));
-        }
-        long tokens = gf.tokensPerExecution().orElse(0);
-        int chips = modelOptions.chips();
-        List<Categories> cats = new ArrayList<>();
-        for (Categories c : Categories.values()) {
-            if (evals.stream().anyMatch(e -> c.share(e) > 0)) {
-                cats.add(c);
+        List<String> header = new ArrayList<>();
+        Comparison cmp;
+        if (modelOptions.config == null && modelOptions.model != null) {
+            cmp = Comparison.of(modelOptions.graphFile(modelOptions.model), 1, profiles);
+            header.add(cmp.title());
+        } else {
+            if (modelOptions.config == null) {
+                modelOptions.config = Path.of(DEFAULT_CONFIG);
             }
+            TransformerModel m = modelOptions.transformer();
+            Workload w = modelOptions.workload(Workload.Phase.GENERATION, DEFAULT_BATCH, 1);
+            boolean auto = modelOptions.tensorParallel == null;
+            cmp = Comparison.of(modelName(modelOptions.config), m, w, auto, profiles);
+            header.addAll(describe(modelOptions.config, m, w, auto));
         }
+        return new Job(cmp, header);
+    }
+
+    @Override
+    public Integer call() {
+        Job job = job(modelOptions, inputs);
+        Comparison cmp = job.comparison();
+        List<String> header = job.header();
         if (output.format == Table.Format.JSON) {
-            output.emit(json(gf, profiles, evals, tokens, chips, cats), spec.commandLine().getOut());
+            output.emit(json(cmp), spec.commandLine().getOut());
             return 0;
-        }
-        List<String> header = new ArrayList<>(List.of("chip", "chips", "ms/step", "tokens/s", "$/M tokens", "J/token",
-                "avg W/chip", "% peak", "bound"));
-        for (Categories c : cats) {
-            header.add(c.label);
-        }
-        Table t = new Table(header);
-        for (int i = 0; i < evals.size(); i++) {
-            Evaluation e = evals.get(i);
-            Totals tot = e.total();
-            List<String> row = new ArrayList<>();
-            row.add(profiles.get(i).name());
-            row.add(Integer.toString(chips));
-            row.add(Numbers.ms(tot.latencySeconds()));
-            row.add(tokens > 0 ? Numbers.sig(tokens / tot.latencySeconds()) : "-");
-            // The graph is one chip's share: dollars and joules per token count every chip of the deployment.
-            row.add(tokens > 0 ? Numbers.sig(chips * tot.costUsd() / tokens * 1e6) : "-");
-            row.add(tokens > 0 ? Numbers.sig(chips * tot.energyJoules() / tokens) : "-");
-            row.add(Numbers.sig(tot.averageWatts()));
-            row.add(Numbers.percent(tot.fractionOfPeak()));
-            row.add(e.dominantBound().id() + " " + Numbers.percent(e.timeShare(e.dominantBound())));
-            for (Categories c : cats) {
-                row.add(Numbers.percent(c.share(e)));
-            }
-            t.add(row);
         }
         StringBuilder sb = new StringBuilder();
         if (output.format == Table.Format.TABLE) {
-            sb.append(gf.graph().name()).append('\n');
-            sb.append(String.format(java.util.Locale.ROOT, "%s GFLOP and %s MB per step%s%n%n",
-                    Numbers.sig(gf.graph().totalFlops() / 1e9), Numbers.sig(gf.graph().totalBytes() / 1e6),
-                    tokens > 0 ? ", " + tokens + " tokens per step" : ""));
+            header.forEach(h -> sb.append(h).append('\n'));
+            sb.append('\n');
         }
-        sb.append(t.render(output.format));
+        sb.append(table(cmp).render(output.format));
         if (output.format == Table.Format.TABLE) {
-            Set<String> notes = new LinkedHashSet<>();
-            evals.forEach(e -> notes.addAll(e.notes()));
+            List<String> notes = new ArrayList<>();
+            cmp.results().forEach(r -> r.notice().ifPresent(notes::add));
+            Set<String> fallbacks = new LinkedHashSet<>();
+            cmp.results().forEach(r -> fallbacks.addAll(r.notes()));
+            notes.addAll(grouped(fallbacks));
             if (!notes.isEmpty()) {
                 sb.append('\n');
-                grouped(notes).forEach(n -> sb.append("note: ").append(n).append('\n'));
+                notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
             }
         }
         output.emit(sb.toString(), spec.commandLine().getOut());
         return 0;
+    }
+
+    static String modelName(Path config) {
+        String n = config.getFileName().toString();
+        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    private static List<String> describe(Path config, TransformerModel m, Workload w, boolean auto) {
+        double weightsBytes = m.parameterCount() * w.precisions().weights().bytesPerElement();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%s (%s, %s B parameters, %s GB of %s weights): %s", modelName(config), config,
+                Numbers.sig(m.parameterCount() / 1e9), Numbers.sig(weightsBytes / 1e9), w.precisions().weights().id(),
+                (auto ? w.withTensorParallel(1) : w).describe()));
+        lines.add(auto
+                ? "chips: the smallest tensor-parallel degree (1, 2, 4, ... " + Comparison.TP_DEGREES.get(Comparison.TP_DEGREES.size() - 1)
+                    + ") whose weights, KV cache and activations fit one chip; $ and J count every chip"
+                : "chips: tensor-parallel degree " + w.tensorParallel() + " on every chip (--tp); $ and J count every chip");
+        if (w.phase() == Workload.Phase.GENERATION) {
+            lines.add("TTFT: prefill of the whole batch; TPOT: one decode step (each sequence's time per output token); "
+                    + "tokens/s: new tokens");
+        }
+        return lines;
+    }
+
+    private static Table table(Comparison cmp) {
+        List<ChipResult> rs = cmp.results();
+        List<Bound> bounds = new ArrayList<>();
+        for (Bound b : Bound.values()) {
+            if (rs.stream().anyMatch(r -> r.costed() && r.timeShare(b) > 0)) {
+                bounds.add(b);
+            }
+        }
+        List<OpCategory> cats = categories(rs);
+        boolean ttft = rs.stream().anyMatch(r -> !Double.isNaN(r.ttftSeconds()));
+        boolean tpot = rs.stream().anyMatch(r -> !Double.isNaN(r.tpotSeconds()));
+        List<String> header = new ArrayList<>(List.of("chip", "chips"));
+        if (ttft) {
+            header.add("TTFT ms");
+        }
+        if (tpot) {
+            header.add("TPOT ms");
+        }
+        header.addAll(List.of("ms/run", "tokens/s", "tokens/s/chip", "$/M tokens", "J/token", "% peak"));
+        bounds.forEach(b -> header.add(boundLabel(b)));
+        cats.forEach(c -> header.add(c.label()));
+        Table t = new Table(header);
+        for (ChipResult r : rs) {
+            List<String> row = new ArrayList<>();
+            row.add(r.chip());
+            row.add(r.costed() ? Integer.toString(r.chips()) : "> " + r.chips());
+            if (ttft) {
+                row.add(ms(r.ttftSeconds()));
+            }
+            if (tpot) {
+                row.add(ms(r.tpotSeconds()));
+            }
+            row.add(ms(r.latencySeconds()));
+            row.add(sig(r.tokensPerSecond()));
+            row.add(sig(r.tokensPerSecondPerChip()));
+            row.add(sig(r.usdPerMillionTokens()));
+            row.add(sig(r.joulesPerToken()));
+            row.add(r.costed() ? Numbers.percent(r.total().fractionOfPeak()) : "-");
+            bounds.forEach(b -> row.add(percent(r.timeShare(b))));
+            cats.forEach(c -> row.add(percent(r.timeShare(c))));
+            t.add(row);
+        }
+        return t;
+    }
+
+    static List<OpCategory> categories(List<ChipResult> rs) {
+        List<OpCategory> cats = new ArrayList<>();
+        for (OpCategory c : OpCategory.values()) {
+            if (rs.stream().anyMatch(r -> r.costed() && r.timeShare(c) > 0)) {
+                cats.add(c);
+            }
+        }
+        return cats;
+    }
+
+    static String boundLabel(Bound b) {
+        return (b == Bound.INTERCONNECT ? "link" : b.id()) + "-bound";
+    }
+
+    private static String sig(double v) {
+        return Double.isNaN(v) ? "-" : Numbers.sig(v);
+    }
+
+    private static String ms(double seconds) {
+        return Double.isNaN(seconds) ? "-" : Numbers.ms(seconds);
+    }
+
+    private static String percent(double v) {
+        return Double.isNaN(v) ? "-" : Numbers.percent(v);
     }
 
     private static final java.util.regex.Pattern FALLBACK =
@@ -111,7 +210,7 @@ final class CompareCommand implements Callable<Integer> {
 
     /** "X has no bf16: rmsnorm ran at fp32", "… add ran at fp32" → "X has no bf16: rmsnorm, add ran at fp32". */
     static List<String> grouped(Set<String> notes) {
-        java.util.Map<String, List<String>> kinds = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> kinds = new LinkedHashMap<>();
         List<String> out = new ArrayList<>();
         for (String n : notes) {
             java.util.regex.Matcher m = FALLBACK.matcher(n);
@@ -129,37 +228,60 @@ final class CompareCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String json(GraphFile gf, List<HardwareProfile> profiles, List<Evaluation> evals, long tokens,
-                               int chips, List<Categories> cats) {
+    private static void put(Map<String, Object> m, String key, ChipResult r, ToDoubleFunction<ChipResult> f) {
+        double v = f.applyAsDouble(r);
+        if (!Double.isNaN(v)) {
+            m.put(key, v);
+        }
+    }
+
+    private static String json(Comparison cmp) {
         List<Object> rows = new ArrayList<>();
-        for (int i = 0; i < evals.size(); i++) {
-            Evaluation e = evals.get(i);
-            Totals tot = e.total();
+        List<OpCategory> cats = categories(cmp.results());
+        long tokens = 0;
+        for (ChipResult r : cmp.results()) {
+            tokens = r.tokens();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("chip", profiles.get(i).name());
-            m.put("chips", chips);
-            m.put("latencySeconds", tot.latencySeconds());
-            m.put("flops", tot.flops());
-            m.put("bytes", tot.bytes());
-            m.put("energyJoules", tot.energyJoules());
-            m.put("costUsd", tot.costUsd());
-            m.put("fractionOfPeak", tot.fractionOfPeak());
-            if (tokens > 0) {
-                m.put("tokensPerSecond", tokens / tot.latencySeconds());
-                m.put("usdPerMillionTokens", chips * tot.costUsd() / tokens * 1e6);
-                m.put("joulesPerToken", chips * tot.energyJoules() / tokens);
+            m.put("chip", r.chip());
+            m.put("chips", r.chips());
+            r.chipsNeeded().ifPresent(n -> m.put("chipsNeeded", n));
+            if (!Double.isNaN(r.bytesPerChip())) {
+                m.put("bytesPerChip", r.bytesPerChip());
+                m.put("fitsInMemory", r.bytesPerChip() <= r.profile().memory().capacityBytes().value());
             }
-            m.put("dominantBound", e.dominantBound().id());
-            Map<String, Object> shares = new LinkedHashMap<>();
-            for (Categories c : cats) {
-                shares.put(c.label, c.share(e));
+            m.put("costed", r.costed());
+            if (r.costed()) {
+                m.put("latencySeconds", r.latencySeconds());
+                put(m, "ttftSeconds", r, ChipResult::ttftSeconds);
+                put(m, "tpotSeconds", r, ChipResult::tpotSeconds);
+                m.put("flops", r.total().flops());
+                m.put("bytes", r.total().bytes());
+                m.put("energyJoules", r.total().energyJoules());
+                m.put("costUsd", r.total().costUsd());
+                m.put("averageWattsPerChip", r.total().averageWatts());
+                m.put("fractionOfPeak", r.total().fractionOfPeak());
+                put(m, "tokensPerSecond", r, ChipResult::tokensPerSecond);
+                put(m, "tokensPerSecondPerChip", r, ChipResult::tokensPerSecondPerChip);
+                put(m, "usdPerMillionTokens", r, ChipResult::usdPerMillionTokens);
+                put(m, "joulesPerToken", r, ChipResult::joulesPerToken);
+                m.put("dominantBound", r.evaluation().get().dominantBound().id());
+                Map<String, Object> bounds = new LinkedHashMap<>();
+                for (Bound b : Bound.values()) {
+                    bounds.put(b.id(), r.timeShare(b));
+                }
+                m.put("boundShare", bounds);
+                Map<String, Object> shares = new LinkedHashMap<>();
+                for (OpCategory c : cats) {
+                    shares.put(c.label(), r.timeShare(c));
+                }
+                m.put("timeShare", shares);
             }
-            m.put("timeShare", shares);
-            m.put("notes", e.notes());
+            r.notice().ifPresent(n -> m.put("notice", n));
+            m.put("notes", r.notes());
             rows.add(m);
         }
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model", gf.graph().name());
+        root.put("model", cmp.title());
         root.put("tokensPerExecution", tokens);
         root.put("results", rows);
         try {

@@ -97,7 +97,8 @@ final class Table {
     private static void line(StringBuilder sb, List<String> cells, int[] w, String sep) {
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            boolean numeric = !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-' && c.length() > 1)
+            // Numbers, "-" (no figure) and "> 64" (more than) line up on the right.
+            boolean numeric = !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-' || c.startsWith("> "))
                     && i > 0;
             String pad = " ".repeat(w[i] - c.length());
             sb.append(i == 0 ? "" : sep).append(numeric ? pad + c : c + (i == cells.size() - 1 ? "" : pad));

@@ -27,34 +27,99 @@ class CliTest {
     }
 
     @Test
-    void compareWithNoArgumentsCostsTheBundledModelOnEveryShippedChip() {
+    void compareWithNoArgumentsServesLlama70bOnFiveChips() {
         Run r = run("compare");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Llama-3.1-8B decode step"), r.out());
-        assertTrue(r.out().contains("H100"), r.out());
-        assertTrue(r.out().contains("Trainium2"), r.out());
-        assertTrue(r.out().contains("$/M tokens"), r.out());
+        assertTrue(r.out().contains("llama-3.1-70b"), r.out());
+        assertTrue(r.out().contains("generation, batch 32, prompt 2048, 256 new tokens"), r.out());
+        for (String chip : new String[] {"H100", "B200", "MI300X", "TPU v6e", "Trainium2"}) {
+            assertTrue(r.out().contains(chip), chip + " missing:\n" + r.out());
+        }
+        for (String column : new String[] {"chips", "TTFT ms", "TPOT ms", "tokens/s/chip", "$/M tokens", "J/token",
+            "memory-bound", "matmul"}) {
+            assertTrue(r.out().contains(column), column + " missing:\n" + r.out());
+        }
+        assertEquals("", r.err());
     }
 
     @Test
-    void compareAsJsonGivesPositiveFiniteFiguresPerChip() throws Exception {
+    void compareAsJsonHoldsTheModelOnEnoughChipsAndSplitsTheRunIntoPrefillAndDecode() throws Exception {
         Run r = run("compare", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = JsonMapper.builder().build().readTree(r.out());
-        assertEquals(16, root.get("tokensPerExecution").asLong());
-        assertTrue(root.get("results").size() >= 2);
+        assertEquals(32 * 256, root.get("tokensPerExecution").asLong());
+        assertEquals(5, root.get("results").size());
+        double weightsBytes = 70_553_706_496.0 * 2; // Llama-3.1-70B's parameters in bf16
         for (JsonNode chip : root.get("results")) {
-            for (String f : new String[] {"latencySeconds", "energyJoules", "costUsd", "usdPerMillionTokens"}) {
+            String name = chip.get("chip").asText();
+            for (String f : new String[] {"latencySeconds", "ttftSeconds", "tpotSeconds", "tokensPerSecond",
+                "tokensPerSecondPerChip", "usdPerMillionTokens", "joulesPerToken"}) {
                 double v = chip.get(f).asDouble();
-                assertTrue(v > 0 && Double.isFinite(v), f + " = " + v);
+                assertTrue(v > 0 && Double.isFinite(v), name + " " + f + " = " + v);
             }
-            // A batch-16 decode step reads ~16 GB of bf16 weights for 16 tokens: memory-bound on every
-            // chip whose weights sit in DRAM/HBM (not Groq, whose 80 TB/s SRAM leaves it compute-bound).
-            String chipName = chip.get("chip").asText();
-            if (chipName.contains("H100") || chipName.contains("Trainium2") || chipName.contains("MI300X")) {
-                assertEquals("memory", chip.get("dominantBound").asText(), chipName);
+            // The chips must at least hold the weights (KV cache and activations come on top).
+            int chips = chip.get("chips").asInt();
+            double capacity = capacity(name);
+            assertTrue(chips * capacity >= weightsBytes, name + ": " + chips + " chips");
+            assertEquals(chips, chip.get("chipsNeeded").asInt(), name);
+            assertTrue(chip.get("fitsInMemory").asBoolean(), name);
+            // A generation is its prefill then 255 decode steps: TTFT + 255 TPOT is the whole run.
+            assertEquals(chip.get("latencySeconds").asDouble(),
+                    chip.get("ttftSeconds").asDouble() + 255 * chip.get("tpotSeconds").asDouble(),
+                    1e-9 * chip.get("latencySeconds").asDouble(), name);
+            assertEquals(chip.get("tokensPerSecond").asDouble() / chips, chip.get("tokensPerSecondPerChip").asDouble(),
+                    1e-9 * chip.get("tokensPerSecond").asDouble(), name);
+        }
+        // 141 GB of bf16 weights do not fit one 80 GB H100.
+        JsonNode h100 = root.get("results").get(0);
+        assertTrue(h100.get("chip").asText().contains("H100"));
+        assertTrue(h100.get("chipsNeeded").asInt() >= 2, h100.toString());
+    }
+
+    private static double capacity(String chipName) {
+        for (String f : new String[] {"nvidia-h100-sxm", "nvidia-b200", "amd-mi300x", "google-tpu-v6e", "aws-trainium2"}) {
+            var p = org.opsim.Opsim.loadProfile(Path.of("hardware-profiles/" + f + ".yaml"));
+            if (p.name().equals(chipName)) {
+                return p.memory().capacityBytes().value();
             }
         }
+        throw new AssertionError("unexpected chip " + chipName);
+    }
+
+    @Test
+    void aSmallBatchDecodeStepIsMemoryBoundWhereWeightsSitInHbm() throws Exception {
+        Run r = run("compare", "--phase", "decode", "--batch", "16", "--context", "4096", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = JsonMapper.builder().build().readTree(r.out());
+        assertEquals(16, root.get("tokensPerExecution").asLong());
+        for (JsonNode chip : root.get("results")) {
+            // A batch-16 decode step reads every weight once for 16 tokens per sequence: 16 FLOP per byte of
+            // bf16 weight, far below every chip's ridge point (peak ÷ bandwidth, hundreds of FLOP/byte).
+            String chipName = chip.get("chip").asText();
+            assertEquals("memory", chip.get("dominantBound").asText(), chipName);
+            assertTrue(chip.get("boundShare").get("memory").asDouble() > 0.5, chipName);
+            assertTrue(Double.isFinite(chip.get("tpotSeconds").asDouble()));
+            assertFalse(chip.has("ttftSeconds"), chipName);
+        }
+    }
+
+    @Test
+    void aChipThatCannotHoldTheModelGetsARowAndANoticeNotACrash() {
+        Run r = run("compare", "--config", "models/hf/llama-3.1-405b.json", "--profile", "hardware-profiles/google-tpu-v5e.yaml",
+                "--profile", "hardware-profiles/nvidia-h100-sxm.yaml");
+        assertEquals(0, r.code(), r.err());
+        String row = r.out().lines().filter(l -> l.startsWith("Google TPU v5e")).findFirst().orElseThrow();
+        assertTrue(row.matches("Google TPU v5e +> 64 +- .*"), row);
+        assertTrue(r.out().contains("note: Google TPU v5e cannot hold the model at any tensor-parallel degree up to 64"), r.out());
+    }
+
+    @Test
+    void aNativeGraphFileIsComparedAsOneChipPerStep() {
+        Run r = run("compare", "--model", "models/llama-3.1-8b-decode.yaml", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1 + 5, lines.length, r.out());
+        assertTrue(lines[0].startsWith("chip,chips,ms/run,tokens/s"), lines[0]);
     }
 
     @Test

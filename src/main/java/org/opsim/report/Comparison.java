@@ -1,0 +1,116 @@
+package org.opsim.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.opsim.Opsim;
+import org.opsim.cost.Evaluation;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.importer.GraphFile;
+import org.opsim.importer.transformer.MemoryFootprint;
+import org.opsim.importer.transformer.TransformerModel;
+import org.opsim.importer.transformer.Workload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model and workload costed across several chips: the table {@code opsim compare} prints and
+ * {@code opsim report} charts. For a transformer each chip gets its own deployment: the smallest
+ * tensor-parallel degree in {@link #TP_DEGREES} whose per-chip weights, KV cache and activations
+ * fit its memory (or a fixed degree), and the per-chip graph at that degree is costed.
+ */
+public final class Comparison {
+    private static final Logger LOG = LoggerFactory.getLogger(Comparison.class);
+
+    /** Tensor-parallel degrees tried, smallest first, when looking for the chips that hold a model. */
+    public static final List<Integer> TP_DEGREES = List.of(1, 2, 4, 8, 16, 32, 64);
+
+    private final String title;
+    private final List<ChipResult> results;
+
+    private Comparison(String title, List<ChipResult> results) {
+        this.title = title;
+        this.results = List.copyOf(results);
+    }
+
+    /** What was compared (the graph's or the model's name and workload). */
+    public String title() {
+        return title;
+    }
+
+    /** One result per chip, in the order the profiles were given. */
+    public List<ChipResult> results() {
+        return results;
+    }
+
+    /** A native graph file: the graph is one chip's share of a {@code chips}-chip deployment. */
+    public static Comparison of(GraphFile gf, int chips, List<HardwareProfile> profiles) {
+        List<ChipResult> out = new ArrayList<>();
+        long tokens = gf.tokensPerExecution().orElse(0);
+        for (HardwareProfile p : profiles) {
+            out.add(new ChipResult(p, chips, Optional.empty(), Double.NaN, Optional.of(evaluate(gf, p)), tokens, 0,
+                    Optional.empty(), Optional.empty()));
+        }
+        return new Comparison(gf.graph().name(), out);
+    }
+
+    /**
+     * A transformer and workload. With {@code autoParallel} each chip runs at the smallest degree of
+     * {@link #TP_DEGREES} that fits its memory (a chip that fits at none gets a row with a notice and no
+     * figures); otherwise every chip runs at the workload's degree, with a notice where it does not fit.
+     */
+    public static Comparison of(String modelName, TransformerModel model, Workload workload, boolean autoParallel,
+                                List<HardwareProfile> profiles) {
+        List<ChipResult> out = new ArrayList<>();
+        String phase = workload.phase().id();
+        for (HardwareProfile p : profiles) {
+            double capacity = p.memory().capacityBytes().value();
+            Optional<Integer> needed = chipsNeeded(model, workload, capacity);
+            LOG.debug("{}: {} GB per chip; smallest tensor-parallel degree that fits: {}", p.name(),
+                    String.format(Locale.ROOT, "%.1f", capacity / 1e9), needed.map(String::valueOf).orElse("none"));
+            if (autoParallel && needed.isEmpty()) {
+                int largest = TP_DEGREES.get(TP_DEGREES.size() - 1);
+                out.add(new ChipResult(p, largest, needed, Double.NaN, Optional.empty(), workload.tokens(),
+                        workload.generatedTokens(), Optional.of(phase), Optional.of(String.format(Locale.ROOT,
+                        "%s cannot hold the model at any tensor-parallel degree up to %d (%.0f GB of memory per chip)",
+                        p.name(), largest, capacity / 1e9))));
+                continue;
+            }
+            int t = autoParallel ? needed.get() : workload.tensorParallel();
+            Workload w = workload.withTensorParallel(t);
+            MemoryFootprint f = model.memoryFootprint(w);
+            Optional<String> notice = f.fitsIn(capacity) ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
+                    "%s at TP %d needs %.1f GB per chip but has %.1f GB%s", p.name(), t, f.totalBytes() / 1e9,
+                    capacity / 1e9, needed.map(n -> "; TP " + n + " would fit").orElse("")));
+            GraphFile gf = model.graph(w);
+            out.add(new ChipResult(p, t, needed, f.totalBytes(), Optional.of(evaluate(gf, p)), w.tokens(),
+                    w.generatedTokens(), Optional.of(phase), notice));
+        }
+        return new Comparison(modelName + ": " + (autoParallel ? workload.withTensorParallel(1) : workload).describe(), out);
+    }
+
+    /** The smallest degree of {@link #TP_DEGREES} the model divides by and whose per-chip footprint fits. */
+    public static Optional<Integer> chipsNeeded(TransformerModel model, Workload workload, double capacityBytes) {
+        for (int t : TP_DEGREES) {
+            MemoryFootprint f;
+            try {
+                f = model.memoryFootprint(workload.withTensorParallel(t));
+            } catch (IllegalArgumentException notADivisor) {
+                continue;
+            }
+            if (f.fitsIn(capacityBytes)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Evaluation evaluate(GraphFile gf, HardwareProfile p) {
+        long start = System.nanoTime();
+        Evaluation e = Opsim.evaluate(gf.graph(), p);
+        LOG.info("costed {} ops of {} on {} in {} ms", e.ops().size(), gf.graph().name(), p.name(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e6));
+        return e;
+    }
+}

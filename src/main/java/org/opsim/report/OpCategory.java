@@ -1,0 +1,68 @@
+package org.opsim.report;
+
+import java.util.List;
+import java.util.Map;
+import org.opsim.cost.Evaluation;
+import org.opsim.cost.Totals;
+import org.opsim.graph.OpKind;
+
+/**
+ * Groups of op kinds an analyst asks about: "how much is matmul vs softmax vs norms?". {@code elementwise}
+ * holds add, mul, rope and the embedding lookup.
+ */
+public enum OpCategory {
+    MATMUL("matmul", List.of(OpKind.MATMUL, OpKind.BATCHED_MATMUL)),
+    ATTENTION("attention", List.of(OpKind.ATTENTION)),
+    SOFTMAX("softmax", List.of(OpKind.SOFTMAX)),
+    NORMS("norms", List.of(OpKind.LAYERNORM, OpKind.RMSNORM)),
+    ACTIVATIONS("activations", List.of(OpKind.GELU, OpKind.SILU, OpKind.SILU_AND_MUL)),
+    ELEMENTWISE("elementwise", List.of(OpKind.ADD, OpKind.MUL, OpKind.ROPE, OpKind.EMBEDDING)),
+    COLLECTIVES("collectives", List.of(OpKind.ALL_REDUCE, OpKind.ALL_GATHER)),
+    OPTIMIZER("optimizer", List.of(OpKind.OPTIMIZER));
+
+    private final String label;
+    private final List<OpKind> kinds;
+
+    OpCategory(String label, List<OpKind> kinds) {
+        this.label = label;
+        this.kinds = kinds;
+    }
+
+    /** The column name used in tables, JSON and charts. */
+    public String label() {
+        return label;
+    }
+
+    public List<OpKind> kinds() {
+        return kinds;
+    }
+
+    /** Seconds spent in this category's ops in one execution of {@code e}. */
+    public double seconds(Evaluation e) {
+        double t = 0;
+        Map<OpKind, Totals> byKind = e.byKind();
+        for (OpKind k : kinds) {
+            Totals x = byKind.get(k);
+            if (x != null) {
+                t += x.latencySeconds();
+            }
+        }
+        return t;
+    }
+
+    /** Share of {@code e}'s latency in this category, in [0, 1]. */
+    public double share(Evaluation e) {
+        double total = e.total().latencySeconds();
+        return total > 0 ? seconds(e) / total : 0;
+    }
+
+    /** The category an op kind belongs to. */
+    public static OpCategory of(OpKind kind) {
+        for (OpCategory c : values()) {
+            if (c.kinds.contains(kind)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("op kind " + kind.id() + " has no category");
+    }
+}
