@@ -7,7 +7,7 @@ package org.opsim.graph;
  * <p>FLOPs = 2·batch·m·n·k. Bytes = batch·(m·k + k·n + m·n)·element size.
  */
 public record BatchedMatMul(String name, long batch, long m, long n, long k, Precision precision)
-        implements ComputeOp {
+        implements GemmOp {
 
     public BatchedMatMul {
         Shapes.name(name);
@@ -24,18 +24,8 @@ public record BatchedMatMul(String name, long batch, long m, long n, long k, Pre
     }
 
     @Override
-    public Engine engine() {
-        return Engine.MATRIX;
-    }
-
-    @Override
     public double matrixFlops() {
         return 2.0 * batch * m * n * k;
-    }
-
-    @Override
-    public double vectorFlops() {
-        return 0.0;
     }
 
     @Override

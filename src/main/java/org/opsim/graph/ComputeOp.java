@@ -7,8 +7,7 @@ package org.opsim.graph;
  * softmax on the vector unit, overlapped) are costed as the slowest of the two and of memory.
  */
 public sealed interface ComputeOp extends Op
-        permits MatMul, BatchedMatMul, GroupedMatMul, Softmax, LayerNorm, RmsNorm, Gelu, Silu, SiluAndMul,
-                Elementwise, Rope, Embedding, Attention, OptimizerUpdate {
+        permits GemmOp, VectorOp, Attention {
 
     /** The precision the op computes in (for mixed operands, the wider one). */
     Precision precision();

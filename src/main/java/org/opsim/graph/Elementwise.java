@@ -6,7 +6,7 @@ package org.opsim.graph;
  *
  * <p>FLOPs = 1 per element. Bytes = read two inputs + write one output.
  */
-public record Elementwise(String name, OpKind kind, long elements, Precision precision) implements ComputeOp {
+public record Elementwise(String name, OpKind kind, long elements, Precision precision) implements VectorOp {
 
     public Elementwise {
         Shapes.name(name);
@@ -24,16 +24,6 @@ public record Elementwise(String name, OpKind kind, long elements, Precision pre
 
     public static Elementwise mul(String name, long elements, Precision precision) {
         return new Elementwise(name, OpKind.MUL, elements, precision);
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -6,7 +6,7 @@ package org.opsim.graph;
  * <p>FLOPs = 0. Bytes = read the gathered rows (tokens·hidden) + write them (tokens·hidden) + read
  * the token ids (4 bytes each, int32). Only the rows touched are read, not the whole table.
  */
-public record Embedding(String name, long tokens, long hidden, long vocab, Precision precision) implements ComputeOp {
+public record Embedding(String name, long tokens, long hidden, long vocab, Precision precision) implements VectorOp {
 
     public static final int TOKEN_ID_BYTES = 4;
 
@@ -21,16 +21,6 @@ public record Embedding(String name, long tokens, long hidden, long vocab, Preci
     @Override
     public OpKind kind() {
         return OpKind.EMBEDDING;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

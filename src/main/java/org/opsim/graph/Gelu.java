@@ -6,7 +6,7 @@ package org.opsim.graph;
  * <p>FLOPs = 9 per element (x³: 2, ·0.044715: 1, +x: 1, ·√(2/π): 1, tanh: 1, +1: 1, ·x: 1, ·0.5: 1).
  * Bytes = read + write.
  */
-public record Gelu(String name, long elements, Precision precision) implements ComputeOp {
+public record Gelu(String name, long elements, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = 9;
 
@@ -19,16 +19,6 @@ public record Gelu(String name, long elements, Precision precision) implements C
     @Override
     public OpKind kind() {
         return OpKind.GELU;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -11,7 +11,7 @@ package org.opsim.graph;
  */
 public record GroupedMatMul(String name, long rows, long n, long k, long groups,
                             Precision activationPrecision, Precision weightPrecision, Precision outputPrecision)
-        implements ComputeOp {
+        implements GemmOp {
 
     public GroupedMatMul {
         Shapes.name(name);
@@ -35,18 +35,8 @@ public record GroupedMatMul(String name, long rows, long n, long k, long groups,
     }
 
     @Override
-    public Engine engine() {
-        return Engine.MATRIX;
-    }
-
-    @Override
     public double matrixFlops() {
         return 2.0 * rows * n * k;
-    }
-
-    @Override
-    public double vectorFlops() {
-        return 0.0;
     }
 
     @Override

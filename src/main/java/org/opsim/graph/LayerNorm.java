@@ -7,7 +7,7 @@ package org.opsim.graph;
  * multiply by 1/σ; affine: multiply γ, add β). Bytes = read and write rows·hidden, read γ and β
  * (2·hidden).
  */
-public record LayerNorm(String name, long rows, long hidden, Precision precision) implements ComputeOp {
+public record LayerNorm(String name, long rows, long hidden, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = 8;
 
@@ -21,16 +21,6 @@ public record LayerNorm(String name, long rows, long hidden, Precision precision
     @Override
     public OpKind kind() {
         return OpKind.LAYERNORM;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -9,7 +9,7 @@ package org.opsim.graph;
  */
 public record MatMul(String name, long m, long n, long k,
                      Precision activationPrecision, Precision weightPrecision, Precision outputPrecision)
-        implements ComputeOp {
+        implements GemmOp {
 
     public MatMul {
         Shapes.name(name);
@@ -37,18 +37,8 @@ public record MatMul(String name, long m, long n, long k,
     }
 
     @Override
-    public Engine engine() {
-        return Engine.MATRIX;
-    }
-
-    @Override
     public double matrixFlops() {
         return 2.0 * m * n * k;
-    }
-
-    @Override
-    public double vectorFlops() {
-        return 0.0;
     }
 
     @Override

@@ -10,7 +10,7 @@ package org.opsim.graph;
  * weight (weight precision): e.g. 2 + 12 + 12 + 2 = 28 B with bf16 weights and gradients.
  */
 public record OptimizerUpdate(String name, long parameters, Precision weightPrecision, Precision gradientPrecision)
-        implements ComputeOp {
+        implements VectorOp {
 
     public static final int FLOPS_PER_PARAMETER = 12;
     /** Master weight, first and second moment, fp32: read and written. */
@@ -32,16 +32,6 @@ public record OptimizerUpdate(String name, long parameters, Precision weightPrec
     @Override
     public Precision precision() {
         return Precision.FP32;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -6,7 +6,7 @@ package org.opsim.graph;
  * <p>FLOPs = 4 per element (square, add, multiply by 1/rms, multiply γ). Bytes = read and write
  * rows·hidden, read γ (hidden).
  */
-public record RmsNorm(String name, long rows, long hidden, Precision precision) implements ComputeOp {
+public record RmsNorm(String name, long rows, long hidden, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = 4;
 
@@ -20,16 +20,6 @@ public record RmsNorm(String name, long rows, long hidden, Precision precision) 
     @Override
     public OpKind kind() {
         return OpKind.RMSNORM;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

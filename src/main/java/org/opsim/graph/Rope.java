@@ -7,7 +7,7 @@ package org.opsim.graph;
  * <p>FLOPs = 3 per value ({@code x·cos + rotate(x)·sin}: two multiplies, one add). Bytes = read and
  * write tokens·width, plus the cos and sin tables (tokens·headDim/2 each, i.e. tokens·headDim).
  */
-public record Rope(String name, long tokens, long width, long headDim, Precision precision) implements ComputeOp {
+public record Rope(String name, long tokens, long width, long headDim, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = 3;
 
@@ -28,16 +28,6 @@ public record Rope(String name, long tokens, long width, long headDim, Precision
     @Override
     public OpKind kind() {
         return OpKind.ROPE;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

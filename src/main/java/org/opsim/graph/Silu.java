@@ -5,7 +5,7 @@ package org.opsim.graph;
  *
  * <p>FLOPs = 4 per element (exp of −x, +1, divide, ·x). Bytes = read + write.
  */
-public record Silu(String name, long elements, Precision precision) implements ComputeOp {
+public record Silu(String name, long elements, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = 4;
 
@@ -18,16 +18,6 @@ public record Silu(String name, long elements, Precision precision) implements C
     @Override
     public OpKind kind() {
         return OpKind.SILU;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -6,7 +6,7 @@ package org.opsim.graph;
  *
  * <p>FLOPs = 5 per output element (4 for SiLU, 1 multiply). Bytes = read 2·rows·cols + write rows·cols.
  */
-public record SiluAndMul(String name, long rows, long cols, Precision precision) implements ComputeOp {
+public record SiluAndMul(String name, long rows, long cols, Precision precision) implements VectorOp {
 
     public static final int FLOPS_PER_ELEMENT = Silu.FLOPS_PER_ELEMENT + 1;
 
@@ -20,16 +20,6 @@ public record SiluAndMul(String name, long rows, long cols, Precision precision)
     @Override
     public OpKind kind() {
         return OpKind.SILU_AND_MUL;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override

@@ -6,7 +6,7 @@ package org.opsim.graph;
  * <p>FLOPs = 5 per element (running max, subtract, exp, sum, divide; exp counted as one).
  * Bytes = read rows·cols + write rows·cols.
  */
-public record Softmax(String name, long rows, long cols, Precision precision) implements ComputeOp {
+public record Softmax(String name, long rows, long cols, Precision precision) implements VectorOp {
 
     /** FLOPs per element: max, subtract, exp, add, divide. */
     public static final int FLOPS_PER_ELEMENT = 5;
@@ -21,16 +21,6 @@ public record Softmax(String name, long rows, long cols, Precision precision) im
     @Override
     public OpKind kind() {
         return OpKind.SOFTMAX;
-    }
-
-    @Override
-    public Engine engine() {
-        return Engine.VECTOR;
-    }
-
-    @Override
-    public double matrixFlops() {
-        return 0.0;
     }
 
     @Override
