@@ -8,11 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.opsim.Opsim;
-import org.opsim.hardware.HardwareProfile;
 import org.opsim.validation.MeasuredCase;
-import org.opsim.validation.Measurements;
-import org.opsim.validation.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,11 +19,8 @@ import picocli.CommandLine.Spec;
                 + "writes the same rows with a predicted_ms column added.")
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "FILE", description = "hardware profile")
-    Path profile;
-
-    @Option(names = "--cases", required = true, paramLabel = "CSV", description = "operator cases: kind, dtype, m, n, k, rows, cols, median_ms, ...")
-    Path cases;
+    @picocli.CommandLine.Mixin
+    CasesInput input;
 
     @Option(names = "--out", paramLabel = "CSV", description = "output file (default: standard output)")
     Path out;
@@ -37,11 +30,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HardwareProfile p = Opsim.loadProfile(profile);
-        List<MeasuredCase> rows = Measurements.read(cases);
-        double[] predicted = Validation.predict(rows, p);
+        CasesInput.Loaded loaded = input.load();
+        List<MeasuredCase> rows = loaded.rows();
+        double[] predicted = loaded.predictedSeconds();
         StringBuilder sb = new StringBuilder();
-        try (BufferedReader in = Files.newBufferedReader(cases)) {
+        try (BufferedReader in = Files.newBufferedReader(input.cases)) {
             sb.append(in.readLine()).append(",predicted_ms\n");
             String line;
             int dataRow = 0;

@@ -3,11 +3,9 @@ package org.opsim.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsim.Opsim;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.validation.ErrorStats;
 import org.opsim.validation.MeasuredCase;
-import org.opsim.validation.Measurements;
 import org.opsim.validation.ScatterPlot;
 import org.opsim.validation.Validation;
 import picocli.CommandLine.Command;
@@ -21,11 +19,8 @@ import picocli.CommandLine.Spec;
                 + "absolute percentage error per op kind, and optionally a predicted-vs-measured log-log scatter plot.")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "FILE", description = "hardware profile")
-    Path profile;
-
-    @Option(names = "--cases", required = true, paramLabel = "CSV", description = "measured cases (shared/validation/*-ops.csv format)")
-    Path cases;
+    @Mixin
+    CasesInput input;
 
     @Option(names = "--plot", paramLabel = "PNG", description = "write a predicted-vs-measured scatter plot")
     Path plot;
@@ -38,9 +33,10 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HardwareProfile p = Opsim.loadProfile(profile);
-        List<MeasuredCase> rows = Measurements.read(cases);
-        double[] predicted = Validation.predict(rows, p);
+        CasesInput.Loaded loaded = input.load();
+        HardwareProfile p = loaded.profile();
+        List<MeasuredCase> rows = loaded.rows();
+        double[] predicted = loaded.predictedSeconds();
         List<ErrorStats> stats = Validation.report(rows, predicted);
         Table t = new Table(List.of("kind", "rows", "MAPE %", "median %", "p90 %"));
         for (ErrorStats s : stats) {
@@ -49,7 +45,7 @@ final class ValidateCommand implements Callable<Integer> {
                     String.format(java.util.Locale.ROOT, "%.1f", s.p90Percent())));
         }
         if (plot != null) {
-            ScatterPlot.write(plot, p.name() + " vs " + cases.getFileName(), rows, predicted);
+            ScatterPlot.write(plot, p.name() + " vs " + input.cases.getFileName(), rows, predicted);
         }
         if (output.format == Table.Format.JSON) {
             throw new IllegalArgumentException("validate supports --format table, markdown or csv");
