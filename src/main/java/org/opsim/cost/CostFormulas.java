@@ -137,6 +137,35 @@ public final class CostFormulas {
         return 2.0 * depth * latencySeconds + 2.0 * payloadBytes / (bandwidthBytesPerSecond * efficiency);
     }
 
+    /**
+     * A collective on a chip profile's one link, as NCCL runs it: an all-gather as a ring; an
+     * all-reduce as the faster of the ring and the double binary tree (the tree wins for small
+     * payloads, the ring for large ones). Link seconds, without the dispatch overhead.
+     */
+    public static double chipCollectiveSeconds(boolean allReduce, int g, double latencySeconds, double payloadBytes,
+                                               double bandwidthBytesPerSecond, double efficiency) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        double ring = ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+        return allReduce ? Math.min(ring, treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond,
+                efficiency)) : ring;
+    }
+
+    /** Bytes each chip sends in {@link #chipCollectiveSeconds}'s choice: the ring's, or 2·S for the tree. */
+    public static double chipCollectiveLinkBytes(boolean allReduce, int g, double latencySeconds, double payloadBytes,
+                                                 double bandwidthBytesPerSecond, double efficiency) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        double ring = ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+        boolean tree = allReduce
+                && treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency) < ring;
+        return tree ? 2.0 * payloadBytes : ringLinkBytes(allReduce, g, payloadBytes);
+    }
+
     /** Ring all-reduce of {@code payloadBytes} over {@code g} chips: {@code 2(g−1)·α + 2(g−1)/g·S/(B·e)}. */
     public static double ringAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
                                               double bandwidthBytesPerSecond, double efficiency) {

@@ -170,11 +170,11 @@ public final class CostModel {
             boolean allReduce = op instanceof AllReduce;
             assert allReduce || op instanceof AllGather;
             double effLink = p.efficiency().memory(op.kind(), null).at(op.payloadBytes());
-            // Ring: all-reduce = reduce-scatter + all-gather, 2(g−1) steps each moving S/g per chip.
-            linkBytes = CostFormulas.ringLinkBytes(allReduce, g, op.payloadBytes());
-            linkSeconds = CostFormulas.ringLinkSeconds(CostFormulas.ringSteps(allReduce, g),
-                    p.interconnect().latencySeconds().value(), linkBytes,
-                    p.interconnect().bandwidthBytesPerSecond().value(), effLink);
+            // All-gather: a ring; all-reduce: the faster of ring and tree, as NCCL picks per size.
+            double alpha = p.interconnect().latencySeconds().value();
+            double bw = p.interconnect().bandwidthBytesPerSecond().value();
+            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, g, alpha, op.payloadBytes(), bw, effLink);
+            linkSeconds = CostFormulas.chipCollectiveSeconds(allReduce, g, alpha, op.payloadBytes(), bw, effLink);
             overhead = CostFormulas.overheadSeconds(p, op.kind(), null);
         }
         double latency = linkSeconds + overhead;

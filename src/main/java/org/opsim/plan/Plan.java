@@ -226,9 +226,10 @@ public final class Plan {
                         if (g > 1) {
                             boolean allReduce = o.allReduce[i];
                             double efficiency = curves.at(o.memoryCurve[i], bytes, o.logBytes[i]);
-                            linkBytes = CostFormulas.ringLinkBytes(allReduce, g, bytes);
-                            link = CostFormulas.ringLinkSeconds(CostFormulas.ringSteps(allReduce, g), linkLatency,
-                                    linkBytes, linkBandwidth, efficiency);
+                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, g, linkLatency, bytes,
+                                    linkBandwidth, efficiency);
+                            link = CostFormulas.chipCollectiveSeconds(allReduce, g, linkLatency, bytes, linkBandwidth,
+                                    efficiency);
                             overhead = o.overhead[i];
                         }
                         latency = link + overhead;

@@ -174,6 +174,16 @@ class CostModelTest {
     }
 
     @Test
+    void aSmallAllReduceTakesTheTreeWhichNeedsFewerLatencySteps() {
+        HardwareProfile gpu = TestChips.gpu().build();
+        OpResult small = CostModel.cost(new org.opsim.graph.AllReduce("ar", 1e6, 8), gpu);
+        // Ring: 14 steps × 2 µs + 2·(7/8)·1e6 / 400e9 = 28 µs + 4.375 µs = 32.4 µs.
+        // Tree: 2·log2(8) = 6 steps × 2 µs + 2·1e6 / 400e9 = 12 µs + 5 µs = 17 µs: faster, so taken.
+        close(6 * 2e-6 + 2 * 1e6 / 400e9, small.latencySeconds());
+        // At 1 GB the ring's 4.403 ms beats the tree's 12 µs + 5 ms (the ring test above).
+    }
+
+    @Test
     void aCollectiveOverOneChipCostsNothingAndStaysFinite() {
         OpResult r = CostModel.cost(new org.opsim.graph.AllReduce("solo", 1e6, 1), TestChips.gpu().build());
         assertEquals(0.0, r.latencySeconds());
