@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.ToDoubleFunction;
 import org.opsim.cost.Bound;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.importer.transformer.TransformerModel;
@@ -138,13 +137,13 @@ final class CompareCommand implements Callable<Integer> {
         List<ChipResult> rs = cmp.results();
         List<Bound> bounds = new ArrayList<>();
         for (Bound b : Bound.values()) {
-            if (rs.stream().anyMatch(r -> r.costed() && r.timeShare(b) > 0)) {
+            if (rs.stream().anyMatch(r -> r.timeShare(b).orElse(0) > 0)) {
                 bounds.add(b);
             }
         }
         List<OpCategory> cats = categories(rs);
-        boolean ttft = rs.stream().anyMatch(r -> !Double.isNaN(r.ttftSeconds()));
-        boolean tpot = rs.stream().anyMatch(r -> !Double.isNaN(r.tpotSeconds()));
+        boolean ttft = rs.stream().anyMatch(r -> r.ttftSeconds().isPresent());
+        boolean tpot = rs.stream().anyMatch(r -> r.tpotSeconds().isPresent());
         List<String> header = new ArrayList<>(List.of("chip", "chips"));
         if (ttft) {
             header.add("TTFT ms");
@@ -161,19 +160,19 @@ final class CompareCommand implements Callable<Integer> {
             row.add(r.chip());
             row.add(r.costed() ? Integer.toString(r.chips()) : "> " + r.chips());
             if (ttft) {
-                row.add(ms(r.ttftSeconds()));
+                row.add(ms(nan(r.ttftSeconds())));
             }
             if (tpot) {
-                row.add(ms(r.tpotSeconds()));
+                row.add(ms(nan(r.tpotSeconds())));
             }
-            row.add(ms(r.latencySeconds()));
-            row.add(sig(r.tokensPerSecond()));
-            row.add(sig(r.tokensPerSecondPerChip()));
-            row.add(sig(r.usdPerMillionTokens()));
-            row.add(sig(r.joulesPerToken()));
+            row.add(ms(nan(r.latencySeconds())));
+            row.add(sig(nan(r.tokensPerSecond())));
+            row.add(sig(nan(r.tokensPerSecondPerChip())));
+            row.add(sig(nan(r.usdPerMillionTokens())));
+            row.add(sig(nan(r.joulesPerToken())));
             row.add(r.costed() ? Numbers.percent(r.total().fractionOfPeak()) : "-");
-            bounds.forEach(b -> row.add(percent(r.timeShare(b))));
-            cats.forEach(c -> row.add(percent(r.timeShare(c))));
+            bounds.forEach(b -> row.add(percent(nan(r.timeShare(b)))));
+            cats.forEach(c -> row.add(percent(nan(r.timeShare(c)))));
             t.add(row);
         }
         return t;
@@ -182,7 +181,7 @@ final class CompareCommand implements Callable<Integer> {
     static List<OpCategory> categories(List<ChipResult> rs) {
         List<OpCategory> cats = new ArrayList<>();
         for (OpCategory c : OpCategory.values()) {
-            if (rs.stream().anyMatch(r -> r.costed() && r.timeShare(c) > 0)) {
+            if (rs.stream().anyMatch(r -> r.timeShare(c).orElse(0) > 0)) {
                 cats.add(c);
             }
         }
@@ -228,11 +227,14 @@ final class CompareCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void put(Map<String, Object> m, String key, ChipResult r, ToDoubleFunction<ChipResult> f) {
-        double v = f.applyAsDouble(r);
-        if (!Double.isNaN(v)) {
-            m.put(key, v);
-        }
+    private static void put(Map<String, Object> m, String key, ChipResult r,
+                            java.util.function.Function<ChipResult, java.util.OptionalDouble> f) {
+        f.apply(r).ifPresent(v -> m.put(key, v));
+    }
+
+    /** The table prints "-" for a figure that does not apply; NaN stays inside this formatting code. */
+    private static double nan(java.util.OptionalDouble v) {
+        return v.orElse(Double.NaN);
     }
 
     private static String json(Comparison cmp) {
@@ -245,13 +247,13 @@ final class CompareCommand implements Callable<Integer> {
             m.put("chip", r.chip());
             m.put("chips", r.chips());
             r.chipsNeeded().ifPresent(n -> m.put("chipsNeeded", n));
-            if (!Double.isNaN(r.bytesPerChip())) {
-                m.put("bytesPerChip", r.bytesPerChip());
-                m.put("fitsInMemory", r.bytesPerChip() <= r.profile().memory().capacityBytes().value());
-            }
+            r.bytesPerChip().ifPresent(b -> {
+                m.put("bytesPerChip", b);
+                m.put("fitsInMemory", b <= r.profile().memory().capacityBytes().value());
+            });
             m.put("costed", r.costed());
             if (r.costed()) {
-                m.put("latencySeconds", r.latencySeconds());
+                m.put("latencySeconds", r.total().latencySeconds());
                 put(m, "ttftSeconds", r, ChipResult::ttftSeconds);
                 put(m, "tpotSeconds", r, ChipResult::tpotSeconds);
                 m.put("flops", r.total().flops());
@@ -267,12 +269,12 @@ final class CompareCommand implements Callable<Integer> {
                 m.put("dominantBound", r.evaluation().get().dominantBound().id());
                 Map<String, Object> bounds = new LinkedHashMap<>();
                 for (Bound b : Bound.values()) {
-                    bounds.put(b.id(), r.timeShare(b));
+                    bounds.put(b.id(), r.timeShare(b).orElseThrow());
                 }
                 m.put("boundShare", bounds);
                 Map<String, Object> shares = new LinkedHashMap<>();
                 for (OpCategory c : cats) {
-                    shares.put(c.label(), r.timeShare(c));
+                    shares.put(c.label(), r.timeShare(c).orElseThrow());
                 }
                 m.put("timeShare", shares);
             }

@@ -156,16 +156,17 @@ public final class Charts {
     }
 
     private static CategoryChart bars(Comparison c, String title, String yTitle,
-                                      java.util.function.ToDoubleFunction<ChipResult> f, double scale, Color color) {
+                                      java.util.function.Function<ChipResult, java.util.OptionalDouble> f, double scale,
+                                      Color color) {
         System.setProperty("java.awt.headless", "true");
-        List<ChipResult> rs = c.results().stream().filter(r -> r.costed() && !Double.isNaN(f.applyAsDouble(r))).toList();
+        List<ChipResult> rs = c.results().stream().filter(r -> f.apply(r).isPresent()).toList();
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("chip")
                 .yAxisTitle(yTitle).build();
         style(chart.getStyler());
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(15);
         chart.addSeries(yTitle, rs.stream().map(Charts::label).toList(),
-                rs.stream().map(r -> f.applyAsDouble(r) * scale).toList()).setFillColor(color);
+                rs.stream().map(r -> f.apply(r).getAsDouble() * scale).toList()).setFillColor(color);
         return chart;
     }
 

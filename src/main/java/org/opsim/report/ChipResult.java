@@ -2,6 +2,7 @@ package org.opsim.report;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.opsim.cost.BlockResult;
 import org.opsim.cost.Bound;
 import org.opsim.cost.Evaluation;
@@ -14,14 +15,15 @@ import org.opsim.hardware.HardwareProfile;
  * @param chips chips in the deployment (the tensor-parallel degree; the evaluation is one chip's share)
  * @param chipsNeeded the smallest tensor-parallel degree whose per-chip memory fits, when known
  *     (empty for native graph files, and when no degree tried fits)
- * @param bytesPerChip weights, KV cache and activations one chip holds at {@code chips} (NaN when unknown)
+ * @param bytesPerChip weights, KV cache and activations one chip holds at {@code chips} (empty when unknown:
+ *     a native graph file, or a chip that cannot hold the model)
  * @param evaluation one chip's cost of one execution; empty when the model does not fit at any degree tried
  * @param tokens tokens one execution produces or processes (0 when the graph does not say)
  * @param generatedTokens new tokens per sequence for a generation (0 otherwise), for time per output token
  * @param phase the workload phase ("prefill", "decode", "generation", "training"), or empty for a graph file
  * @param notice why a chip has no figures, or a warning about its deployment; empty when none
  */
-public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> chipsNeeded, double bytesPerChip,
+public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> chipsNeeded, OptionalDouble bytesPerChip,
                          Optional<Evaluation> evaluation, long tokens, long generatedTokens, Optional<String> phase,
                          Optional<String> notice) {
 
@@ -38,38 +40,38 @@ public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> c
     }
 
     /** Latency of one execution (a whole generation, one decode step, ...). */
-    public double latencySeconds() {
-        return evaluation.map(e -> e.total().latencySeconds()).orElse(Double.NaN);
+    public OptionalDouble latencySeconds() {
+        return evaluation.isPresent() ? OptionalDouble.of(evaluation.get().total().latencySeconds()) : OptionalDouble.empty();
     }
 
     /**
      * Time to first token: the prefill blocks of a generation ("prefill/…"), or the whole execution of a
-     * prefill; NaN where the workload has no prefill.
+     * prefill; empty where the workload has no prefill.
      */
-    public double ttftSeconds() {
+    public OptionalDouble ttftSeconds() {
         if (evaluation.isEmpty()) {
-            return Double.NaN;
+            return OptionalDouble.empty();
         }
         if (phase.filter("prefill"::equals).isPresent()) {
             return latencySeconds();
         }
         double s = blockSeconds("prefill/");
-        return s > 0 ? s : Double.NaN;
+        return s > 0 ? OptionalDouble.of(s) : OptionalDouble.empty();
     }
 
     /**
      * Time per output token of each sequence: a generation's decode blocks ÷ (new tokens − 1), since the
-     * first token comes out of the prefill; one step of a decode; NaN otherwise.
+     * first token comes out of the prefill; one step of a decode; empty otherwise.
      */
-    public double tpotSeconds() {
+    public OptionalDouble tpotSeconds() {
         if (evaluation.isEmpty()) {
-            return Double.NaN;
+            return OptionalDouble.empty();
         }
         if (phase.filter("decode"::equals).isPresent()) {
             return latencySeconds();
         }
         double s = blockSeconds("decode/");
-        return s > 0 && generatedTokens > 1 ? s / (generatedTokens - 1) : Double.NaN;
+        return s > 0 && generatedTokens > 1 ? OptionalDouble.of(s / (generatedTokens - 1)) : OptionalDouble.empty();
     }
 
     private double blockSeconds(String prefix) {
@@ -82,23 +84,25 @@ public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> c
         return s;
     }
 
-    /** Tokens per second of the whole deployment (NaN without tokens). */
-    public double tokensPerSecond() {
-        return tokens > 0 && costed() ? tokens / latencySeconds() : Double.NaN;
+    /** Tokens per second of the whole deployment (empty without tokens or time). */
+    public OptionalDouble tokensPerSecond() {
+        return tokens > 0 && costed() && total().latencySeconds() > 0
+                ? OptionalDouble.of(tokens / total().latencySeconds()) : OptionalDouble.empty();
     }
 
-    public double tokensPerSecondPerChip() {
-        return tokensPerSecond() / chips;
+    public OptionalDouble tokensPerSecondPerChip() {
+        OptionalDouble t = tokensPerSecond();
+        return t.isPresent() ? OptionalDouble.of(t.getAsDouble() / chips) : t;
     }
 
     /** Dollars per million tokens, paying for every chip of the deployment. */
-    public double usdPerMillionTokens() {
-        return tokens > 0 && costed() ? chips * total().costUsd() / tokens * 1e6 : Double.NaN;
+    public OptionalDouble usdPerMillionTokens() {
+        return tokens > 0 && costed() ? OptionalDouble.of(chips * total().costUsd() / tokens * 1e6) : OptionalDouble.empty();
     }
 
     /** Joules per token, every chip of the deployment. */
-    public double joulesPerToken() {
-        return tokens > 0 && costed() ? chips * total().energyJoules() / tokens : Double.NaN;
+    public OptionalDouble joulesPerToken() {
+        return tokens > 0 && costed() ? OptionalDouble.of(chips * total().energyJoules() / tokens) : OptionalDouble.empty();
     }
 
     /** One chip's totals of one execution. */
@@ -106,12 +110,12 @@ public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> c
         return evaluation.orElseThrow(() -> new IllegalStateException(chip() + " was not costed")).total();
     }
 
-    public double timeShare(OpCategory c) {
-        return evaluation.map(c::share).orElse(Double.NaN);
+    public OptionalDouble timeShare(OpCategory c) {
+        return evaluation.isPresent() ? OptionalDouble.of(c.share(evaluation.get())) : OptionalDouble.empty();
     }
 
-    public double timeShare(Bound b) {
-        return evaluation.map(e -> e.timeShare(b)).orElse(Double.NaN);
+    public OptionalDouble timeShare(Bound b) {
+        return evaluation.isPresent() ? OptionalDouble.of(evaluation.get().timeShare(b)) : OptionalDouble.empty();
     }
 
     public List<String> notes() {

@@ -49,7 +49,7 @@ public final class Comparison {
         List<ChipResult> out = new ArrayList<>();
         long tokens = gf.tokensPerExecution().orElse(0);
         for (HardwareProfile p : profiles) {
-            out.add(new ChipResult(p, chips, Optional.empty(), Double.NaN, Optional.of(evaluate(gf, p)), tokens, 0,
+            out.add(new ChipResult(p, chips, Optional.empty(), java.util.OptionalDouble.empty(), Optional.of(evaluate(gf, p)), tokens, 0,
                     Optional.empty(), Optional.empty()));
         }
         return new Comparison(gf.graph().name(), out);
@@ -71,7 +71,7 @@ public final class Comparison {
                     String.format(Locale.ROOT, "%.1f", capacity / 1e9), needed.map(String::valueOf).orElse("none"));
             if (autoParallel && needed.isEmpty()) {
                 int largest = TP_DEGREES.get(TP_DEGREES.size() - 1);
-                out.add(new ChipResult(p, largest, needed, Double.NaN, Optional.empty(), workload.tokens(),
+                out.add(new ChipResult(p, largest, needed, java.util.OptionalDouble.empty(), Optional.empty(), workload.tokens(),
                         workload.generatedTokens(), Optional.of(phase), Optional.of(String.format(Locale.ROOT,
                         "%s cannot hold the model at any tensor-parallel degree up to %d (%.0f GB of memory per chip)",
                         p.name(), largest, capacity / 1e9))));
@@ -84,7 +84,7 @@ public final class Comparison {
                     "%s at TP %d needs %.1f GB per chip but has %.1f GB%s", p.name(), t, f.totalBytes() / 1e9,
                     capacity / 1e9, needed.map(n -> "; TP " + n + " would fit").orElse("")));
             GraphFile gf = model.graph(w);
-            out.add(new ChipResult(p, t, needed, f.totalBytes(), Optional.of(evaluate(gf, p)), w.tokens(),
+            out.add(new ChipResult(p, t, needed, java.util.OptionalDouble.of(f.totalBytes()), Optional.of(evaluate(gf, p)), w.tokens(),
                     w.generatedTokens(), Optional.of(phase), notice));
         }
         return new Comparison(modelName + ": " + (autoParallel ? workload.withTensorParallel(1) : workload).describe(), out);

@@ -108,8 +108,10 @@ public final class HtmlReport {
         for (ChipResult r : c.results()) {
             h.append("<tr><td>").append(esc(r.chip())).append("</td><td class=\"n\">")
                     .append(r.costed() ? Integer.toString(r.chips()) : "&gt; " + r.chips()).append("</td>");
-            for (double v : new double[] {r.ttftSeconds() * 1e3, r.tpotSeconds() * 1e3, r.tokensPerSecond(),
-                r.tokensPerSecondPerChip(), r.usdPerMillionTokens(), r.joulesPerToken()}) {
+            // A figure that does not apply prints as "-" (sig of NaN); NaN never leaves this table.
+            for (double v : new double[] {ms(r.ttftSeconds()), ms(r.tpotSeconds()), r.tokensPerSecond().orElse(Double.NaN),
+                r.tokensPerSecondPerChip().orElse(Double.NaN), r.usdPerMillionTokens().orElse(Double.NaN),
+                r.joulesPerToken().orElse(Double.NaN)}) {
                 h.append("<td class=\"n\">").append(sig(v)).append("</td>");
             }
             h.append("<td>").append(r.costed() ? esc(r.evaluation().get().dominantBound().id()) : "-").append("</td></tr>\n");
@@ -147,5 +149,9 @@ public final class HtmlReport {
             return String.format(Locale.ROOT, "%.3g", v);
         }
         return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+    }
+
+    private static double ms(java.util.OptionalDouble seconds) {
+        return seconds.isPresent() ? seconds.getAsDouble() * 1e3 : Double.NaN;
     }
 }

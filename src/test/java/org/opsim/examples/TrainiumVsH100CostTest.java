@@ -42,10 +42,10 @@ class TrainiumVsH100CostTest {
         ChipResult trn2 = c.results().get(1);
         assertTrue(h100.chips() >= 2, "141 GB of bf16 weights need more than one 80 GB H100");
         for (ChipResult r : c.results()) {
-            assertTrue(r.timeShare(Bound.MEMORY) > 0.5, r.chip() + " decode is memory-bound");
+            assertTrue(r.timeShare(Bound.MEMORY).orElseThrow() > 0.5, r.chip() + " decode is memory-bound");
         }
         double predicted = dollarsPerBytePerSecond(TRAINIUM2) / dollarsPerBytePerSecond(H100);
-        double modelled = trn2.usdPerMillionTokens() / h100.usdPerMillionTokens();
+        double modelled = trn2.usdPerMillionTokens().orElseThrow() / h100.usdPerMillionTokens().orElseThrow();
         // Same verdict as the back-of-envelope, and within a factor 1.5 of it (efficiencies, overheads and
         // the all-reduces of the larger H100 deployment are what the envelope leaves out).
         assertEquals(predicted < 1, modelled < 1, "predicted " + predicted + ", modelled " + modelled);
@@ -60,13 +60,14 @@ class TrainiumVsH100CostTest {
         Workload serving = Workload.generation(32, 2048, 256);
         Comparison c = Comparison.of("llama-3.1-70b", LLAMA_70B, serving, true, List.of(H100, TRAINIUM2));
         double predicted = dollarsPerBytePerSecond(TRAINIUM2) / dollarsPerBytePerSecond(H100);
-        double modelled = c.results().get(1).usdPerMillionTokens() / c.results().get(0).usdPerMillionTokens();
+        double modelled = c.results().get(1).usdPerMillionTokens().orElseThrow()
+                / c.results().get(0).usdPerMillionTokens().orElseThrow();
         assertEquals(predicted < 1, modelled < 1, "predicted " + predicted + ", modelled " + modelled);
         // Every dollar is for chip-hours: n chips × run time × price, over the run's new tokens.
         for (ChipResult r : c.results()) {
-            double expected = r.chips() * r.latencySeconds() / 3600 * r.profile().pricePerChipHourUsd().value()
+            double expected = r.chips() * r.latencySeconds().orElseThrow() / 3600 * r.profile().pricePerChipHourUsd().value()
                     / serving.tokens() * 1e6;
-            assertEquals(expected, r.usdPerMillionTokens(), 1e-9 * expected, r.chip());
+            assertEquals(expected, r.usdPerMillionTokens().orElseThrow(), 1e-9 * expected, r.chip());
         }
     }
 }
