@@ -133,37 +133,47 @@ public final class CostFormulas {
         if (g <= 1) {
             return 0.0;
         }
-        double depth = Math.ceil(Math.log(g) / Math.log(2) - 1e-12);
-        return 2.0 * depth * latencySeconds + 2.0 * payloadBytes / (bandwidthBytesPerSecond * efficiency);
+        return 2.0 * treeDepth(g) * latencySeconds + 2.0 * payloadBytes / (bandwidthBytesPerSecond * efficiency);
     }
 
     /**
-     * A collective on a chip profile's one link, as NCCL runs it: an all-gather as a ring; an
-     * all-reduce as the faster of the ring and the double binary tree (the tree wins for small
-     * payloads, the ring for large ones). Link seconds, without the dispatch overhead.
+     * Whether an all-reduce on a chip profile's one link runs as NCCL's double binary tree rather than
+     * a ring: whichever is faster (the tree for small payloads, the ring for large ones). The one place
+     * the choice is made, for CostModel and the compiled plan alike.
      */
-    public static double chipCollectiveSeconds(boolean allReduce, int g, double latencySeconds, double payloadBytes,
-                                               double bandwidthBytesPerSecond, double efficiency) {
-        if (g <= 1) {
-            return 0.0;
-        }
-        double ring = ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
-                bandwidthBytesPerSecond, efficiency);
-        return allReduce ? Math.min(ring, treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond,
-                efficiency)) : ring;
+    public static boolean chipAllReduceUsesTree(int g, double latencySeconds, double payloadBytes,
+                                                double bandwidthBytesPerSecond, double efficiency) {
+        return g > 1 && treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
+                < ringAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
     }
 
-    /** Bytes each chip sends in {@link #chipCollectiveSeconds}'s choice: the ring's, or 2·S for the tree. */
-    public static double chipCollectiveLinkBytes(boolean allReduce, int g, double latencySeconds, double payloadBytes,
-                                                 double bandwidthBytesPerSecond, double efficiency) {
+    /** Bytes each chip sends in a tree all-reduce: the payload up the tree and down again. */
+    public static double treeLinkBytes(double payloadBytes) {
+        return 2.0 * payloadBytes;
+    }
+
+    /**
+     * A collective on a chip profile's one link: an all-gather as a ring; an all-reduce as a tree when
+     * {@code tree} ({@link #chipAllReduceUsesTree}), else a ring. Link seconds, without dispatch overhead.
+     */
+    public static double chipCollectiveSeconds(boolean allReduce, boolean tree, int g, double latencySeconds,
+                                               double payloadBytes, double bandwidthBytesPerSecond, double efficiency) {
         if (g <= 1) {
             return 0.0;
         }
-        double ring = ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
-                bandwidthBytesPerSecond, efficiency);
-        boolean tree = allReduce
-                && treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency) < ring;
-        return tree ? 2.0 * payloadBytes : ringLinkBytes(allReduce, g, payloadBytes);
+        return tree ? treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
+                : ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
+                        bandwidthBytesPerSecond, efficiency);
+    }
+
+    /** Bytes each chip sends in {@link #chipCollectiveSeconds}'s algorithm. */
+    public static double chipCollectiveLinkBytes(boolean allReduce, boolean tree, int g, double payloadBytes) {
+        return g <= 1 ? 0.0 : tree ? treeLinkBytes(payloadBytes) : ringLinkBytes(allReduce, g, payloadBytes);
+    }
+
+    /** ⌈log2 g⌉ for g ≥ 1, exactly, in integer arithmetic (no Math.log in the compiled plan's loop). */
+    public static int treeDepth(int g) {
+        return 32 - Integer.numberOfLeadingZeros(g - 1);
     }
 
     /** Ring all-reduce of {@code payloadBytes} over {@code g} chips: {@code 2(g−1)·α + 2(g−1)/g·S/(B·e)}. */

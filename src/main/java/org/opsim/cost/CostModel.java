@@ -173,8 +173,9 @@ public final class CostModel {
             // All-gather: a ring; all-reduce: the faster of ring and tree, as NCCL picks per size.
             double alpha = p.interconnect().latencySeconds().value();
             double bw = p.interconnect().bandwidthBytesPerSecond().value();
-            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, g, alpha, op.payloadBytes(), bw, effLink);
-            linkSeconds = CostFormulas.chipCollectiveSeconds(allReduce, g, alpha, op.payloadBytes(), bw, effLink);
+            boolean tree = allReduce && CostFormulas.chipAllReduceUsesTree(g, alpha, op.payloadBytes(), bw, effLink);
+            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, op.payloadBytes());
+            linkSeconds = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, alpha, op.payloadBytes(), bw, effLink);
             overhead = CostFormulas.overheadSeconds(p, op.kind(), null);
         }
         double latency = linkSeconds + overhead;

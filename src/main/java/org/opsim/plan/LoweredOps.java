@@ -46,6 +46,13 @@ final class LoweredOps {
     final boolean[] allReduce;
     final int[] matrixCurve;
     final int[] vectorCurve;
+    /**
+     * Efficiencies read off the curves at the op's current size: they depend on shapes only, so
+     * {@link #refill} looks them up once and the evaluation loop reads them.
+     */
+    final double[] matrixEff;
+    final double[] vectorEff;
+    final double[] memoryEff;
     final int[] memoryCurve;
     final double[] matrixPeak;
     final double[] vectorPeak;
@@ -67,10 +74,14 @@ final class LoweredOps {
     final double[] logFlops;
     final double[] logBytes;
     final int[] groupSize;
+    /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
+    final boolean[] tree;
 
     private final long units;
     private final long tileM;
     private final long tileN;
+    private final double linkLatency;
+    private final double linkBandwidth;
 
     private LoweredOps(Graph graph, HardwareProfile p) {
         int n = 0;
@@ -88,6 +99,9 @@ final class LoweredOps {
         allReduce = new boolean[n];
         matrixCurve = new int[n];
         vectorCurve = new int[n];
+        matrixEff = new double[n];
+        vectorEff = new double[n];
+        memoryEff = new double[n];
         memoryCurve = new int[n];
         matrixPeak = new double[n];
         vectorPeak = new double[n];
@@ -105,10 +119,13 @@ final class LoweredOps {
         logFlops = new double[n];
         logBytes = new double[n];
         groupSize = new int[n];
+        tree = new boolean[n];
         boolean waves = p.computeUnits().isPresent() && p.matmulTile().isPresent();
         units = waves ? (long) p.computeUnits().get().value() : 0;
         tileM = waves ? p.matmulTile().get().m() : 0;
         tileN = waves ? p.matmulTile().get().n() : 0;
+        linkLatency = p.interconnect().latencySeconds().value();
+        linkBandwidth = p.interconnect().bandwidthBytesPerSecond().value();
     }
 
     /** Lowers {@code graph} onto {@code p}; fails as CostModel would on a precision the chip cannot run. */
@@ -242,6 +259,9 @@ final class LoweredOps {
             bytes[i] = c.payloadBytes();
             logBytes[i] = Math.log10(bytes[i]);
             groupSize[i] = c.groupSize();
+            memoryEff[i] = curves.at(memoryCurve[i], bytes[i], logBytes[i]);
+            tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
+                    memoryEff[i]);
             return;
         }
         ComputeOp c = (ComputeOp) op;
@@ -253,6 +273,14 @@ final class LoweredOps {
         logBytes[i] = Math.log10(bytes[i]);
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
             effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
+            matrixEff[i] = curves.at(matrixCurve[i], flops[i], logFlops[i]);
+        }
+        boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
+        if (vectorWork) {
+            vectorEff[i] = curves.at(vectorCurve[i], flops[i], logFlops[i]);
+        }
+        if (mode[i] != HOST_FALLBACK) {
+            memoryEff[i] = curves.at(memoryCurve[i], bytes[i], logBytes[i]);
         }
     }
 }

@@ -28,7 +28,8 @@ import org.opsim.hardware.HardwareProfile;
  * <p>The loop computes each op with the same {@link CostFormulas} calls, in the same order, as
  * {@link CostModel}, and sums per block then × repeat as {@link CostModel#evaluate} does, so its
  * totals equal {@code CostModel.evaluate(graph, profile).total()} to rounding: two steps are
- * rearranged for speed, efficiency curves interpolate with a precomputed slope ({@code CurveTable})
+ * rearranged for speed, efficiency curves interpolate with a precomputed slope ({@code CurveTable}), read
+ * once per shape when the plan is lowered or updated rather than on every evaluation,
  * and dollars are taken once from the total latency (a test holds every total within 1e-12
  * relative on every shipped model and profile).
  *
@@ -137,7 +138,6 @@ public final class Plan {
      */
     public void evaluate(PlanTotals out) {
         final LoweredOps o = ops;
-        final CurveTable curves = o.curves;
         final byte[] mode = o.mode;
         final double[] flopsA = o.flops;
         final double[] bytesA = o.bytes;
@@ -171,7 +171,7 @@ public final class Plan {
                         peakUsed = 0;
                         double work = o.matrixFlops[i];
                         if (work > 0) {
-                            double ec = curves.at(o.matrixCurve[i], flops, o.logFlops[i]);
+                            double ec = o.matrixEff[i];
                             compute = Math.max(compute,
                                     CostFormulas.engineSeconds(o.effectiveMatrixFlops[i], o.matrixPeak[i], ec));
                             peakUsed += o.matrixPeak[i];
@@ -179,13 +179,13 @@ public final class Plan {
                         }
                         work = o.vectorFlops[i];
                         if (work > 0) {
-                            double ec = curves.at(o.vectorCurve[i], flops, o.logFlops[i]);
+                            double ec = o.vectorEff[i];
                             compute = Math.max(compute, CostFormulas.engineSeconds(work, o.vectorPeak[i], ec));
                             peakUsed += o.vectorPeak[i];
                             flopJoules += work * o.vectorJoulesPerFlop[i];
                         }
                         double memory = CostFormulas.memorySeconds(bytes, bandwidth,
-                                curves.at(o.memoryCurve[i], bytes, o.logBytes[i]), o.memoryCap[i]);
+                                o.memoryEff[i], o.memoryCap[i]);
                         double roof = Math.max(compute, memory);
                         double overhead = o.overhead[i];
                         latency = roof + overhead;
@@ -196,10 +196,10 @@ public final class Plan {
                     case LoweredOps.VECTOR_FALLBACK -> {
                         double peak = o.vectorPeak[i];
                         double compute = flops > 0
-                                ? CostFormulas.engineSeconds(flops, peak, curves.at(o.vectorCurve[i], flops, o.logFlops[i]))
+                                ? CostFormulas.engineSeconds(flops, peak, o.vectorEff[i])
                                 : 0;
                         double memory = CostFormulas.memorySeconds(bytes, bandwidth,
-                                curves.at(o.memoryCurve[i], bytes, o.logBytes[i]), o.memoryCap[i]);
+                                o.memoryEff[i], o.memoryCap[i]);
                         double roof = o.penalty[i] * Math.max(compute, memory);
                         double overhead = o.overhead[i];
                         latency = roof + overhead;
@@ -225,10 +225,10 @@ public final class Plan {
                         double overhead = 0;
                         if (g > 1) {
                             boolean allReduce = o.allReduce[i];
-                            double efficiency = curves.at(o.memoryCurve[i], bytes, o.logBytes[i]);
-                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, g, linkLatency, bytes,
-                                    linkBandwidth, efficiency);
-                            link = CostFormulas.chipCollectiveSeconds(allReduce, g, linkLatency, bytes, linkBandwidth,
+                            double efficiency = o.memoryEff[i];
+                            boolean tree = o.tree[i];
+                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, bytes);
+                            link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, linkLatency, bytes, linkBandwidth,
                                     efficiency);
                             overhead = o.overhead[i];
                         }
