@@ -41,9 +41,7 @@ public record GroupedMatMul(String name, long rows, long n, long k, long groups,
 
     @Override
     public double bytes() {
-        return (double) rows * k * activationPrecision.bytesPerElement()
-                + (double) groups * k * n * weightPrecision.bytesPerElement()
-                + (double) rows * n * outputPrecision.bytesPerElement();
+        return GemmOp.weightGemmBytes(rows, n, k, groups, activationPrecision, weightPrecision, outputPrecision);
     }
 
     /** Bytes of the touched experts' weights. */

@@ -43,9 +43,7 @@ public record MatMul(String name, long m, long n, long k,
 
     @Override
     public double bytes() {
-        return (double) m * k * activationPrecision.bytesPerElement()
-                + (double) k * n * weightPrecision.bytesPerElement()
-                + (double) m * n * outputPrecision.bytesPerElement();
+        return GemmOp.weightGemmBytes(m, n, k, 1, activationPrecision, weightPrecision, outputPrecision);
     }
 
     /** Bytes of the weight operand B alone (k·n elements). */
