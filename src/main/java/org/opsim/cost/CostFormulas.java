@@ -1,10 +1,12 @@
 package org.opsim.cost;
 
 import java.util.Optional;
+import org.opsim.graph.ComputeOp;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.graph.VectorOp;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.io.InputException;
@@ -43,15 +45,32 @@ public final class CostFormulas {
     }
 
     /**
-     * The kind's memory-throughput cap for the whole chip, {@code computeUnits × unitBytesPerSecond},
-     * or NaN when the kind has no cap or the profile no compute units.
+     * The kind's per-unit throughput cap κ in bytes/s ({@code unitBytesPerSecond}), or NaN when the
+     * kind has none or the profile has no compute units to multiply it by.
      */
-    public static double memoryCapBytesPerSecond(HardwareProfile p, OpKind kind, Precision used) {
+    public static double unitBytesPerSecond(HardwareProfile p, OpKind kind, Precision used) {
         Optional<Figure> cap = p.efficiency().unitBytesPerSecond(kind, used);
-        if (cap.isPresent() && p.computeUnits().isPresent()) {
-            return p.computeUnits().get().value() * cap.get().value();
-        }
-        return Double.NaN;
+        return cap.isPresent() && p.computeUnits().isPresent() ? cap.get().value() : Double.NaN;
+    }
+
+    /** The profile's compute units, or 0 when it gives none. */
+    public static long computeUnits(HardwareProfile p) {
+        return p.computeUnits().map(f -> (long) f.value()).orElse(0L);
+    }
+
+    /** How many rows {@code op}'s kernel spreads over the units ({@link VectorOp#parallelRows}); unlimited for GEMMs. */
+    public static long parallelRows(ComputeOp op) {
+        return op instanceof VectorOp v ? v.parallelRows() : Long.MAX_VALUE;
+    }
+
+    /**
+     * The chip-wide memory-throughput cap {@code min(U, rows) × κ}: a kernel with {@code rows}
+     * independent rows (one thread block each) keeps at most that many of the {@code U} units busy.
+     * NaN (no cap) when {@code unitBytesPerSecond} is NaN.
+     */
+    public static double memoryCapBytesPerSecond(double unitBytesPerSecond, long computeUnits, long parallelRows) {
+        return Double.isNaN(unitBytesPerSecond) ? Double.NaN
+                : Math.min(computeUnits, parallelRows) * unitBytesPerSecond;
     }
 
     /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */

@@ -189,7 +189,9 @@ public final class CostModel {
     private static double memorySeconds(ComputeOp op, Precision used, HardwareProfile p) {
         double bytes = op.bytes();
         return CostFormulas.memorySeconds(bytes, p.memory().bandwidthBytesPerSecond().value(),
-                p.efficiency().memory(op.kind(), used).at(bytes), CostFormulas.memoryCapBytesPerSecond(p, op.kind(), used));
+                p.efficiency().memory(op.kind(), used).at(bytes),
+                CostFormulas.memoryCapBytesPerSecond(CostFormulas.unitBytesPerSecond(p, op.kind(), used),
+                        CostFormulas.computeUnits(p), CostFormulas.parallelRows(op)));
     }
 
     /** Energy of an on-chip op (see {@link CostFormulas#computeEnergy}). */

@@ -32,4 +32,10 @@ public record LayerNorm(String name, long rows, long hidden, Precision precision
     public double bytes() {
         return (2.0 * rows * hidden + 2.0 * hidden) * precision.bytesPerElement();
     }
+
+    /** One thread block per row: {@code rows}. */
+    @Override
+    public long parallelRows() {
+        return rows;
+    }
 }

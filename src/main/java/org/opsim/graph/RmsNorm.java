@@ -31,4 +31,10 @@ public record RmsNorm(String name, long rows, long hidden, Precision precision) 
     public double bytes() {
         return (2.0 * rows * hidden + hidden) * precision.bytesPerElement();
     }
+
+    /** One thread block per row: {@code rows}. */
+    @Override
+    public long parallelRows() {
+        return rows;
+    }
 }

@@ -39,4 +39,10 @@ public record Rope(String name, long tokens, long width, long headDim, Precision
     public double bytes() {
         return (2.0 * tokens * width + (double) tokens * headDim) * precision.bytesPerElement();
     }
+
+    /** One thread block per row: {@code tokens}. */
+    @Override
+    public long parallelRows() {
+        return tokens;
+    }
 }

@@ -31,4 +31,10 @@ public record SiluAndMul(String name, long rows, long cols, Precision precision)
     public double bytes() {
         return 3.0 * rows * cols * precision.bytesPerElement();
     }
+
+    /** One thread block per row: {@code rows}. */
+    @Override
+    public long parallelRows() {
+        return rows;
+    }
 }

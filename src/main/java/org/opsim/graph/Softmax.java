@@ -32,4 +32,10 @@ public record Softmax(String name, long rows, long cols, Precision precision) im
     public double bytes() {
         return 2.0 * rows * cols * precision.bytesPerElement();
     }
+
+    /** One thread block per row: {@code rows}. */
+    @Override
+    public long parallelRows() {
+        return rows;
+    }
 }

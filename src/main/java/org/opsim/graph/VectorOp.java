@@ -16,4 +16,15 @@ public sealed interface VectorOp extends ComputeOp
     default double matrixFlops() {
         return 0.0;
     }
+
+    /**
+     * How many independent rows the kernel spreads over the chip's compute units: row-wise kernels
+     * (norms, softmax, rope, SiLU-and-mul) run one thread block per row, so {@code rows} blocks can
+     * occupy at most {@code rows} units; elementwise kernels and gathers cut their elements into as
+     * many blocks as the chip has room for ({@link Long#MAX_VALUE}). Used with a per-unit throughput
+     * cap (docs/cost-model.md §8.2).
+     */
+    default long parallelRows() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -58,7 +58,8 @@ final class LoweredOps {
     final double[] vectorPeak;
     final double[] matrixJoulesPerFlop;
     final double[] vectorJoulesPerFlop;
-    final double[] memoryCap;
+    /** The kind's per-unit cap κ (NaN: none); the chip-wide cap depends on the op's rows. */
+    final double[] unitCap;
     final double[] overhead;
     final double[] penalty;
 
@@ -74,10 +75,13 @@ final class LoweredOps {
     final double[] logFlops;
     final double[] logBytes;
     final int[] groupSize;
+    /** {@code min(U, rows) × κ} at the op's current rows, NaN without a cap. */
+    final double[] memoryCap;
     /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
     final boolean[] tree;
 
     private final long units;
+    private final long capUnits;
     private final long tileM;
     private final long tileN;
     private final double linkLatency;
@@ -108,6 +112,7 @@ final class LoweredOps {
         matrixJoulesPerFlop = new double[n];
         vectorJoulesPerFlop = new double[n];
         memoryCap = new double[n];
+        unitCap = new double[n];
         overhead = new double[n];
         penalty = new double[n];
         repeat = new double[blocks];
@@ -124,6 +129,7 @@ final class LoweredOps {
         units = waves ? (long) p.computeUnits().get().value() : 0;
         tileM = waves ? p.matmulTile().get().m() : 0;
         tileN = waves ? p.matmulTile().get().n() : 0;
+        capUnits = CostFormulas.computeUnits(p);
         linkLatency = p.interconnect().latencySeconds().value();
         linkBandwidth = p.interconnect().bandwidthBytesPerSecond().value();
     }
@@ -150,6 +156,7 @@ final class LoweredOps {
         signature[i] = signature(op);
         EfficiencyTable eff = p.efficiency();
         OpKind kind = op.kind();
+        unitCap[i] = Double.NaN;
         memoryCap[i] = Double.NaN;
         if (op instanceof Collective) {
             mode[i] = COLLECTIVE;
@@ -201,7 +208,7 @@ final class LoweredOps {
 
     private void onChipMemory(int i, OpKind kind, Precision used, HardwareProfile p) {
         memoryCurve[i] = curves.add(p.efficiency().memory(kind, used));
-        memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(p, kind, used);
+        unitCap[i] = CostFormulas.unitBytesPerSecond(p, kind, used);
         overhead[i] = CostFormulas.overheadSeconds(p, kind, used);
     }
 
@@ -281,6 +288,7 @@ final class LoweredOps {
         }
         if (mode[i] != HOST_FALLBACK) {
             memoryEff[i] = curves.at(memoryCurve[i], bytes[i], logBytes[i]);
+            memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(unitCap[i], capUnits, CostFormulas.parallelRows(c));
         }
     }
 }

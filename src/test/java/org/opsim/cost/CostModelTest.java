@@ -284,4 +284,33 @@ class CostModelTest {
         close(flops / (989.4e12 * eff), r.computeSeconds());
         assertEquals(0.5443, eff, 1e-4);
     }
+
+    /**
+     * The per-unit cap counts only the units a row-wise kernel can occupy (docs/cost-model.md §8.2):
+     * 100 units, κ = 4 GB/s per unit, memory 2 TB/s at efficiency 1.0, 4 µs overhead for rmsnorm.
+     * RMSNorm bytes = (2·rows·hidden + hidden) · 2 (fp16).
+     */
+    @Test
+    void rowWiseKernelsUseAtMostOneUnitPerRow() {
+        String s = "test";
+        EfficiencyRule norm = new EfficiencyRule(OpKind.RMSNORM, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new Figure(4e-6, s)), Optional.of(new Figure(4e9, s)));
+        EfficiencyRule add = new EfficiencyRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(new Figure(4e9, s)));
+        HardwareProfile gpu = TestChips.gpu().computeUnits(100, s)
+                .efficiency(new EfficiencyTable(EfficiencyCurve.constant(0.7, s), EfficiencyCurve.constant(1.0, s),
+                        List.of(norm, add))).build();
+        // 10 rows of 4096: bytes = (2·10·4096 + 4096)·2 = 172,032; cap = min(100, 10)·4e9 = 40e9 B/s
+        // (below 2e12); t_m = 172,032 / 40e9 = 4.3008 µs; t = 4.3008 + 4 = 8.3008 µs.
+        OpResult few = CostModel.cost(new org.opsim.graph.RmsNorm("norm", 10, 4096, Precision.FP16), gpu);
+        close(4.3008e-6, few.memorySeconds());
+        close(8.3008e-6, few.latencySeconds());
+        // 1000 rows: bytes = (2·1000·4096 + 4096)·2 = 16,392,192; cap = min(100, 1000)·4e9 = 400e9;
+        // t_m = 16,392,192 / 400e9 = 40.98048 µs.
+        close(40.98048e-6, CostModel.cost(new org.opsim.graph.RmsNorm("norm", 1000, 4096, Precision.FP16), gpu)
+                .memorySeconds());
+        // An elementwise add of the same 10×4096 is not row-limited: 40,960 elements · 3 · 2 B =
+        // 245,760 B at min(2e12, 100·4e9 = 400e9) = 0.6144 µs.
+        close(0.6144e-6, CostModel.cost(new Elementwise("add", OpKind.ADD, 40960, Precision.FP16), gpu).memorySeconds());
+    }
 }
