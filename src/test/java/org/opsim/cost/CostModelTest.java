@@ -16,6 +16,7 @@ import org.opsim.graph.Gelu;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Softmax;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyRule;
@@ -302,12 +303,12 @@ class CostModelTest {
                         List.of(norm, add))).build();
         // 10 rows of 4096: bytes = (2·10·4096 + 4096)·2 = 172,032; cap = min(100, 10)·4e9 = 40e9 B/s
         // (below 2e12); t_m = 172,032 / 40e9 = 4.3008 µs; t = 4.3008 + 4 = 8.3008 µs.
-        OpResult few = CostModel.cost(new org.opsim.graph.RmsNorm("norm", 10, 4096, Precision.FP16), gpu);
+        OpResult few = CostModel.cost(new RmsNorm("norm", 10, 4096, Precision.FP16), gpu);
         close(4.3008e-6, few.memorySeconds());
         close(8.3008e-6, few.latencySeconds());
         // 1000 rows: bytes = (2·1000·4096 + 4096)·2 = 16,392,192; cap = min(100, 1000)·4e9 = 400e9;
         // t_m = 16,392,192 / 400e9 = 40.98048 µs.
-        close(40.98048e-6, CostModel.cost(new org.opsim.graph.RmsNorm("norm", 1000, 4096, Precision.FP16), gpu)
+        close(40.98048e-6, CostModel.cost(new RmsNorm("norm", 1000, 4096, Precision.FP16), gpu)
                 .memorySeconds());
         // An elementwise add of the same 10×4096 is not row-limited: 40,960 elements · 3 · 2 B =
         // 245,760 B at min(2e12, 100·4e9 = 400e9) = 0.6144 µs.
