@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,19 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a user meets it: defaults, formats, exit codes and error messages. */
 class CliTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void compareWithNoArgumentsServesLlama70bOnFiveChips() {
-        Run r = run("compare");
+        CliRun r = CliRun.run("compare");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("llama-3.1-70b"), r.out());
         assertTrue(r.out().contains("generation, batch 32, prompt 2048, 256 new tokens"), r.out());
@@ -44,7 +32,7 @@ class CliTest {
 
     @Test
     void compareAsJsonHoldsTheModelOnEnoughChipsAndSplitsTheRunIntoPrefillAndDecode() throws Exception {
-        Run r = run("compare", "--format", "json");
+        CliRun r = CliRun.run("compare", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = JsonMapper.builder().build().readTree(r.out());
         assertEquals(32 * 256, root.get("tokensPerExecution").asLong());
@@ -88,7 +76,7 @@ class CliTest {
 
     @Test
     void aSmallBatchDecodeStepIsMemoryBoundWhereWeightsSitInHbm() throws Exception {
-        Run r = run("compare", "--phase", "decode", "--batch", "16", "--context", "4096", "--format", "json");
+        CliRun r = CliRun.run("compare", "--phase", "decode", "--batch", "16", "--context", "4096", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = JsonMapper.builder().build().readTree(r.out());
         assertEquals(16, root.get("tokensPerExecution").asLong());
@@ -105,7 +93,7 @@ class CliTest {
 
     @Test
     void aChipThatCannotHoldTheModelGetsARowAndANoticeNotACrash() {
-        Run r = run("compare", "--config", "models/hf/llama-3.1-405b.json", "--profile", "hardware-profiles/google-tpu-v5e.yaml",
+        CliRun r = CliRun.run("compare", "--config", "models/hf/llama-3.1-405b.json", "--profile", "hardware-profiles/google-tpu-v5e.yaml",
                 "--profile", "hardware-profiles/nvidia-h100-sxm.yaml");
         assertEquals(0, r.code(), r.err());
         String row = r.out().lines().filter(l -> l.startsWith("Google TPU v5e")).findFirst().orElseThrow();
@@ -115,7 +103,7 @@ class CliTest {
 
     @Test
     void aNativeGraphFileIsComparedAsOneChipPerStep() {
-        Run r = run("compare", "--model", "models/llama-3.1-8b-decode.yaml", "--format", "csv");
+        CliRun r = CliRun.run("compare", "--model", "models/llama-3.1-8b-decode.yaml", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1 + 5, lines.length, r.out());
@@ -124,7 +112,7 @@ class CliTest {
 
     @Test
     void runPrintsOneRowPerOpAndAKindTable() {
-        Run r = run("run", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--format", "csv");
+        CliRun r = CliRun.run("run", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         // Header + 1 embedding + 11 decoder ops + 2 head ops.
         assertEquals(1 + 14, r.out().strip().split("\n").length, r.out());
@@ -132,7 +120,7 @@ class CliTest {
 
     @Test
     void compareTakesAHuggingFaceConfigWithAWorkload() throws Exception {
-        Run r = run("compare", "--config", "models/hf/llama-3.1-70b.json", "--phase", "decode", "--batch", "16",
+        CliRun r = CliRun.run("compare", "--config", "models/hf/llama-3.1-70b.json", "--phase", "decode", "--batch", "16",
                 "--context", "4096", "--tp", "8", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = JsonMapper.builder().build().readTree(r.out());
@@ -145,14 +133,14 @@ class CliTest {
             // $/M tokens = 8 · costUsd / 16 tokens · 1e6.
             assertEquals(8 * chip.get("costUsd").asDouble() / 16 * 1e6, chip.get("usdPerMillionTokens").asDouble(), 1e-9);
         }
-        Run bad = run("compare", "--config", "models/hf/llama-3.1-70b.json", "--tp", "3");
+        CliRun bad = CliRun.run("compare", "--config", "models/hf/llama-3.1-70b.json", "--tp", "3");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("does not divide the 64 attention heads"), bad.err());
     }
 
     @Test
     void aMissingModelFileExitsWithTwoAndNamesTheFile() {
-        Run r = run("compare", "--model", "models/nope.yaml");
+        CliRun r = CliRun.run("compare", "--model", "models/nope.yaml");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("models/nope.yaml: $: file not found"), r.err());
     }
@@ -166,14 +154,14 @@ class CliTest {
         int v = h100.indexOf("value:", at);
         int end = h100.indexOf('\n', v);
         Files.writeString(bad, h100.substring(0, v) + "value: -1" + h100.substring(end));
-        Run r = run("compare", "--profile", bad.toString());
+        CliRun r = CliRun.run("compare", "--profile", bad.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains(bad + ": $.memory.bandwidthBytesPerSecond.value: must be > 0, got -1"), r.err());
     }
 
     @Test
     void anUnknownFormatIsAUsageError() {
-        Run r = run("compare", "--format", "xml");
+        CliRun r = CliRun.run("compare", "--format", "xml");
         assertEquals(2, r.code());
         assertFalse(r.err().isEmpty());
     }
@@ -181,7 +169,7 @@ class CliTest {
     @Test
     void outWritesTheWholeTableToTheFile(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("cmp.md");
-        Run r = run("compare", "--format", "markdown", "--out", out.toString());
+        CliRun r = CliRun.run("compare", "--format", "markdown", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.out());
         String md = Files.readString(out);

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,26 +28,16 @@ class ReportCommandTest {
     private static final Pattern FIGURE = Pattern.compile(
             "<figure id=\"([^\"]+)\"><img alt=\"[^\"]*\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\">");
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void theReportIsOneOfflineHtmlFileWithEveryChartDrawn(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("sweep.csv");
-        Run sweep = run("sweep", "--config", "models/hf/llama-3.1-8b.json", "--batch", "1,8,64", "--context", "1024,4096",
+        CliRun sweep = CliRun.run("sweep", "--config", "models/hf/llama-3.1-8b.json", "--batch", "1,8,64", "--context", "1024,4096",
                 "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--profile", "hardware-profiles/aws-trainium2.yaml",
                 "--out", csv.toString(), "--no-progress");
         assertEquals(0, sweep.code(), sweep.err());
 
         Path html = dir.resolve("report.html");
-        Run r = run("report", "--sweep-csv", csv.toString(), "--out", html.toString());
+        CliRun r = CliRun.run("report", "--sweep-csv", csv.toString(), "--out", html.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote " + html), r.out());
         String page = Files.readString(html);
@@ -84,7 +72,7 @@ class ReportCommandTest {
 
     @Test
     void aMissingSweepFileExitsWithTwoAndNamesIt(@TempDir Path dir) {
-        Run r = run("report", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--sweep-csv", "no-such-sweep.csv",
+        CliRun r = CliRun.run("report", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--sweep-csv", "no-such-sweep.csv",
                 "--out", dir.resolve("r.html").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no-such-sweep.csv: $: file not found"), r.err());

@@ -3,8 +3,6 @@ package org.opsim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +18,6 @@ class ValidationCommandsTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** Rows of two "models", matmuls and adds, timed as a 400 TFLOP/s, 2.5 TB/s chip with 5 µs per op. */
     private Path cases() throws Exception {
@@ -55,7 +43,7 @@ class ValidationCommandsTest {
     void predictAddsAPredictedColumnToEveryRow() throws Exception {
         Path in = cases();
         Path out = dir.resolve("predicted.csv");
-        Run r = run("predict", "--profile", H100, "--cases", in.toString(), "--out", out.toString());
+        CliRun r = CliRun.run("predict", "--profile", H100, "--cases", in.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(Files.readAllLines(in).size(), lines.size());
@@ -69,7 +57,7 @@ class ValidationCommandsTest {
     @Test
     void validatePrintsErrorsPerKindAndDrawsTheScatterPlot() throws Exception {
         Path png = dir.resolve("scatter.png");
-        Run r = run("validate", "--profile", H100, "--cases", cases().toString(), "--plot", png.toString());
+        CliRun r = CliRun.run("validate", "--profile", H100, "--cases", cases().toString(), "--plot", png.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("matmul") && r.out().contains("add") && r.out().contains("all"), r.out());
         byte[] bytes = Files.readAllBytes(png);
@@ -82,7 +70,7 @@ class ValidationCommandsTest {
     @Test
     void calibrateWritesALoadableProfileThatFitsBetterOnHeldOutModels() throws Exception {
         Path out = dir.resolve("calibrated.yaml");
-        Run r = run("calibrate", "--profile", H100, "--cases", cases().toString(), "--out", out.toString(), "--holdout");
+        CliRun r = CliRun.run("calibrate", "--profile", H100, "--cases", cases().toString(), "--out", out.toString(), "--holdout");
         assertEquals(0, r.code(), r.err());
         HardwareProfile p = ProfileLoader.load(out);
         assertTrue(p.name().endsWith("(calibrated)"), p.name());
@@ -95,7 +83,7 @@ class ValidationCommandsTest {
     void aCorruptCasesFileIsExitCodeTwoNamingTheRow() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "kind,dtype,m,n,k,rows,cols,median_ms\nmatmul,fp16,1,x,3,,,0.1\n");
-        Run r = run("validate", "--profile", H100, "--cases", bad.toString());
+        CliRun r = CliRun.run("validate", "--profile", H100, "--cases", bad.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains(bad + ": $[1].n: not a number: 'x'"), r.err());
     }

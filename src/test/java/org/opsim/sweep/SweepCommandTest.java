@@ -5,27 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsim.cli.Main;
+import org.opsim.cli.CliRun;
 
 /** {@code opsim sweep} as a user meets it: files written, the summary, and bad input. */
 class SweepCommandTest {
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private static final String[] TWO_CHIPS = {"-p", "hardware-profiles/nvidia-h100-sxm.yaml",
         "-p", "hardware-profiles/aws-trainium2.yaml"};
@@ -43,7 +31,7 @@ class SweepCommandTest {
     void writesRowsAndTheParetoFrontierToFilesAndSummarises(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("sweep.csv");
         Path pareto = dir.resolve("pareto.csv");
-        Run r = run(args("--batch", "1,8,64,256", "--context", "1024,4096,32768", "--weights", "bf16,fp8",
+        CliRun r = CliRun.run(args("--batch", "1,8,64,256", "--context", "1024,4096,32768", "--weights", "bf16,fp8",
                 "--tp", "1,2,3,4,8", "--out", csv.toString(), "--pareto", pareto.toString()));
         assertEquals(0, r.code(), r.err());
         // 4 batches × 3 contexts × 2 precisions × 5 degrees = 120 workloads × 2 chips = 240 configurations.
@@ -65,7 +53,7 @@ class SweepCommandTest {
 
     @Test
     void jsonToStandardOutputWithTheSummaryOnStandardError() throws Exception {
-        Run r = run(args("--batch", "1..3", "--context", "4096", "--tp", "2,4", "--format", "json",
+        CliRun r = CliRun.run(args("--batch", "1..3", "--context", "4096", "--tp", "2,4", "--format", "json",
                 "--pareto-metrics", "joules-per-token,tokens-per-second"));
         assertEquals(0, r.code(), r.err());
         JsonNode rows = JsonMapper.builder().build().readTree(r.out());
@@ -75,19 +63,19 @@ class SweepCommandTest {
 
     @Test
     void badInputIsAClearErrorWithExitCodeTwo() {
-        Run empty = run(args("--batch="));
+        CliRun empty = CliRun.run(args("--batch="));
         assertEquals(2, empty.code());
         assertTrue(empty.err().contains("--batch: needs at least one value"), empty.err());
 
-        Run negative = run(args("--batch=8,-4"));
+        CliRun negative = CliRun.run(args("--batch=8,-4"));
         assertEquals(2, negative.code());
         assertTrue(negative.err().contains("sweep: batch sizes must be > 0, got -4"), negative.err());
 
-        Run precision = run(args("--weights", "bf16,fp3"));
+        CliRun precision = CliRun.run(args("--weights", "bf16,fp3"));
         assertEquals(2, precision.code());
         assertTrue(precision.err().contains("--weights: unknown precision 'fp3'"), precision.err());
 
-        Run metrics = run(args("--pareto-metrics", "latency-seconds"));
+        CliRun metrics = CliRun.run(args("--pareto-metrics", "latency-seconds"));
         assertEquals(2, metrics.code());
         assertTrue(metrics.err().contains("--pareto-metrics: give two metrics, got 1"), metrics.err());
     }

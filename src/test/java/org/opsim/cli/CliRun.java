@@ -1,0 +1,16 @@
+package org.opsim.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One run of the command line in-process, as the CLI tests meet it: exit code, stdout, stderr. */
+public record CliRun(int code, String out, String err) {
+
+    /** Runs {@code opsim args…} through {@link Main#execute} and captures what it printed. */
+    public static CliRun run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+}
