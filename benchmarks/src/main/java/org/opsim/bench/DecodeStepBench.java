@@ -16,10 +16,10 @@ import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
 import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
-import org.opsim.plan.Plan;
-import org.opsim.plan.PlanTotals;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 
 /**
  * How fast is one Llama-3.1-70B decode step (batch 64, context 4096, bf16, TP 8: 18 ops) costed on
@@ -48,13 +48,13 @@ public class DecodeStepBench {
     @Setup
     public void setup() {
         chip = Fixtures.profile(profile);
-        TransformerModel llama = Fixtures.llama70b();
+        Model llama = Fixtures.llama70b();
         Workload w = Fixtures.llama70bDecodeStep();
-        step = llama.graph(w).graph();
+        step = llama.graph(w);
         plan = Plan.compile(step, chip);
         totals = new PlanTotals();
         contexts = new Graph[] {step, llama.graph(new Workload(w.phase(), w.batch(), w.sequenceLength() + 1, 0,
-                w.precisions(), w.tensorParallel(), false, w.attentionForm())).graph()};
+                w.precisions(), w.tensorParallel(), false, w.attentionForm()))};
         sweeping = Plan.compile(step, chip);
     }
 

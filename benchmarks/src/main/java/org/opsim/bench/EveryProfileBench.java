@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.cost.CostModel;
 import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.plan.Plan;
-import org.opsim.plan.PlanTotals;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 
 /**
  * How fast is the Llama-3.1-70B decode step costed on every shipped profile (every file in
@@ -38,7 +38,7 @@ public class EveryProfileBench {
     @Setup
     public void setup() {
         profiles = Fixtures.everyProfile();
-        step = Fixtures.llama70b().graph(Fixtures.llama70bDecodeStep()).graph();
+        step = Fixtures.llama70b().graph(Fixtures.llama70bDecodeStep());
         plans = Plan.compile(step, profiles);
         totals = new PlanTotals();
     }

@@ -1,6 +1,5 @@
 package org.opsim.bench;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.opsim.Opsim;
 import org.opsim.graph.Attention;
@@ -13,34 +12,29 @@ import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Rope;
 import org.opsim.graph.SiluAndMul;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 
 /**
- * Inputs for the benchmarks: graphs built in code, and the shipped profiles and configs, read from
- * the project root (the working directory, or {@code -Dopsim.root=DIR}).
+ * Inputs for the benchmarks: graphs built in code, and the bundled profiles and models, named from
+ * the catalogue (the class path: the benchmarks run from any directory).
  */
 final class Fixtures {
     private Fixtures() {
     }
 
-    static Path root() {
-        return Path.of(System.getProperty("opsim.root", "."));
+    /** A bundled profile by name, e.g. {@code nvidia-h100-sxm}. */
+    static HardwareProfile profile(String name) {
+        return Opsim.profile(name);
     }
 
-    /** A shipped profile by file name without {@code .yaml}, e.g. {@code nvidia-h100-sxm}. */
-    static HardwareProfile profile(String stem) {
-        return Opsim.loadProfile(root().resolve("hardware-profiles").resolve(stem + ".yaml"));
-    }
-
-    /** Every profile in hardware-profiles/. */
+    /** Every chip of the bundled catalogue. */
     static List<HardwareProfile> everyProfile() {
-        return Opsim.loadProfiles(root().resolve("hardware-profiles"));
+        return Opsim.catalogue().profiles();
     }
 
-    static TransformerModel llama70b() {
-        return new TransformerModel(HfConfigLoader.load(root().resolve("models/hf/llama-3.1-70b.json")));
+    static Model llama70b() {
+        return Opsim.model("llama-3.1-70b");
     }
 
     /**

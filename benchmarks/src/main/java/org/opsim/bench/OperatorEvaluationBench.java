@@ -17,8 +17,8 @@ import org.opsim.graph.Graph;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.plan.Plan;
-import org.opsim.plan.PlanTotals;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 
 /**
  * What does costing one operator take: a one-op compiled plan against {@code CostModel.cost} on the

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.graph.Graph;
 import org.opsim.graph.Precision;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import org.opsim.sweep.RowFormat;
 import org.opsim.sweep.Sweep;
 import org.opsim.sweep.SweepSpace;
@@ -40,7 +40,7 @@ public class SweepBench {
     int threads;
 
     Sweep sweep;
-    TransformerModel llama;
+    Model llama;
     Workload step;
 
     @Setup
@@ -76,7 +76,7 @@ public class SweepBench {
     @Warmup(iterations = 3, time = 1)
     @Measurement(iterations = 5, time = 1)
     public Graph buildLlama70bDecodeGraph() {
-        return llama.graph(step).graph();
+        return llama.graph(step);
     }
 
     private static long[] range(long from, long to, long step) {

@@ -6,38 +6,94 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
+import org.opsim.cost.Plan;
+import org.opsim.deploy.SystemProfile;
 import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.hardware.ProfileLoader;
-import org.opsim.importer.GraphFile;
-import org.opsim.importer.NativeGraphLoader;
+import org.opsim.hardware.ProfileProvider;
+import org.opsim.internal.load.BundledProfiles;
+import org.opsim.internal.load.ModelImporters;
+import org.opsim.internal.load.NativeGraphLoader;
+import org.opsim.internal.load.ProfileLoader;
+import org.opsim.internal.load.ProfileWriter;
 import org.opsim.io.InputException;
+import org.opsim.model.GraphFile;
+import org.opsim.model.ImportedModel;
+import org.opsim.model.Model;
 
 /**
- * The entry point: load a profile, load or build a graph, evaluate, read the result.
+ * The entry point: name a chip and a model from the bundled catalogue (or load your own files),
+ * build the graph of a workload, evaluate, read the result.
  *
  * <pre>{@code
- * HardwareProfile h100 = Opsim.loadProfile(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
- * Graph graph = Opsim.loadGraph(Path.of("models/llama-3.1-8b-decode.yaml")).graph();
- * Evaluation e = Opsim.evaluate(graph, h100);
+ * HardwareProfile h100 = Opsim.profile("h100");
+ * Model llama = Opsim.model("llama-3.1-70b");
+ * Graph step = llama.graph(Workload.decode(16, 4096).withTensorParallel(8));
+ * Evaluation e = Opsim.evaluate(step, h100);
  * double seconds = e.total().latencySeconds();
  * }</pre>
  *
- * Holds no state; every method is safe to call from many threads.
+ * Holds no mutable state; every method is safe to call from many threads. Bad input is an
+ * {@link InputException} naming the file and the field path; an unknown name lists the close matches.
  */
 public final class Opsim {
 
     private Opsim() {
     }
 
+    // ---------------------------------------------------------------- the catalogue
+
+    /** The bundled catalogue, with every {@link ProfileProvider}'s profiles: see {@link Catalogue}. */
+    public static Catalogue catalogue() {
+        return Catalogue.bundled();
+    }
+
+    /** A bundled (or provided) profile by name, alias or display name ({@code h100}, {@code nvidia-h100-sxm}), or a file. */
+    public static HardwareProfile profile(String nameOrFile) {
+        return Catalogue.bundled().profile(nameOrFile);
+    }
+
+    /** A bundled system by name or alias ({@code nvidia-hgx-h100-8}, {@code hgx-h100}), or a system file. */
+    public static SystemProfile system(String nameOrFile) {
+        return Catalogue.bundled().system(nameOrFile);
+    }
+
+    /**
+     * A model that takes a workload, by catalogue name ({@code llama-3.1-70b}) or file (a Hugging
+     * Face {@code config.json}, an ONNX file with symbolic dimensions); a graph with fixed shapes is
+     * refused (read it with {@link #importModel}).
+     */
+    public static Model model(String nameOrFile) {
+        return Catalogue.bundled().parametricModel(nameOrFile, "Opsim.model");
+    }
+
+    /** Any model by catalogue name or file, parametric or fixed-shape. */
+    public static ImportedModel importModel(String nameOrFile) {
+        return Catalogue.bundled().model(nameOrFile);
+    }
+
+    // ---------------------------------------------------------------- files
+
+    /** A {@code .json}, {@code .yaml} or {@code .yml} profile file from anywhere. */
     public static HardwareProfile loadProfile(Path file) {
         return ProfileLoader.load(file);
     }
 
-    /** Every {@code .yaml}, {@code .yml} and {@code .json} profile in {@code dir}, sorted by file name. */
+    /** Profile text (what a {@link ProfileProvider} may ship); {@code label}'s extension picks JSON or YAML. */
+    public static HardwareProfile parseProfile(String text, String label) {
+        return ProfileLoader.parse(text, label);
+    }
+
+    /** Writes {@code profile} to {@code file} (format by extension) whole or not at all; loading it back gives an equal profile. */
+    public static void writeProfile(HardwareProfile profile, Path file) {
+        ProfileWriter.write(profile, file);
+    }
+
+    /** Every {@code .yaml}, {@code .yml} and {@code .json} profile directly in {@code dir}, sorted by file name. */
     public static List<HardwareProfile> loadProfiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new InputException(dir.toString(), "$", "not a directory");
@@ -53,33 +109,58 @@ public final class Opsim {
         return out;
     }
 
+    private static boolean isDocument(Path p) {
+        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+    }
+
+    /** A system file; its chip is a profile file relative to it, or a catalogue name. */
+    public static SystemProfile loadSystem(Path file) {
+        return Catalogue.bundled().system(file.toString());
+    }
+
+    /** A native graph file (docs/model-format.md). */
+    public static GraphFile loadGraph(Path file) {
+        return NativeGraphLoader.load(file);
+    }
+
+    /** Any model file, read by the first {@link org.opsim.model.ModelImporter} that recognises its content. */
+    public static ImportedModel loadModel(Path file) {
+        return ModelImporters.load(file, Catalogue.modelName(file));
+    }
+
     /**
-     * Profiles contributed by {@link org.opsim.hardware.ProfileProvider}s on the class path
-     * ({@link java.util.ServiceLoader}), in discovery order. A provider that fails names itself in the error.
+     * Profiles contributed by {@link ProfileProvider}s on the class path ({@link ServiceLoader}): the
+     * bundled catalogue's first, then the others in discovery order. A provider that fails names itself.
      */
     public static List<HardwareProfile> providedProfiles() {
-        List<HardwareProfile> out = new ArrayList<>();
-        for (java.util.ServiceLoader.Provider<org.opsim.hardware.ProfileProvider> p
-                : java.util.ServiceLoader.load(org.opsim.hardware.ProfileProvider.class).stream().toList()) {
-            try {
-                out.addAll(p.get().profiles());
-            } catch (RuntimeException e) {
-                throw new InputException(p.type().getName(), "$", "profile provider failed: " + e.getMessage());
+        List<HardwareProfile> out = new ArrayList<>(new BundledProfiles().profiles());
+        for (ServiceLoader.Provider<ProfileProvider> p : ServiceLoader.load(ProfileProvider.class,
+                Opsim.class.getClassLoader()).stream().toList()) {
+            if (p.type() != BundledProfiles.class) {
+                out.addAll(provided(p));
             }
         }
         return out;
     }
 
-    public static GraphFile loadGraph(Path file) {
-        return NativeGraphLoader.load(file);
+    static List<HardwareProfile> provided(ServiceLoader.Provider<ProfileProvider> p) {
+        try {
+            return List.copyOf(p.get().profiles());
+        } catch (RuntimeException e) {
+            throw new InputException(p.type().getName(), "$", "profile provider failed: " + e.getMessage(), e);
+        }
     }
 
+    // ---------------------------------------------------------------- costing
+
+    /** Costs one execution of {@code graph} on {@code profile}, op by op. */
     public static Evaluation evaluate(Graph graph, HardwareProfile profile) {
         return CostModel.evaluate(graph, profile);
     }
 
-    static boolean isDocument(Path p) {
-        String n = p.getFileName().toString();
-        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+    /** Compiles {@code graph} onto {@code profile} for fast, allocation-free evaluation (sweeps). */
+    public static Plan compile(Graph graph, HardwareProfile profile) {
+        return Plan.compile(graph, profile);
     }
 }

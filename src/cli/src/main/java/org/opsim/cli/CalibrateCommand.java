@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsim.Opsim;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.hardware.ProfileWriter;
 import org.opsim.validation.Calibrator;
 import org.opsim.validation.ErrorStats;
 import org.opsim.validation.MeasuredCase;
@@ -24,8 +23,9 @@ import picocli.CommandLine.Spec;
                 + "Prints the error before and after.")
 final class CalibrateCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "FILE", description = "the profile to start from")
-    Path profile;
+    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "CHIP",
+            description = "the profile to start from: a catalogue name or alias (a100) or a profile file")
+    String profile;
 
     @Option(names = "--cases", required = true, paramLabel = "CSV", description = "measured cases")
     Path cases;
@@ -48,7 +48,7 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() {
         Progress bar = Progress.start("calibrate", 4, !noProgress);
         bar.step("reading " + cases);
-        HardwareProfile base = Opsim.loadProfile(profile);
+        HardwareProfile base = Opsim.profile(profile);
         List<MeasuredCase> all = Measurements.read(cases);
         LOG.info("read {} measured cases from {}", all.size(), cases);
         List<MeasuredCase> fit = all;
@@ -73,7 +73,7 @@ final class CalibrateCommand implements Callable<Integer> {
             bar.step("scoring the calibrated profile");
             after = Validation.validate(score, calibrated);
         }
-        ProfileWriter.write(calibrated, out);
+        Opsim.writeProfile(calibrated, out);
         var o = spec.commandLine().getOut();
         o.println("Calibrated " + base.name() + " on " + cases + ": " + what);
         o.println();

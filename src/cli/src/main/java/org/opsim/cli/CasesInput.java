@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Shared {@code --profile} and {@code --cases} options of predict and validate, and their loading. */
 final class CasesInput {
-    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "FILE", description = "hardware profile")
-    Path profile;
+    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "CHIP",
+            description = "the chip: a catalogue name or alias (a100) or a profile file")
+    String profile;
 
     @Option(names = "--cases", required = true, paramLabel = "CSV",
             description = "operator cases in the shared/validation/*-ops.csv format: kind, dtype, m, n, k, rows, cols, median_ms, ...")
@@ -23,7 +24,7 @@ final class CasesInput {
     }
 
     Loaded load() {
-        HardwareProfile p = Opsim.loadProfile(profile);
+        HardwareProfile p = Opsim.profile(profile);
         List<MeasuredCase> rows = Measurements.read(cases);
         return new Loaded(p, rows, Validation.predict(rows, p));
     }

@@ -3,7 +3,6 @@ package org.opsim.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,9 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.opsim.cost.Bound;
+import org.opsim.cost.Note;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.ImportedModel;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import org.opsim.report.ChipResult;
 import org.opsim.report.Comparison;
 import org.opsim.report.OpCategory;
@@ -28,18 +29,17 @@ import picocli.CommandLine.Spec;
         description = {"Cost one model and workload on several chips side by side: chips needed to hold the model, "
                 + "time to first token, time per output token, tokens/s (per deployment and per chip), $ per million "
                 + "tokens, joules per token, and the share of time per bound and per op kind.",
-            "Without arguments: Llama-3.1-70B (" + CompareCommand.DEFAULT_CONFIG + ") serving a batch of "
+            "Without arguments: Llama-3.1-70B (" + CompareCommand.DEFAULT_MODEL + ") serving a batch of "
                 + CompareCommand.DEFAULT_BATCH + " (2048-token prompts, 256 new tokens, bf16) on H100, B200, MI300X, "
-                + "TPU v6e and Trainium2. With --config (and no --tp) each chip runs at the smallest tensor-parallel "
-                + "degree that holds the model; the workload defaults to --phase generation --batch "
-                + CompareCommand.DEFAULT_BATCH + "."})
+                + "TPU v6e and Trainium2. Without --tp each chip runs at the smallest tensor-parallel degree that holds "
+                + "the model; the workload defaults to --phase generation --batch " + CompareCommand.DEFAULT_BATCH + "."})
 final class CompareCommand implements Callable<Integer> {
 
-    static final String DEFAULT_CONFIG = "models/hf/llama-3.1-70b.json";
+    static final String DEFAULT_MODEL = "llama-3.1-70b";
     static final long DEFAULT_BATCH = 32;
-    /** The five chips of the default comparison, files in hardware-profiles/. */
-    static final List<String> DEFAULT_PROFILES = List.of("nvidia-h100-sxm.yaml", "nvidia-b200.yaml", "amd-mi300x.yaml",
-            "google-tpu-v6e.yaml", "aws-trainium2.yaml");
+    /** The five chips of the default comparison, by catalogue name. */
+    static final List<String> DEFAULT_PROFILES = List.of("nvidia-h100-sxm", "nvidia-b200", "amd-mi300x",
+            "google-tpu-v6e", "aws-trainium2");
 
     @Mixin
     ModelOptions modelOptions;
@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     record Job(Comparison comparison, List<String> header) {
     }
 
-    /** What compare and report cost: the --model graph, else the --config (default Llama-3.1-70B) workload. */
+    /** What compare and report cost: the -m model (default Llama-3.1-70B) at the workload options, or a fixed graph. */
     static Job job(ModelOptions modelOptions, Inputs inputs) {
         List<HardwareProfile> profiles = inputs.profilesOr(DEFAULT_PROFILES);
         if (profiles.isEmpty()) {
@@ -65,18 +65,20 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<String> header = new ArrayList<>();
         Comparison cmp;
-        if (modelOptions.config == null && modelOptions.model != null) {
-            cmp = Comparison.of(modelOptions.graphFile(modelOptions.model), 1, profiles);
+        ImportedModel imported = modelOptions.load(inputs.catalogue(), DEFAULT_MODEL);
+        if (imported instanceof ImportedModel.Fixed fixed) {
+            if (modelOptions.workloadGiven()) {
+                throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, --tp, "
+                        + "--kv, --recompute and --unfused-attention do not apply to it");
+            }
+            cmp = Comparison.of(fixed.file(), 1, profiles);
             header.add(cmp.title());
         } else {
-            if (modelOptions.config == null) {
-                modelOptions.config = Path.of(DEFAULT_CONFIG);
-            }
-            TransformerModel m = modelOptions.transformer();
+            Model m = imported.requireModel("compare");
             Workload w = modelOptions.workload(Workload.Phase.GENERATION, DEFAULT_BATCH, 1);
             boolean auto = modelOptions.tensorParallel == null;
-            cmp = Comparison.of(modelName(modelOptions.config), m, w, auto, profiles);
-            header.addAll(describe(modelOptions.config, m, w, auto));
+            cmp = Comparison.of(m, w, auto, profiles);
+            header.addAll(describe(m, w, auto));
         }
         return new Job(cmp, header);
     }
@@ -99,7 +101,7 @@ final class CompareCommand implements Callable<Integer> {
         if (output.format == Table.Format.TABLE) {
             List<String> notes = new ArrayList<>();
             cmp.results().forEach(r -> r.notice().ifPresent(notes::add));
-            Set<String> fallbacks = new LinkedHashSet<>();
+            List<Note> fallbacks = new ArrayList<>();
             cmp.results().forEach(r -> fallbacks.addAll(r.notes()));
             notes.addAll(grouped(fallbacks));
             if (!notes.isEmpty()) {
@@ -111,17 +113,13 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String modelName(Path config) {
-        String n = config.getFileName().toString();
-        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
-    }
-
-    private static List<String> describe(Path config, TransformerModel m, Workload w, boolean auto) {
+    private static List<String> describe(Model m, Workload w, boolean auto) {
         double weightsBytes = m.parameterCount() * w.precisions().weights().bytesPerElement();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%s (%s, %s B parameters, %s GB of %s weights): %s", modelName(config), config,
+        lines.add(String.format(Locale.ROOT, "%s (%s B parameters, %s GB of %s weights): %s", m.name(),
                 Numbers.sig(m.parameterCount() / 1e9), Numbers.sig(weightsBytes / 1e9), w.precisions().weights().id(),
                 (auto ? w.withTensorParallel(1) : w).describe()));
+        lines.add("model: " + m.describe());
         lines.add(auto
                 ? "chips: the smallest tensor-parallel degree (1, 2, 4, ... " + Comparison.TP_DEGREES.get(Comparison.TP_DEGREES.size() - 1)
                     + ") whose weights, KV cache and activations fit one chip; $ and J count every chip"
@@ -204,27 +202,35 @@ final class CompareCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "-" : Numbers.percent(v);
     }
 
-    private static final java.util.regex.Pattern FALLBACK =
-            java.util.regex.Pattern.compile("(.+ has no \\w+): (\\w+) ran at (\\w+)");
-
-    /** "X has no bf16: rmsnorm ran at fp32", "… add ran at fp32" → "X has no bf16: rmsnorm, add ran at fp32". */
-    static List<String> grouped(Set<String> notes) {
-        Map<String, List<String>> kinds = new LinkedHashMap<>();
-        List<String> out = new ArrayList<>();
-        for (String n : notes) {
-            java.util.regex.Matcher m = FALLBACK.matcher(n);
-            if (m.matches()) {
-                kinds.computeIfAbsent(m.group(1) + "\u0000" + m.group(3), k -> new ArrayList<>()).add(m.group(2));
+    /**
+     * Precision fallbacks of one engine of one chip from one precision to another become one line
+     * listing the op kinds ("vector unit of X has no bf16: rmsnorm, add ran at fp32"), in the order
+     * they first occur; every other note is its own line. Lines are sorted.
+     */
+    static List<String> grouped(List<Note> notes) {
+        Map<List<Object>, List<String>> kinds = new LinkedHashMap<>();
+        Map<List<Object>, Note> first = new LinkedHashMap<>();
+        Set<String> out = new LinkedHashSet<>();
+        for (Note n : notes) {
+            if (n.kind() == Note.Kind.PRECISION_FALLBACK) {
+                List<Object> key = List.of(n.chip(), n.engine().get(), n.from().get(), n.to().get());
+                first.putIfAbsent(key, n);
+                List<String> ks = kinds.computeIfAbsent(key, k -> new ArrayList<>());
+                if (!ks.contains(n.opKind().id())) {
+                    ks.add(n.opKind().id());
+                }
             } else {
-                out.add(n);
+                out.add(n.message());
             }
         }
-        kinds.forEach((key, list) -> {
-            String[] parts = key.split("\u0000");
-            out.add(0, parts[0] + ": " + String.join(", ", list) + " ran at " + parts[1]);
+        kinds.forEach((key, ks) -> {
+            Note n = first.get(key);
+            out.add(n.engine().get().id() + " unit of " + n.chip() + " has no " + n.from().get().id() + ": "
+                    + String.join(", ", ks) + " ran at " + n.to().get().id());
         });
-        java.util.Collections.sort(out);
-        return out;
+        List<String> sorted = new ArrayList<>(out);
+        java.util.Collections.sort(sorted);
+        return sorted;
     }
 
     private static void put(Map<String, Object> m, String key, ChipResult r,
@@ -279,7 +285,20 @@ final class CompareCommand implements Callable<Integer> {
                 m.put("timeShare", shares);
             }
             r.notice().ifPresent(n -> m.put("notice", n));
-            m.put("notes", r.notes());
+            List<Object> notes = new ArrayList<>();
+            for (Note n : r.notes()) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("kind", n.kind().id());
+                j.put("chip", n.chip());
+                j.put("opKind", n.opKind().id());
+                n.engine().ifPresent(e -> j.put("engine", e.id()));
+                n.from().ifPresent(p -> j.put("from", p.id()));
+                n.to().ifPresent(p -> j.put("to", p.id()));
+                n.penaltyFactor().ifPresent(p -> j.put("penaltyFactor", p));
+                j.put("message", n.message());
+                notes.add(j);
+            }
+            m.put("notes", notes);
             rows.add(m);
         }
         Map<String, Object> root = new LinkedHashMap<>();

@@ -4,17 +4,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import org.opsim.Catalogue;
 import org.opsim.deploy.Capacity;
 import org.opsim.deploy.Deployment;
 import org.opsim.deploy.DeploymentModel;
 import org.opsim.deploy.DeploymentResult;
-import org.opsim.deploy.SystemLoader;
 import org.opsim.deploy.SystemProfile;
 import org.opsim.deploy.Tco;
 import org.opsim.graph.Precision;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,11 +24,16 @@ import picocli.CommandLine.Spec;
                 + "the minimum chips that hold it, step latency, throughput, and $ per million tokens rented vs owned (TCO).")
 final class DeployCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Hugging Face config.json")
-    Path config;
+    @Option(names = {"-m", "--model", "-c", "--config"}, required = true, paramLabel = "MODEL",
+            description = "a bundled model (llama-3.1-70b) or a model file that takes a workload (a Hugging Face config.json)")
+    String model;
 
-    @Option(names = "--system", required = true, paramLabel = "FILE", description = "system file (hardware-profiles/systems/*.yaml)")
-    Path system;
+    @Option(names = "--system", required = true, paramLabel = "SYSTEM",
+            description = "a bundled system (nvidia-hgx-h100-8; see opsim profiles) or a system file")
+    String system;
+
+    @Option(names = "--profiles", paramLabel = "DIR", description = "add the profiles and systems in DIR to the catalogue")
+    Path profileDir;
 
     @Option(names = "--phase", defaultValue = "decode", description = "prefill, decode, generation or training (default: ${DEFAULT-VALUE})")
     String phase;
@@ -68,29 +72,29 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--unit-cost-usd", description = "the ASIC's manufacturing cost per chip (with --nre-usd)")
     Double unitCostUsd;
 
-    @Option(names = "--versus", paramLabel = "FILE", description = "GPU system to break even against (with --nre-usd; needs capex and opex)")
-    Path versus;
+    @Option(names = "--versus", paramLabel = "SYSTEM", description = "GPU system to break even against (with --nre-usd; needs capex and opex)")
+    String versus;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        TransformerModel model = new TransformerModel(HfConfigLoader.load(config));
-        String name = stem(config);
+        Catalogue catalogue = profileDir == null ? Catalogue.bundled() : Catalogue.bundled().withProfiles(profileDir);
+        Model m = catalogue.parametricModel(this.model, "deploy");
         Workload w = workload();
-        SystemProfile s = SystemLoader.load(system);
+        SystemProfile s = catalogue.system(system);
         var out = spec.commandLine().getOut();
-        out.println(name + ", " + w.describe());
+        out.println(m.name() + ", " + w.describe());
         out.println("system: " + s.name() + " (" + s.chips() + " chips of " + s.chip().name() + ", "
                 + Capacity.gb(s.chip().memory().capacityBytes().value()) + " GB each)");
-        Capacity.Minimum min = Capacity.minimumChips(name, model, w, s);
+        Capacity.Minimum min = Capacity.minimumChips(m, w, s);
         out.println("minimum: " + min.chips() + " chip(s), TP " + min.tp() + ", PP " + min.pp());
         int tpDegree = tp != null ? tp : (pp != null ? 1 : min.tp());
         int ppDegree = pp != null ? pp : (tp != null ? 1 : min.pp());
-        int m = microBatches != null ? microBatches : (w.batch() % ppDegree == 0 ? ppDegree : 1);
-        Deployment d = new Deployment(s, tpDegree, ppDegree, dp, ep, m);
-        DeploymentResult r = DeploymentModel.evaluate(name, model, w, d);
+        int micro = microBatches != null ? microBatches : (w.batch() % ppDegree == 0 ? ppDegree : 1);
+        Deployment d = new Deployment(s, tpDegree, ppDegree, dp, ep, micro);
+        DeploymentResult r = DeploymentModel.evaluate(m, w, d);
         out.println("deployment: " + d.describe());
         var f = r.perChip();
         out.println("memory per chip: " + Capacity.gb(f.totalBytes()) + " GB (weights " + Capacity.gb(f.weightsBytes())
@@ -106,20 +110,20 @@ final class DeployCommand implements Callable<Integer> {
                 t -> out.println("$ per million tokens: owned (TCO) " + Numbers.sig(t)),
                 () -> out.println("$ per million tokens: owned (TCO) n/a (the system file has no capex and opex)"));
         if (nreUsd != null) {
-            breakEven(out, name, model, w, r, s);
+            breakEven(out, catalogue, m, w, r, s);
         }
         out.flush();
         return 0;
     }
 
-    private void breakEven(java.io.PrintWriter out, String name, TransformerModel model, Workload w, DeploymentResult asic,
+    private void breakEven(java.io.PrintWriter out, Catalogue catalogue, Model model, Workload w, DeploymentResult asic,
                            SystemProfile s) {
         if (unitCostUsd == null || versus == null) {
             throw new IllegalArgumentException("--nre-usd needs --unit-cost-usd and --versus");
         }
-        SystemProfile gpu = SystemLoader.load(versus);
-        Capacity.Minimum gmin = Capacity.minimumChips(name, model, w, gpu);
-        DeploymentResult g = DeploymentModel.evaluate(name, model, w, new Deployment(gpu, gmin.tp(), gmin.pp(), dp, 1, 1));
+        SystemProfile gpu = catalogue.system(versus);
+        Capacity.Minimum gmin = Capacity.minimumChips(model, w, gpu);
+        DeploymentResult g = DeploymentModel.evaluate(model, w, new Deployment(gpu, gmin.tp(), gmin.pp(), dp, 1, 1));
         if (g.tcoUsdPerMillionTokens().isEmpty() || s.capex().isEmpty() || s.opex().isEmpty()) {
             throw new IllegalArgumentException("break-even needs capex and opex in both system files");
         }
@@ -141,11 +145,5 @@ final class DeployCommand implements Callable<Integer> {
             case TRAINING -> Workload.training(batch, context);
         };
         return w.withPrecision(p);
-    }
-
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 }

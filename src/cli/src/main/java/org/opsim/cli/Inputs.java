@@ -2,58 +2,73 @@ package org.opsim.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.opsim.Opsim;
+import java.util.Set;
+import org.opsim.Catalogue;
 import org.opsim.hardware.HardwareProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** Shared {@code --profile} / {@code --profiles} options. */
+/** Shared {@code --profile} / {@code --profiles} options: chips named from the catalogue, or files. */
 final class Inputs {
     private static final Logger LOG = LoggerFactory.getLogger(Inputs.class);
 
-    static final Path DEFAULT_DIR = Path.of("hardware-profiles");
-
-    @Option(names = {"-p", "--profile"}, paramLabel = "FILE", description = "a hardware profile file (repeatable)")
-    List<Path> profileFiles = new ArrayList<>();
+    @Option(names = {"-p", "--profile"}, paramLabel = "CHIP",
+            description = "a chip: a catalogue name or alias (h100, nvidia-h100-sxm; see opsim profiles) or a profile "
+                    + "file (repeatable)")
+    List<String> profileRefs = new ArrayList<>();
 
     @Option(names = "--profiles", paramLabel = "DIR",
-            description = "directory of profiles, used when no --profile is given (default: " + "hardware-profiles" + ")")
+            description = "add the profiles in DIR (and DIR/calibrated/, DIR/systems/) to the catalogue; yours shadow "
+                    + "bundled ones of the same name")
     Path profileDir;
 
-    /** The --profile files, else every profile in --profiles (default hardware-profiles/). */
-    List<HardwareProfile> profiles() {
-        if (!profileFiles.isEmpty()) {
-            return load(profileFiles);
-        }
-        return directory(profileDir != null ? profileDir : DEFAULT_DIR);
-    }
-
-    /** The --profile files, else every profile in --profiles if given, else {@code defaults} in hardware-profiles/. */
-    List<HardwareProfile> profilesOr(List<String> defaults) {
-        if (!profileFiles.isEmpty()) {
-            return load(profileFiles);
-        }
+    /** The bundled catalogue, with --profiles DIR added. */
+    Catalogue catalogue() {
+        Catalogue c = Catalogue.bundled();
         if (profileDir != null) {
-            return directory(profileDir);
+            c = c.withProfiles(profileDir);
+            LOG.info("added the profiles in {} to the catalogue", profileDir);
         }
-        return load(defaults.stream().map(DEFAULT_DIR::resolve).toList());
+        return c;
     }
 
-    private static List<HardwareProfile> load(List<Path> files) {
+    /** The --profile chips, else every chip of the catalogue (bundled and --profiles DIR). */
+    List<HardwareProfile> profiles() {
+        Catalogue c = catalogue();
+        return profileRefs.isEmpty() ? c.profiles() : resolve(c, profileRefs);
+    }
+
+    /**
+     * The --profile chips; else {@code defaults} by name, followed by the chips of --profiles DIR when
+     * one is given (your chips beside the reference ones; a file of yours that shadows a default takes
+     * its place).
+     */
+    List<HardwareProfile> profilesOr(List<String> defaults) {
+        Catalogue c = catalogue();
+        if (!profileRefs.isEmpty()) {
+            return resolve(c, profileRefs);
+        }
+        Set<String> names = new LinkedHashSet<>(defaults);
+        if (profileDir != null) {
+            for (Catalogue.ProfileEntry e : c.profileEntries()) {
+                if (!e.calibrated() && e.source().startsWith(profileDir.toString())) {
+                    names.add(e.name());
+                }
+            }
+        }
+        return resolve(c, List.copyOf(names));
+    }
+
+    private static List<HardwareProfile> resolve(Catalogue c, List<String> refs) {
         List<HardwareProfile> out = new ArrayList<>();
-        for (Path p : files) {
-            HardwareProfile h = Opsim.loadProfile(p);
-            LOG.info("loaded profile {}: {}", p, h.name());
+        for (String ref : refs) {
+            HardwareProfile h = c.profile(ref);
+            LOG.info("profile {}: {}", ref, h.name());
             out.add(h);
         }
-        return out;
-    }
-
-    private static List<HardwareProfile> directory(Path dir) {
-        List<HardwareProfile> out = Opsim.loadProfiles(dir);
-        LOG.info("loaded {} profiles from {}", out.size(), dir);
         return out;
     }
 }

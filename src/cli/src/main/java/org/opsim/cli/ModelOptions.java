@@ -1,47 +1,50 @@
 package org.opsim.cli;
 
-import java.nio.file.Path;
-import org.opsim.Opsim;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.opsim.Catalogue;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Precision;
-import org.opsim.importer.GraphFile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.Precisions;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.ImportedModel;
+import org.opsim.model.Model;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
+import org.opsim.onnx.OnnxWorkloadModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * Where the model comes from: a native graph file ({@code --model}) or a Hugging Face config.json
- * ({@code --config}) with a workload. Phase, batch and tensor-parallel degree have no fixed defaults
- * here: each command supplies its own ({@code run} costs one decode step, {@code compare} a serving run).
+ * Where the model comes from ({@code -m}: a catalogue name or a file of any kind, told apart by
+ * content) and the workload it runs. Phase, batch and tensor-parallel degree have no fixed
+ * defaults here: each command supplies its own ({@code run} costs one decode step, {@code compare}
+ * a serving run).
  */
 final class ModelOptions {
     private static final Logger LOG = LoggerFactory.getLogger(ModelOptions.class);
 
-    static final String DEFAULT_MODEL = "models/llama-3.1-8b-decode.yaml";
+    @Option(names = {"-m", "--model", "-c", "--config"}, paramLabel = "MODEL",
+            description = "a bundled model (llama-3.1-70b; see opsim models), a Hugging Face config.json, a native graph "
+                    + "file or an ONNX file, told apart by content (-c/--config: the same)")
+    String model;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "native graph file")
-    Path model;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Hugging Face config.json (see models/hf/)")
-    Path config;
+    @Option(names = "--dim", paramLabel = "NAME=SIZE",
+            description = "an ONNX model's symbolic dimension that is neither a batch nor a sequence (repeatable)")
+    Map<String, Long> dims = new LinkedHashMap<>();
 
     @Option(names = "--phase", paramLabel = "PHASE",
-            description = "with --config: prefill, decode, generation or training (default: see the command)")
+            description = "prefill, decode, generation or training (default: see the command)")
     String phase;
 
-    @Option(names = "--batch", paramLabel = "N", description = "with --config: sequences per batch (default: see the command)")
+    @Option(names = "--batch", paramLabel = "N", description = "sequences per batch (default: see the command)")
     Long batch;
 
     @Option(names = {"--prompt", "--context"}, defaultValue = "2048", paramLabel = "N",
-            description = "with --config: prompt length (prefill, generation, training) or cached context (decode) (default: ${DEFAULT-VALUE})")
+            description = "prompt length (prefill, generation, training) or cached context (decode) (default: ${DEFAULT-VALUE})")
     long length;
 
     @Option(names = "--generate", defaultValue = "256", paramLabel = "N",
-            description = "with --config --phase generation: new tokens per sequence (default: ${DEFAULT-VALUE})")
+            description = "with --phase generation: new tokens per sequence (default: ${DEFAULT-VALUE})")
     long generate;
 
     @Option(names = "--weights", defaultValue = "bf16", description = "weight precision (default: ${DEFAULT-VALUE})")
@@ -62,32 +65,35 @@ final class ModelOptions {
     @Option(names = "--unfused-attention", description = "attention as matmul + softmax + matmul instead of flash")
     boolean unfused;
 
-    /** Chips one execution runs on: the tensor-parallel degree of a config's workload (the graph is per chip). */
-    int chips() {
-        return config == null || tensorParallel == null ? 1 : tensorParallel;
-    }
-
-    /** The model as {@code run} reads it: a graph file (default {@link #DEFAULT_MODEL}), or a config's decode step. */
-    GraphFile load() {
-        if (config == null) {
-            return graphFile(model != null ? model : Path.of(DEFAULT_MODEL));
+    /** The model named by -m, else {@code defaultModel}, from {@code catalogue}. */
+    ImportedModel load(Catalogue catalogue, String defaultModel) {
+        String ref = model != null ? model : defaultModel;
+        ImportedModel m = catalogue.model(ref);
+        if (!dims.isEmpty()) {
+            if (m instanceof ImportedModel.Parametric p && p.model() instanceof OnnxWorkloadModel onnx) {
+                m = new ImportedModel.Parametric(onnx.withDimensions(dims));
+            } else {
+                throw new IllegalArgumentException("--dim binds an ONNX model's symbolic dimensions; " + m.name()
+                        + " is not an ONNX model");
+            }
         }
-        return transformer().graph(workload(Workload.Phase.DECODE, 1, 1));
-    }
-
-    GraphFile graphFile(Path file) {
-        GraphFile gf = Opsim.loadGraph(file);
-        LOG.info("loaded graph file {}: {} blocks", file, gf.graph().blocks().size());
-        return gf;
-    }
-
-    TransformerModel transformer() {
-        if (model != null) {
-            throw new IllegalArgumentException("give --model or --config, not both");
+        if (m instanceof ImportedModel.Parametric p) {
+            LOG.info("model {}: {}, {} parameters", ref, p.model().describe(), p.model().parameterCount());
+        } else {
+            LOG.info("model {}: a graph with fixed shapes", ref);
         }
-        TransformerModel m = new TransformerModel(HfConfigLoader.load(config));
-        LOG.info("loaded config {}: {}, {} parameters", config, m.config().describe(), m.parameterCount());
         return m;
+    }
+
+    /** A model that takes a workload (for {@code what}: "a sweep", "a deployment"). */
+    Model parametric(Catalogue catalogue, String defaultModel, String what) {
+        ImportedModel m = load(catalogue, defaultModel);
+        return m.requireModel(what);
+    }
+
+    /** Whether workload options were given that a fixed-shape graph would not use. */
+    boolean workloadGiven() {
+        return phase != null || batch != null || tensorParallel != null || recompute || unfused || kv != null;
     }
 
     /** The workload the options describe, with the command's defaults for what was not given. */

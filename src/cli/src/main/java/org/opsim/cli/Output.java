@@ -19,7 +19,7 @@ final class Output {
             stdout.flush();
             return;
         }
-        org.opsim.io.AtomicFiles.writeString(out, text);
+        org.opsim.internal.io.AtomicFiles.writeString(out, text);
     }
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Table.Format> {

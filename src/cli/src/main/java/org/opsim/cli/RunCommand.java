@@ -10,7 +10,10 @@ import org.opsim.cost.OpResult;
 import org.opsim.cost.Totals;
 import org.opsim.graph.OpKind;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.GraphFile;
+import org.opsim.Catalogue;
+import org.opsim.graph.Graph;
+import org.opsim.model.ImportedModel;
+import org.opsim.model.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +27,15 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"-p", "--profile"}, paramLabel = "FILE", required = true, description = "hardware profile file")
-    Path profile;
+    @Option(names = {"-p", "--profile"}, paramLabel = "CHIP", required = true,
+            description = "the chip: a catalogue name or alias (h100) or a profile file")
+    String profile;
+
+    @Option(names = "--profiles", paramLabel = "DIR", description = "add the profiles in DIR to the catalogue")
+    Path profileDir;
+
+    /** The model {@code run} costs without -m: one Llama-3.1-8B decode step, a native graph file. */
+    static final String DEFAULT_MODEL = "llama-3.1-8b-decode";
 
     @Mixin
     Output output;
@@ -35,9 +45,20 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GraphFile gf = modelOptions.load();
-        HardwareProfile p = Opsim.loadProfile(profile);
-        Evaluation e = Opsim.evaluate(gf.graph(), p);
+        Catalogue catalogue = profileDir == null ? Catalogue.bundled() : Catalogue.bundled().withProfiles(profileDir);
+        ImportedModel m = modelOptions.load(catalogue, DEFAULT_MODEL);
+        Graph graph;
+        if (m instanceof ImportedModel.Fixed fixed) {
+            if (modelOptions.workloadGiven()) {
+                throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, --tp, "
+                        + "--kv, --recompute and --unfused-attention do not apply to it");
+            }
+            graph = fixed.file().graph();
+        } else {
+            graph = m.requireModel("run").graph(modelOptions.workload(Workload.Phase.DECODE, 1, 1));
+        }
+        HardwareProfile p = catalogue.profile(profile);
+        Evaluation e = Opsim.evaluate(graph, p);
         double total = e.total().latencySeconds();
         Table ops = new Table(List.of("block", "op", "kind", "count", "precision", "engine", "bound", "us each",
                 "ms total", "time", "GFLOP each", "MB each", "TFLOP/s", "% peak"));
@@ -65,9 +86,9 @@ final class RunCommand implements Callable<Integer> {
                 Numbers.percent(t.fractionOfPeak()), Numbers.sig(t.energyJoules()), Numbers.sig(t.costUsd())));
         StringBuilder sb = new StringBuilder();
         if (output.format == Table.Format.TABLE || output.format == Table.Format.MARKDOWN) {
-            sb.append(gf.graph().name()).append(" on ").append(p.name()).append("\n\n");
+            sb.append(graph.name()).append(" on ").append(p.name()).append("\n\n");
             sb.append(ops.render(output.format)).append('\n').append(kinds.render(output.format));
-            e.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
+            e.notes().forEach(n -> sb.append("note: ").append(n.message()).append('\n'));
         } else if (output.format == Table.Format.CSV) {
             sb.append(ops.render(Table.Format.CSV));
         } else {

@@ -18,9 +18,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import org.opsim.sweep.Metric;
 import org.opsim.sweep.NumberLists;
 import org.opsim.sweep.RowFormat;
@@ -41,8 +40,9 @@ import picocli.CommandLine.Spec;
                 + "Pareto frontier. Lists take commas and ranges: 1,8,64 or 1..512 or 256..32768:256.")
 final class SweepCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Hugging Face config.json (see models/hf/)")
-    Path config;
+    @Option(names = {"-m", "--model", "-c", "--config"}, required = true, paramLabel = "MODEL",
+            description = "a bundled model (llama-3.1-70b; see opsim models) or a model file that takes a workload")
+    String model;
 
     @Option(names = "--phase", defaultValue = "decode", paramLabel = "LIST",
             description = "prefill, decode, generation, training (default: ${DEFAULT-VALUE})")
@@ -129,8 +129,8 @@ final class SweepCommand implements Callable<Integer> {
         if (profiles.isEmpty()) {
             throw new IllegalArgumentException("no profiles to sweep");
         }
-        TransformerModel model = new TransformerModel(HfConfigLoader.load(config));
-        Sweep.Builder builder = Sweep.builder(model, space, profiles).keepOversized(keepOversized)
+        Model m = inputs.catalogue().parametricModel(model, "a sweep");
+        Sweep.Builder builder = Sweep.builder(m, space, profiles).keepOversized(keepOversized)
                 .pareto(metrics.get(0), metrics.get(1));
         if (threads != null) {
             builder.threads(threads);
@@ -172,13 +172,13 @@ final class SweepCommand implements Callable<Integer> {
 
     /** Streams into a temporary file beside {@code file} and renames it into place only when complete. */
     private static SweepSummary toFile(Sweep sweep, RowFormat rowFormat, Path file) throws IOException {
-        Path tmp = org.opsim.io.AtomicFiles.tempBeside(file);
+        Path tmp = org.opsim.internal.io.AtomicFiles.tempBeside(file);
         try {
             SweepSummary s;
             try (Writer w = Files.newBufferedWriter(tmp)) {
                 s = sweep.run(w, rowFormat);
             }
-            org.opsim.io.AtomicFiles.moveIntoPlace(tmp, file);
+            org.opsim.internal.io.AtomicFiles.moveIntoPlace(tmp, file);
             return s;
         } finally {
             Files.deleteIfExists(tmp);
@@ -186,7 +186,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static void writeWhole(Path file, String text) {
-        org.opsim.io.AtomicFiles.writeString(file, text);
+        org.opsim.internal.io.AtomicFiles.writeString(file, text);
     }
 
     private static ProgressBar progressBar(long points) {

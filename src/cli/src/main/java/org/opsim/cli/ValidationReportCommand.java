@@ -21,11 +21,17 @@ final class ValidationReportCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "docs/validation.md", paramLabel = "FILE", description = "(default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--a100", defaultValue = "hardware-profiles/nvidia-a100-sxm.yaml", paramLabel = "FILE")
-    Path a100;
+    @Option(names = "--a100", defaultValue = "nvidia-a100-sxm", paramLabel = "CHIP",
+            description = "the A100 profile: a catalogue name or a file (default: ${DEFAULT-VALUE})")
+    String a100;
 
-    @Option(names = "--a40", defaultValue = "hardware-profiles/nvidia-a40.yaml", paramLabel = "FILE")
-    Path a40;
+    @Option(names = "--a40", defaultValue = "nvidia-a40", paramLabel = "CHIP",
+            description = "the A40 profile: a catalogue name or a file (default: ${DEFAULT-VALUE})")
+    String a40;
+
+    @Option(names = "--a100-system", defaultValue = "nvidia-dgx-a100-x2", paramLabel = "SYSTEM",
+            description = "the system the measured all-reduces ran on (default: ${DEFAULT-VALUE})")
+    String a100System;
 
     @Option(names = "--no-progress", description = "no progress bar (it is only drawn on a terminal anyway)")
     boolean noProgress;
@@ -41,9 +47,10 @@ final class ValidationReportCommand implements Callable<Integer> {
             bar.step("fitting and scoring A100 and A40");
             long start = System.nanoTime();
             ValidationReport.write(
-                    new ValidationReport.Chip("A100", Opsim.loadProfile(a100), a100, data.resolve("a100-ops.csv")),
-                    new ValidationReport.Chip("A40", Opsim.loadProfile(a40), a40, data.resolve("a40-ops.csv")),
-                    data.resolve("a100-llmcompass-ops.csv"), out, "java -jar target/opsim-0.1.0-SNAPSHOT-cli.jar validation-report");
+                    new ValidationReport.Chip("A100", Opsim.profile(a100), a100, data.resolve("a100-ops.csv")),
+                    new ValidationReport.Chip("A40", Opsim.profile(a40), a40, data.resolve("a40-ops.csv")),
+                    data.resolve("a100-llmcompass-ops.csv"), a100System, out,
+                    "java -jar src/cli/target/opsim-cli-0.1.0-SNAPSHOT.jar validation-report");
             org.slf4j.LoggerFactory.getLogger(ValidationReportCommand.class).info("validation report written in {} ms",
                     (System.nanoTime() - start) / 1_000_000);
         }

@@ -66,7 +66,7 @@ class CliTest {
 
     private static double capacity(String chipName) {
         for (String f : new String[] {"nvidia-h100-sxm", "nvidia-b200", "amd-mi300x", "google-tpu-v6e", "aws-trainium2"}) {
-            var p = org.opsim.Opsim.loadProfile(Path.of("hardware-profiles/" + f + ".yaml"));
+            var p = org.opsim.Opsim.profile(f);
             if (p.name().equals(chipName)) {
                 return p.memory().capacityBytes().value();
             }
@@ -93,8 +93,8 @@ class CliTest {
 
     @Test
     void aChipThatCannotHoldTheModelGetsARowAndANoticeNotACrash() {
-        CliRun r = CliRun.run("compare", "--config", "models/hf/llama-3.1-405b.json", "--profile", "hardware-profiles/google-tpu-v5e.yaml",
-                "--profile", "hardware-profiles/nvidia-h100-sxm.yaml");
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-405b", "--profile", "google-tpu-v5e",
+                "--profile", "nvidia-h100-sxm");
         assertEquals(0, r.code(), r.err());
         String row = r.out().lines().filter(l -> l.startsWith("Google TPU v5e")).findFirst().orElseThrow();
         assertTrue(row.matches("Google TPU v5e +> 64 +- .*"), row);
@@ -103,7 +103,7 @@ class CliTest {
 
     @Test
     void aNativeGraphFileIsComparedAsOneChipPerStep() {
-        CliRun r = CliRun.run("compare", "--model", "models/llama-3.1-8b-decode.yaml", "--format", "csv");
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b-decode", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1 + 5, lines.length, r.out());
@@ -112,7 +112,7 @@ class CliTest {
 
     @Test
     void runPrintsOneRowPerOpAndAKindTable() {
-        CliRun r = CliRun.run("run", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--format", "csv");
+        CliRun r = CliRun.run("run", "--profile", "nvidia-h100-sxm", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         // Header + 1 embedding + 11 decoder ops + 2 head ops.
         assertEquals(1 + 14, r.out().strip().split("\n").length, r.out());
@@ -120,7 +120,7 @@ class CliTest {
 
     @Test
     void compareTakesAHuggingFaceConfigWithAWorkload() throws Exception {
-        CliRun r = CliRun.run("compare", "--config", "models/hf/llama-3.1-70b.json", "--phase", "decode", "--batch", "16",
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-70b", "--phase", "decode", "--batch", "16",
                 "--context", "4096", "--tp", "8", "--format", "json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = JsonMapper.builder().build().readTree(r.out());
@@ -133,7 +133,7 @@ class CliTest {
             // $/M tokens = 8 · costUsd / 16 tokens · 1e6.
             assertEquals(8 * chip.get("costUsd").asDouble() / 16 * 1e6, chip.get("usdPerMillionTokens").asDouble(), 1e-9);
         }
-        CliRun bad = CliRun.run("compare", "--config", "models/hf/llama-3.1-70b.json", "--tp", "3");
+        CliRun bad = CliRun.run("compare", "-m", "llama-3.1-70b", "--tp", "3");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("does not divide the 64 attention heads"), bad.err());
     }
@@ -148,7 +148,7 @@ class CliTest {
     @Test
     void aBrokenProfileExitsWithTwoNamingFileAndPath(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
-        String h100 = Files.readString(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
+        String h100 = Files.readString(CliRun.repo("hardware-profiles/nvidia-h100-sxm.yaml"));
         // Break the memory bandwidth: the first bandwidthBytesPerSecond value becomes negative.
         int at = h100.indexOf("bandwidthBytesPerSecond");
         int v = h100.indexOf("value:", at);

@@ -1,4 +1,4 @@
-package org.opsim.deploy;
+package org.opsim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +19,8 @@ class DeployCommandTest {
     void printsMemoryMinimumChipsAndBothPrices() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = run(out, err, "deploy", "--config", "models/hf/llama-3.1-70b.json", "--system",
-                "hardware-profiles/systems/nvidia-hgx-h100-8.yaml", "--batch", "1", "--tp", "8");
+        int rc = run(out, err, "deploy", "-m", "llama-3.1-70b", "--system",
+                "nvidia-hgx-h100-8", "--batch", "1", "--tp", "8");
         assertEquals(0, rc, err.toString());
         String s = out.toString();
         assertTrue(s.contains("minimum: 2 chip(s), TP 2, PP 1"), s);
@@ -32,8 +32,8 @@ class DeployCommandTest {
     void anImpossibleDeploymentIsANamedErrorWithExitCode2() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = run(out, err, "deploy", "--config", "models/hf/llama-3.1-70b.json", "--system",
-                "hardware-profiles/systems/nvidia-hgx-h100-8.yaml", "--batch", "1", "--tp", "1");
+        int rc = run(out, err, "deploy", "-m", "llama-3.1-70b", "--system",
+                "nvidia-hgx-h100-8", "--batch", "1", "--tp", "1");
         assertEquals(2, rc);
         assertTrue(err.toString().contains("llama-3.1-70b bf16 needs 141.1 GB of weights"), err.toString());
         assertTrue(err.toString().contains("one NVIDIA H100 SXM5 80GB has 80.0 GB"), err.toString());

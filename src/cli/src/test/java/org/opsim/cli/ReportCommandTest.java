@@ -31,8 +31,8 @@ class ReportCommandTest {
     @Test
     void theReportIsOneOfflineHtmlFileWithEveryChartDrawn(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("sweep.csv");
-        CliRun sweep = CliRun.run("sweep", "--config", "models/hf/llama-3.1-8b.json", "--batch", "1,8,64", "--context", "1024,4096",
-                "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--profile", "hardware-profiles/aws-trainium2.yaml",
+        CliRun sweep = CliRun.run("sweep", "-m", "llama-3.1-8b", "--batch", "1,8,64", "--context", "1024,4096",
+                "--profile", "nvidia-h100-sxm", "--profile", "aws-trainium2",
                 "--out", csv.toString(), "--no-progress");
         assertEquals(0, sweep.code(), sweep.err());
 
@@ -72,7 +72,7 @@ class ReportCommandTest {
 
     @Test
     void aMissingSweepFileExitsWithTwoAndNamesIt(@TempDir Path dir) {
-        CliRun r = CliRun.run("report", "--profile", "hardware-profiles/nvidia-h100-sxm.yaml", "--sweep-csv", "no-such-sweep.csv",
+        CliRun r = CliRun.run("report", "--profile", "nvidia-h100-sxm", "--sweep-csv", "no-such-sweep.csv",
                 "--out", dir.resolve("r.html").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no-such-sweep.csv: $: file not found"), r.err());

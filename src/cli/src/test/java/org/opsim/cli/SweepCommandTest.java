@@ -1,4 +1,4 @@
-package org.opsim.sweep;
+package org.opsim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +15,13 @@ import org.opsim.cli.CliRun;
 /** {@code opsim sweep} as a user meets it: files written, the summary, and bad input. */
 class SweepCommandTest {
 
-    private static final String[] TWO_CHIPS = {"-p", "hardware-profiles/nvidia-h100-sxm.yaml",
-        "-p", "hardware-profiles/aws-trainium2.yaml"};
+    private static final String[] TWO_CHIPS = {"-p", "nvidia-h100-sxm",
+        "-p", "aws-trainium2"};
 
     private static String[] args(String... rest) {
         String[] all = new String[2 + TWO_CHIPS.length + rest.length];
         all[0] = "sweep";
-        all[1] = "--config=models/hf/llama-3.1-70b.json";
+        all[1] = "--model=llama-3.1-70b";
         System.arraycopy(TWO_CHIPS, 0, all, 2, TWO_CHIPS.length);
         System.arraycopy(rest, 0, all, 2 + TWO_CHIPS.length, rest.length);
         return all;

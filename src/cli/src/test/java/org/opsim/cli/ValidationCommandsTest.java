@@ -9,12 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.hardware.ProfileLoader;
+import org.opsim.Opsim;
 
 /** predict, validate and calibrate as a user runs them. */
 class ValidationCommandsTest {
 
-    private static final String H100 = "hardware-profiles/nvidia-h100-sxm.yaml";
+    private static final String H100 = "nvidia-h100-sxm";
 
     @TempDir
     Path dir;
@@ -72,7 +72,7 @@ class ValidationCommandsTest {
         Path out = dir.resolve("calibrated.yaml");
         CliRun r = CliRun.run("calibrate", "--profile", H100, "--cases", cases().toString(), "--out", out.toString(), "--holdout");
         assertEquals(0, r.code(), r.err());
-        HardwareProfile p = ProfileLoader.load(out);
+        HardwareProfile p = Opsim.loadProfile(out);
         assertTrue(p.name().endsWith("(calibrated)"), p.name());
         assertTrue(r.out().contains("before:") && r.out().contains("after:"), r.out());
         // The synthetic data has a flat 5 µs overhead the H100 profile's 4 µs launch misses; the fit finds it.

@@ -1,10 +1,12 @@
 package org.opsim.cost;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Op;
 import org.opsim.graph.Precision;
+import org.opsim.graph.Stage;
 
 /**
  * The cost of one op on one chip. Per-execution figures describe a single run; {@link #totals()}
@@ -12,11 +14,13 @@ import org.opsim.graph.Precision;
  * repeat).
  *
  * @param block name of the block the op belongs to
+ * @param stage the stage of that block (prefill, decode, forward, ...)
  * @param engine the engine the op's main work ran on ({@code HOST} for a host fallback)
  * @param precision the precision it ran at after any fallback (empty for collectives)
- * @param computeSeconds the slowest engine's FLOPs ÷ (peak × efficiency), before penalties
- * @param memorySeconds bytes ÷ (bandwidth × efficiency), before penalties
- * @param linkSeconds a collective's link time, or a host fallback's transfer + host compute time
+ * @param computeSeconds the slowest engine's FLOPs ÷ (peak × efficiency), before penalties (a host
+ *     fallback: the host's compute time)
+ * @param memorySeconds bytes ÷ (bandwidth × efficiency), before penalties (a host fallback: the transfer)
+ * @param linkSeconds a collective's link time, or a host fallback's transfer + host compute time × penalty
  * @param overheadSeconds dispatch overhead (plus host latency for a host fallback)
  * @param latencySeconds one execution, all terms combined
  * @param peakFlopsPerSecond sum of the peaks of the engines the op used, each at the precision it ran
@@ -24,12 +28,13 @@ import org.opsim.graph.Precision;
  * @param isNative whether the chip runs this op kind natively
  * @param notes precision and native-support fallbacks that applied
  */
-public record OpResult(String block, Op op, long count, Engine engine, Optional<Precision> precision, Bound bound,
-                       double computeSeconds, double memorySeconds, double linkSeconds, double overheadSeconds,
-                       double latencySeconds, double energyJoules, double costUsd, double peakFlopsPerSecond,
-                       boolean isNative, List<String> notes) {
+public record OpResult(String block, Stage stage, Op op, long count, Engine engine, Optional<Precision> precision,
+                       Bound bound, double computeSeconds, double memorySeconds, double linkSeconds,
+                       double overheadSeconds, double latencySeconds, double energyJoules, double costUsd,
+                       double peakFlopsPerSecond, boolean isNative, List<Note> notes) {
 
     public OpResult {
+        Objects.requireNonNull(stage, "stage");
         Finite.check(op.name() + " latencySeconds", latencySeconds);
         Finite.check(op.name() + " energyJoules", energyJoules);
         Finite.check(op.name() + " costUsd", costUsd);

@@ -1,14 +1,14 @@
 package org.opsim.deploy;
 
 import java.util.Locale;
-import org.opsim.importer.transformer.MemoryFootprint;
-import org.opsim.importer.transformer.TransformerConfig;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Architecture;
+import org.opsim.model.MemoryFootprint;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 
 /**
  * Whether a model and workload fit in the chips' memory (docs/cost-model.md §6.4). Per chip:
- * {@link TransformerModel#memoryFootprint} at the TP degree; routed-expert weights (and their training
+ * {@link Model#memoryFootprint} at the TP degree; routed-expert weights (and their training
  * state) ÷ EP; weights, KV cache and training state × ⌈L/PP⌉/L (the layers of the fullest stage);
  * activations as the footprint gives them (one layer's working set, or for training the stored
  * activations × ⌈L/PP⌉/L). Compared with {@code memory.capacityBytes}; sizes printed in GB = 1e9 bytes.
@@ -22,14 +22,20 @@ public final class Capacity {
     public record Minimum(int chips, int tp, int pp, MemoryFootprint perChip) {
     }
 
+    /** The model's architecture, or an {@code IllegalArgumentException} saying that {@code what} needs it. */
+    static Architecture architecture(Model model, String what) {
+        return model.architecture().orElseThrow(() -> new DeploymentException(what + " splits a model by its layers, "
+                + "widths and experts, and " + model.name() + " does not give them"));
+    }
+
     /** Bytes one chip holds under {@code tp}, {@code pp} and {@code ep}. */
-    public static MemoryFootprint perChip(TransformerModel model, Workload w, int tp, int pp, int ep) {
-        TransformerConfig c = model.config();
+    public static MemoryFootprint perChip(Model model, Workload w, int tp, int pp, int ep) {
+        Architecture c = architecture(model, "a deployment");
         MemoryFootprint f = model.memoryFootprint(w.withTensorParallel(tp));
         double weights = f.weightsBytes();
         double training = f.trainingStateBytes();
-        if (ep > 1 && c.moe().isPresent()) {
-            double routed = routedExpertParameters(model);
+        if (ep > 1 && c.experts().isPresent()) {
+            double routed = c.experts().get().routedParameters();
             double share = routed / model.parameterCount() * (1.0 - 1.0 / ep);
             weights -= f.weightsBytes() * share;
             training -= f.trainingStateBytes() * share;
@@ -39,25 +45,12 @@ public final class Capacity {
         return new MemoryFootprint(weights * stage, f.kvCacheBytes() * stage, activations, training * stage);
     }
 
-    /**
-     * Parameters of all routed experts: {@code (all − active) · E/(E − k)}, since the parameters a token
-     * does not touch are exactly the {@code E − k} experts it is not routed to, in every MoE layer.
-     */
-    static double routedExpertParameters(TransformerModel model) {
-        TransformerConfig.Moe m = model.config().moe().orElseThrow();
-        if (m.experts() == m.expertsPerToken()) {
-            return 0;
-        }
-        return (double) (model.parameterCount() - model.activeParameterCount()) * m.experts()
-                / (m.experts() - m.expertsPerToken());
-    }
-
     /** Throws a {@link CapacityException} naming what is needed and what one chip has, unless it fits. */
-    public static MemoryFootprint check(String modelName, TransformerModel model, Workload w, Deployment d) {
+    public static MemoryFootprint check(Model model, Workload w, Deployment d) {
         MemoryFootprint f = perChip(model, w, d.tp(), d.pp(), d.ep());
         double cap = d.system().chip().memory().capacityBytes().value();
         if (!f.fitsIn(cap)) {
-            throw new CapacityException(message(modelName, w, f, d.tp(), d.pp(), d.ep(), d.system()), f.totalBytes(), cap);
+            throw new CapacityException(message(model.name(), w, f, d.tp(), d.pp(), d.ep(), d.system()), f.totalBytes(), cap);
         }
         return f;
     }
@@ -66,9 +59,9 @@ public final class Capacity {
      * The fewest chips of {@code s} that hold the model: for n = 1, 2, …, every TP degree dividing n that
      * fits in a node and the model's heads (largest first), with PP = n/TP up to the layer count.
      */
-    public static Minimum minimumChips(String modelName, TransformerModel model, Workload w, SystemProfile s) {
+    public static Minimum minimumChips(Model model, Workload w, SystemProfile s) {
         double cap = s.chip().memory().capacityBytes().value();
-        TransformerConfig c = model.config();
+        Architecture c = architecture(model, "finding the minimum chips");
         for (int n = 1; n <= s.chips(); n++) {
             for (int tp = Math.min(n, s.chipsPerNodeCount()); tp >= 1; tp--) {
                 if (n % tp != 0 || n / tp > c.layers()) {
@@ -86,7 +79,7 @@ public final class Capacity {
             }
         }
         MemoryFootprint one = perChip(model, w, 1, 1, 1);
-        throw new CapacityException(message(modelName, w, one, 1, 1, 1, s) + "; even all " + s.chips() + " chips of "
+        throw new CapacityException(message(model.name(), w, one, 1, 1, 1, s) + "; even all " + s.chips() + " chips of "
                 + s.name() + " cannot hold it", one.totalBytes(), cap);
     }
 

@@ -1,6 +1,6 @@
 package org.opsim.deploy;
 
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
 
 /**
@@ -15,18 +15,22 @@ public record Capex(Figure pricePerChipUsd, Figure serverAndNetworkSharePerChipU
                     Figure utilisation) {
 
     public Capex {
-        Objects.requireNonNull(pricePerChipUsd, "pricePerChipUsd");
-        Objects.requireNonNull(serverAndNetworkSharePerChipUsd, "serverAndNetworkSharePerChipUsd");
-        Objects.requireNonNull(depreciationYears, "depreciationYears");
-        Objects.requireNonNull(utilisation, "utilisation");
-        if (pricePerChipUsd.value() < 0 || serverAndNetworkSharePerChipUsd.value() < 0) {
-            throw new IllegalArgumentException("capex: prices must be >= 0");
+        Link.required("pricePerChipUsd", pricePerChipUsd);
+        Link.required("serverAndNetworkSharePerChipUsd", serverAndNetworkSharePerChipUsd);
+        Link.required("depreciationYears", depreciationYears);
+        Link.required("utilisation", utilisation);
+        if (pricePerChipUsd.value() < 0) {
+            throw new InvalidValueException("pricePerChipUsd.value", "must be >= 0, got " + pricePerChipUsd.value());
+        }
+        if (serverAndNetworkSharePerChipUsd.value() < 0) {
+            throw new InvalidValueException("serverAndNetworkSharePerChipUsd.value", "must be >= 0, got "
+                    + serverAndNetworkSharePerChipUsd.value());
         }
         if (!(depreciationYears.value() > 0)) {
-            throw new IllegalArgumentException("capex.depreciationYears: must be > 0, got " + depreciationYears.value());
+            throw new InvalidValueException("depreciationYears.value", "must be > 0, got " + depreciationYears.value());
         }
         if (!(utilisation.value() > 0 && utilisation.value() <= 1)) {
-            throw new IllegalArgumentException("capex.utilisation: must be in (0, 1], got " + utilisation.value());
+            throw new InvalidValueException("utilisation.value", "must be in (0, 1], got " + utilisation.value());
         }
     }
 

@@ -1,6 +1,6 @@
 package org.opsim.deploy;
 
-import org.opsim.cost.CostFormulas;
+import org.opsim.internal.cost.CostFormulas;
 import org.opsim.graph.OpKind;
 import org.opsim.hardware.HardwareProfile;
 

@@ -1,8 +1,8 @@
 package org.opsim.deploy;
 
 import java.util.Objects;
-import org.opsim.importer.transformer.TransformerConfig;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Architecture;
+import org.opsim.model.Workload;
 
 /**
  * How a model is laid out on a system: {@code tp × pp × dp} chips (tensor, pipeline and data
@@ -41,24 +41,24 @@ public record Deployment(SystemProfile system, int tp, int pp, int dp, int ep, i
     }
 
     /** Rejects degrees the model or the workload cannot be split by, with a named message. */
-    public void checkFits(TransformerConfig c, Workload w) {
+    public void checkFits(String model, Architecture c, Workload w) {
         if (c.queryHeads() % tp != 0) {
             throw new DeploymentException("tensor-parallel degree " + tp + " does not divide the " + c.queryHeads()
-                    + " attention heads of " + c.modelType());
+                    + " attention heads of " + model);
         }
         if (pp > c.layers()) {
             throw new DeploymentException("pipeline-parallel degree " + pp + " exceeds the " + c.layers() + " layers of "
-                    + c.modelType());
+                    + model);
         }
         if (ep > 1) {
-            if (c.moe().isEmpty()) {
+            if (c.experts().isEmpty()) {
                 throw new DeploymentException("expert-parallel degree " + ep + " needs a mixture-of-experts model; "
-                        + c.modelType() + " has no routed experts");
+                        + model + " has no routed experts");
             }
-            long experts = c.moe().get().experts();
+            long experts = c.experts().get().routed();
             if (experts % ep != 0) {
                 throw new DeploymentException("expert-parallel degree " + ep + " does not divide the " + experts
-                        + " experts of " + c.modelType());
+                        + " experts of " + model);
             }
         }
         if (w.batch() % microBatches != 0) {

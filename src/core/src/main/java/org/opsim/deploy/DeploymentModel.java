@@ -1,22 +1,24 @@
 package org.opsim.deploy;
 
 import java.util.OptionalDouble;
-import org.opsim.cost.CostFormulas;
+import org.opsim.internal.cost.CostFormulas;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
 import org.opsim.cost.OpResult;
 import org.opsim.graph.AllReduce;
 import org.opsim.graph.Collective;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.MemoryFootprint;
-import org.opsim.importer.transformer.TransformerConfig;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.graph.Stage;
+import org.opsim.model.Architecture;
+import org.opsim.model.MemoryFootprint;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 
 /**
- * Costs a transformer workload on a {@link Deployment} (docs/cost-model.md §6.3). The graph stays per
- * chip: {@link TransformerModel} builds it at the TP degree for one micro-batch, {@link CostModel}
- * costs it on the chip, and its TP collectives are re-costed on the system's links by
+ * Costs a model's workload on a {@link Deployment} (docs/cost-model.md §6.3). The graph stays per
+ * chip: the {@link Model} builds it at the TP degree for one micro-batch, {@link CostModel} costs it
+ * on the chip (decode-stage blocks apart from the rest), and its TP collectives are re-costed on the
+ * system's links by
  * {@link Collectives} (ring or tree, hierarchical across nodes). Then:
  * <ul>
  * <li>EP: two all-to-alls (dispatch, combine) per MoE layer per pass of rows × k × hidden activations;
@@ -36,10 +38,10 @@ public final class DeploymentModel {
     private DeploymentModel() {
     }
 
-    public static DeploymentResult evaluate(String modelName, TransformerModel model, Workload w, Deployment d) {
-        TransformerConfig c = model.config();
-        d.checkFits(c, w);
-        MemoryFootprint perChip = Capacity.check(modelName, model, w, d);
+    public static DeploymentResult evaluate(Model model, Workload w, Deployment d) {
+        Architecture c = Capacity.architecture(model, "a deployment");
+        d.checkFits(model.name(), c, w);
+        MemoryFootprint perChip = Capacity.check(model, w, d);
         SystemProfile s = d.system();
         HardwareProfile chip = s.chip();
         double idle = chip.power().idleWatts().value();
@@ -49,14 +51,14 @@ public final class DeploymentModel {
         long mb = w.batch() / m;
         Workload micro = new Workload(w.phase(), mb, w.sequenceLength(), w.generatedTokens(), w.precisions(), d.tp(),
                 w.activationRecompute(), w.attentionForm());
-        Evaluation ev = CostModel.evaluate(model.graph(micro).graph(), chip);
+        Evaluation ev = CostModel.evaluate(model.graph(micro), chip);
 
         // Part 0: single passes (prefill, training, a generation's prefill); part 1: decode steps.
         double[] time = new double[2];
         double[] energy = new double[2];
         double comm = 0;
         for (OpResult r : ev.ops()) {
-            int part = decodePart(w, r.block()) ? 1 : 0;
+            int part = r.stage() == Stage.DECODE ? 1 : 0;
             double t = r.latencySeconds();
             double e = r.energyJoules();
             if (r.op() instanceof Collective col && col.groupSize() > 1) {
@@ -87,14 +89,15 @@ public final class DeploymentModel {
             }
         }
         // EP all-to-alls: dispatch and combine per MoE layer per pass (forward and backward in training).
-        if (d.ep() > 1 && c.moe().isPresent()) {
-            long k = c.moe().get().expertsPerToken();
+        if (d.ep() > 1 && c.experts().isPresent()) {
+            Architecture.Experts experts = c.experts().get();
+            long k = experts.perToken();
             for (int part = 0; part < 2; part++) {
                 if (passes[part] == 0) {
                     continue;
                 }
                 Collectives.Cost a2a = Collectives.allToAll(s, rows[part] * k * h * actBytes, d.ep(), d.epPerNode());
-                double n = 2.0 * c.moeLayers() * passes[part];
+                double n = 2.0 * experts.moeLayers() * passes[part];
                 time[part] += n * a2a.seconds();
                 energy[part] += n * CostFormulas.collectiveEnergy(idle, a2a.seconds(), a2a.linkBytes(), linkJ);
                 comm += n * a2a.seconds();
@@ -140,10 +143,5 @@ public final class DeploymentModel {
             tco = OptionalDouble.of(Tco.usdPerMillionTokens(perHour, d.chips(), step, tokens));
         }
         return new DeploymentResult(d, perChip, step, tokens, collective, bubble, chipEnergy * d.chips(), watts, cloud, tco);
-    }
-
-    private static boolean decodePart(Workload w, String block) {
-        return w.phase() == Workload.Phase.DECODE
-                || (w.phase() == Workload.Phase.GENERATION && block.startsWith("decode/"));
     }
 }

@@ -1,7 +1,7 @@
 package org.opsim.deploy;
 
 import java.util.OptionalDouble;
-import org.opsim.importer.transformer.MemoryFootprint;
+import org.opsim.model.MemoryFootprint;
 
 /**
  * One workload step on a deployment.

@@ -1,7 +1,7 @@
 package org.opsim.deploy;
 
 import java.util.List;
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
 
 /**
@@ -15,27 +15,32 @@ import org.opsim.hardware.Figure;
 public record Link(Figure bandwidthBytesPerSecond, Figure latencySeconds, Topology topology, List<Integer> torusDimensions) {
 
     public Link {
-        Objects.requireNonNull(bandwidthBytesPerSecond, "bandwidthBytesPerSecond");
-        Objects.requireNonNull(latencySeconds, "latencySeconds");
-        Objects.requireNonNull(topology, "topology");
+        required("bandwidthBytesPerSecond", bandwidthBytesPerSecond);
+        required("latencySeconds", latencySeconds);
+        required("topology", topology);
+        required("torus.dimensions", torusDimensions);
         torusDimensions = List.copyOf(torusDimensions);
         if (!(bandwidthBytesPerSecond.value() > 0)) {
-            throw new IllegalArgumentException("bandwidthBytesPerSecond: must be > 0, got " + bandwidthBytesPerSecond.value());
+            throw new InvalidValueException("bandwidthBytesPerSecond.value", "must be > 0, got " + bandwidthBytesPerSecond.value());
         }
         if (latencySeconds.value() < 0) {
-            throw new IllegalArgumentException("latencySeconds: must be >= 0, got " + latencySeconds.value());
+            throw new InvalidValueException("latencySeconds.value", "must be >= 0, got " + latencySeconds.value());
         }
         if (topology == Topology.TORUS) {
-            if (torusDimensions.size() < 1 || torusDimensions.size() > 3) {
-                throw new IllegalArgumentException("torus: needs 1 to 3 dimensions, got " + torusDimensions);
+            if (torusDimensions.isEmpty()) {
+                throw new InvalidValueException("torus", "a torus needs 'torus: {dimensions: [...], source: ...}'");
             }
-            for (int d : torusDimensions) {
-                if (d < 2) {
-                    throw new IllegalArgumentException("torus: every dimension must be >= 2, got " + torusDimensions);
+            if (torusDimensions.size() > 3) {
+                throw new InvalidValueException("torus.dimensions", "needs 1 to 3 dimensions, got " + torusDimensions);
+            }
+            for (int i = 0; i < torusDimensions.size(); i++) {
+                if (torusDimensions.get(i) < 2) {
+                    throw new InvalidValueException("torus.dimensions[" + i + "]", "every dimension must be >= 2, got "
+                            + torusDimensions.get(i));
                 }
             }
         } else if (!torusDimensions.isEmpty()) {
-            throw new IllegalArgumentException("torus dimensions only apply to a torus, not to " + topology.id());
+            throw new InvalidValueException("torus", "torus dimensions only apply to a torus, not to " + topology.id());
         }
     }
 
@@ -83,5 +88,12 @@ public record Link(Figure bandwidthBytesPerSecond, Figure latencySeconds, Topolo
                 yield b * Math.max(1, axes) / torusDimensions.size();
             }
         };
+    }
+
+    static <T> T required(String field, T v) {
+        if (v == null) {
+            throw new InvalidValueException(field, "is required");
+        }
+        return v;
     }
 }

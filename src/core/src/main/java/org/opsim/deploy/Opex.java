@@ -1,6 +1,6 @@
 package org.opsim.deploy;
 
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
 
 /**
@@ -13,13 +13,13 @@ import org.opsim.hardware.Figure;
 public record Opex(Figure pue, Figure usdPerKwh) {
 
     public Opex {
-        Objects.requireNonNull(pue, "pue");
-        Objects.requireNonNull(usdPerKwh, "usdPerKwh");
+        Link.required("pue", pue);
+        Link.required("usdPerKwh", usdPerKwh);
         if (pue.value() < 1) {
-            throw new IllegalArgumentException("opex.pue: must be >= 1, got " + pue.value());
+            throw new InvalidValueException("pue.value", "must be >= 1, got " + pue.value());
         }
         if (usdPerKwh.value() < 0) {
-            throw new IllegalArgumentException("opex.usdPerKwh: must be >= 0, got " + usdPerKwh.value());
+            throw new InvalidValueException("usdPerKwh.value", "must be >= 0, got " + usdPerKwh.value());
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.opsim.deploy;
 
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 import java.util.Optional;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
@@ -20,38 +20,38 @@ public record SystemProfile(String name, Optional<String> description, HardwareP
 
     public SystemProfile {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name: must not be blank");
+            throw new InvalidValueException("name", "must not be blank");
         }
-        Objects.requireNonNull(description, "description");
-        Objects.requireNonNull(chip, "chip");
+        Link.required("description", description);
+        Link.required("chip", chip);
         whole("chipsPerNode", chipsPerNode);
         whole("nodes", nodes);
-        Objects.requireNonNull(intraNode, "intraNode");
-        Objects.requireNonNull(interNode, "interNode");
-        Objects.requireNonNull(cloudPricePerChipHourUsd, "cloudPricePerChipHourUsd");
-        Objects.requireNonNull(capex, "capex");
-        Objects.requireNonNull(opex, "opex");
+        Link.required("intraNode", intraNode);
+        Link.required("interNode", interNode);
+        Link.required("pricing.cloudPricePerChipHourUsd", cloudPricePerChipHourUsd);
+        Link.required("pricing.capex", capex);
+        Link.required("pricing.opex", opex);
         if (nodes.value() > 1 && interNode.isEmpty()) {
-            throw new IllegalArgumentException("interNode: required when there is more than one node (" + (long) nodes.value() + ")");
+            throw new InvalidValueException("interNode", "required when there is more than one node (" + (long) nodes.value() + ")");
         }
         if (intraNode.topology() == Topology.TORUS && intraNode.torusChips() != (long) chipsPerNode.value()) {
-            throw new IllegalArgumentException("intraNode.torus: dimensions " + intraNode.torusDimensions() + " hold "
+            throw new InvalidValueException("intraNode.torus", "dimensions " + intraNode.torusDimensions() + " hold "
                     + intraNode.torusChips() + " chips, but chipsPerNode is " + (long) chipsPerNode.value());
         }
         if (interNode.isPresent() && interNode.get().topology() == Topology.TORUS) {
-            throw new IllegalArgumentException("interNode: only a switch or full-mesh topology is modelled between nodes");
+            throw new InvalidValueException("interNode.topology", "only a switch or full-mesh topology is modelled between nodes");
         }
         cloudPricePerChipHourUsd.ifPresent(f -> {
             if (f.value() < 0) {
-                throw new IllegalArgumentException("cloudPricePerChipHourUsd: must be >= 0, got " + f.value());
+                throw new InvalidValueException("pricing.cloudPricePerChipHourUsd.value", "must be >= 0, got " + f.value());
             }
         });
     }
 
-    private static void whole(String what, Figure f) {
-        Objects.requireNonNull(f, what);
+    private static void whole(String field, Figure f) {
+        Link.required(field, f);
         if (f.value() < 1 || f.value() != Math.rint(f.value()) || f.value() > 1e6) {
-            throw new IllegalArgumentException(what + ": must be a whole number >= 1, got " + f.value());
+            throw new InvalidValueException(field + ".value", "must be a whole number from 1 to 1,000,000, got " + f.value());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.opsim.deploy;
 
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
 
 /**
@@ -19,11 +20,6 @@ public enum Topology {
     }
 
     public static Topology parse(String id) {
-        for (Topology t : values()) {
-            if (t.id().equalsIgnoreCase(id)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown topology '" + id + "' (expected switch, full-mesh or torus)");
+        return Ids.parse(id, values(), Topology::id, "topology");
     }
 }

@@ -1,5 +1,6 @@
 package org.opsim.graph;
 
+import org.opsim.internal.io.Ids;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,12 +47,7 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         }
 
         public static Form parse(String id) {
-            for (Form f : values()) {
-                if (f.id().equalsIgnoreCase(id)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("unknown attention form '" + id + "' (expected flash or unfused)");
+            return Ids.parse(id, values(), Form::id, "attention form");
         }
     }
 
@@ -64,12 +60,7 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         }
 
         public static Pass parse(String id) {
-            for (Pass p : values()) {
-                if (p.id().equalsIgnoreCase(id)) {
-                    return p;
-                }
-            }
-            throw new IllegalArgumentException("unknown attention pass '" + id + "' (expected forward or backward)");
+            return Ids.parse(id, values(), Pass::id, "attention pass");
         }
     }
 
@@ -92,25 +83,24 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
         Shapes.present(name, "precision", precision);
         Shapes.present(name, "kvPrecision", kvPrecision);
         if (queryHeads % kvHeads != 0) {
-            throw new IllegalArgumentException(name + ": queryHeads " + queryHeads
-                    + " is not a multiple of kvHeads " + kvHeads);
+            throw Shapes.invalid(name, "kvHeads", "queryHeads " + queryHeads + " is not a multiple of kvHeads " + kvHeads);
         }
         if (queryLength > kvLength) {
-            throw new IllegalArgumentException(name + ": queryLength " + queryLength
-                    + " exceeds kvLength " + kvLength + " (queries attend to the cache plus themselves)");
+            throw Shapes.invalid(name, "queryLength", queryLength + " exceeds kvLength " + kvLength
+                    + " (queries attend to the cache plus themselves)");
         }
         if (sharedKv && valueHeadDim > headDim) {
-            throw new IllegalArgumentException(name + ": with a shared K/V cache valueHeadDim " + valueHeadDim
+            throw Shapes.invalid(name, "valueHeadDim", "with a shared K/V cache valueHeadDim " + valueHeadDim
                     + " cannot exceed headDim " + headDim);
         }
         if (form == Form.UNFUSED && pass == Pass.BACKWARD) {
-            throw new IllegalArgumentException(name + ": the unfused form is forward only; its backward is the backward of its parts");
+            throw Shapes.invalid(name, "form", "the unfused form is forward only; its backward is the backward of its parts");
         }
         try {
             // The unfused lowering multiplies these as whole numbers: refuse shapes that overflow a long.
             Math.multiplyExact(Math.multiplyExact(batch, queryHeads), queryLength);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(name + ": batch × queryHeads × queryLength overflows a 64-bit count");
+            throw Shapes.invalid(name, "batch", "batch × queryHeads × queryLength overflows a 64-bit count");
         }
     }
 

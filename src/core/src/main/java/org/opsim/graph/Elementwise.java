@@ -12,7 +12,7 @@ public record Elementwise(String name, OpKind kind, long elements, Precision pre
         Shapes.name(name);
         Shapes.present(name, "kind", kind);
         if (kind != OpKind.ADD && kind != OpKind.MUL) {
-            throw new IllegalArgumentException(name + ": elementwise kind must be add or mul, got " + kind.id());
+            throw Shapes.invalid(name, "kind", "an elementwise kind must be add or mul, got " + kind.id());
         }
         Shapes.positive(name, "elements", elements);
         Shapes.present(name, "precision", precision);

@@ -1,5 +1,6 @@
 package org.opsim.graph;
 
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
 
 /** The unit of a chip that runs an operator. */
@@ -18,11 +19,6 @@ public enum Engine {
     }
 
     public static Engine parse(String id) {
-        for (Engine e : values()) {
-            if (e.id().equalsIgnoreCase(id)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown engine '" + id + "' (expected matrix, vector, interconnect or host)");
+        return Ids.parse(id, values(), Engine::id, "engine");
     }
 }

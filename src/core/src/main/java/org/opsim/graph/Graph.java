@@ -2,6 +2,7 @@ package org.opsim.graph;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.opsim.io.InvalidValueException;
 
 /**
  * An operator graph as an ordered list of blocks, each with its frequency. Totals are
@@ -11,10 +12,10 @@ public record Graph(String name, List<Block> blocks) {
 
     public Graph {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("graph name must not be blank");
+            throw new InvalidValueException("name", "a graph name must not be blank");
         }
         if (blocks == null || blocks.isEmpty()) {
-            throw new IllegalArgumentException("graph " + name + ": needs at least one block");
+            throw new InvalidValueException("graph " + name, "blocks", "needs at least one block");
         }
         blocks = List.copyOf(blocks);
     }
@@ -48,8 +49,14 @@ public record Graph(String name, List<Block> blocks) {
             this.name = name;
         }
 
+        /** A block of a forward pass ({@link Stage#FORWARD}). */
         public Builder block(String blockName, long repeat, Op... ops) {
             blocks.add(new Block(blockName, repeat, ops));
+            return this;
+        }
+
+        public Builder block(String blockName, Stage stage, long repeat, Op... ops) {
+            blocks.add(new Block(blockName, stage, repeat, ops));
             return this;
         }
 

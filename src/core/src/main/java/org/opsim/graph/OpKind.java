@@ -1,8 +1,7 @@
 package org.opsim.graph;
 
-import java.util.Arrays;
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** The kinds of operator opsim knows; {@link #id()} is the name used in files. */
 public enum OpKind {
@@ -30,15 +29,6 @@ public enum OpKind {
 
     /** Parses {@code silu_and_mul} etc.; the error lists every valid kind. */
     public static OpKind parse(String id) {
-        for (OpKind k : values()) {
-            if (k.id().equalsIgnoreCase(id)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown op kind '" + id + "' (expected one of " + ids() + ")");
-    }
-
-    public static String ids() {
-        return Arrays.stream(values()).map(OpKind::id).collect(Collectors.joining(", "));
+        return Ids.parse(id, values(), OpKind::id, "op kind");
     }
 }

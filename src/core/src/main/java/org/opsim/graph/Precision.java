@@ -1,5 +1,6 @@
 package org.opsim.graph;
 
+import org.opsim.internal.io.Ids;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,22 +64,6 @@ public enum Precision {
 
     /** Parses {@code bf16}, {@code BF16}, ...; throws IllegalArgumentException listing the valid ids. */
     public static Precision parse(String id) {
-        for (Precision p : values()) {
-            if (p.id().equalsIgnoreCase(id)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown precision '" + id + "' (expected one of " + ids() + ")");
-    }
-
-    static String ids() {
-        StringBuilder sb = new StringBuilder();
-        for (Precision p : values()) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(p.id());
-        }
-        return sb.toString();
+        return Ids.parse(id, values(), Precision::id, "precision");
     }
 }

@@ -18,10 +18,10 @@ public record Rope(String name, long tokens, long width, long headDim, Precision
         Shapes.positive(name, "headDim", headDim);
         Shapes.present(name, "precision", precision);
         if (headDim % 2 != 0) {
-            throw new IllegalArgumentException(name + ": headDim must be even to rotate pairs, got " + headDim);
+            throw Shapes.invalid(name, "headDim", "must be even to rotate pairs, got " + headDim);
         }
         if (width % headDim != 0) {
-            throw new IllegalArgumentException(name + ": width " + width + " is not a whole number of heads of headDim " + headDim);
+            throw Shapes.invalid(name, "width", width + " is not a whole number of heads of headDim " + headDim);
         }
     }
 

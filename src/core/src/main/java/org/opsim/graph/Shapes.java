@@ -1,6 +1,7 @@
 package org.opsim.graph;
 
 import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 
 /** Argument checks shared by the operator records; messages name the op and the field. */
 final class Shapes {
@@ -9,23 +10,28 @@ final class Shapes {
 
     static String name(String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("op name must not be blank");
+            throw new InvalidValueException("name", "an op name must not be blank");
         }
         return name;
     }
 
     static long positive(String op, String field, long value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(op + ": " + field + " must be > 0, got " + value);
+            throw new InvalidValueException(op, field, "must be > 0, got " + value);
         }
         return value;
     }
 
     static double positive(String op, String field, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(op + ": " + field + " must be a finite number > 0, got " + value);
+            throw new InvalidValueException(op, field, "must be a finite number > 0, got " + value);
         }
         return value;
+    }
+
+    /** A rule between fields of op {@code op}, reported at {@code field}. */
+    static InvalidValueException invalid(String op, String field, String problem) {
+        return new InvalidValueException(op, field, problem);
     }
 
     static <T> T present(String op, String field, T value) {

@@ -1,5 +1,6 @@
 package org.opsim.hardware;
 
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
 
 /** What kind of chip a profile describes. */
@@ -11,11 +12,6 @@ public enum DeviceKind {
     }
 
     public static DeviceKind parse(String id) {
-        for (DeviceKind k : values()) {
-            if (k.id().equalsIgnoreCase(id)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown device kind '" + id + "' (expected gpu, asic or cpu)");
+        return Ids.parse(id, values(), DeviceKind::id, "device kind");
     }
 }

@@ -1,7 +1,7 @@
 package org.opsim.hardware;
 
-import java.util.Objects;
 import java.util.Optional;
+import org.opsim.io.InvalidValueException;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 
@@ -19,16 +19,16 @@ public record EfficiencyRule(OpKind kind, Optional<Precision> precision,
                              Optional<Figure> overheadSeconds, Optional<Figure> unitBytesPerSecond) {
 
     public EfficiencyRule {
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(precision, "precision");
-        Objects.requireNonNull(compute, "compute");
-        Objects.requireNonNull(memory, "memory");
-        Objects.requireNonNull(overheadSeconds, "overheadSeconds");
+        Checks.required("kind", kind);
+        Checks.required("precision", precision);
+        Checks.required("compute", compute);
+        Checks.required("memory", memory);
+        Checks.required("overheadSeconds", overheadSeconds);
         overheadSeconds.ifPresent(f -> Checks.nonNegative("overheadSeconds", f));
-        Objects.requireNonNull(unitBytesPerSecond, "unitBytesPerSecond");
+        Checks.required("unitBytesPerSecond", unitBytesPerSecond);
         unitBytesPerSecond.ifPresent(f -> Checks.positive("unitBytesPerSecond", f));
         if (compute.isEmpty() && memory.isEmpty() && overheadSeconds.isEmpty() && unitBytesPerSecond.isEmpty()) {
-            throw new IllegalArgumentException("efficiency rule for " + kind.id()
+            throw new InvalidValueException("", "the efficiency rule for " + kind.id()
                     + " sets none of compute, memory, overheadSeconds or unitBytesPerSecond");
         }
     }

@@ -1,7 +1,7 @@
 package org.opsim.hardware;
 
 import java.util.List;
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 import java.util.Optional;
 import java.util.function.Function;
 import org.opsim.graph.OpKind;
@@ -17,14 +17,15 @@ public record EfficiencyTable(EfficiencyCurve defaultCompute, EfficiencyCurve de
                               List<EfficiencyRule> rules) {
 
     public EfficiencyTable {
-        Objects.requireNonNull(defaultCompute, "defaultCompute");
-        Objects.requireNonNull(defaultMemory, "defaultMemory");
+        Checks.required("default.compute", defaultCompute);
+        Checks.required("default.memory", defaultMemory);
+        Checks.required("ops", rules);
         rules = List.copyOf(rules);
         for (int i = 0; i < rules.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (rules.get(i).kind() == rules.get(j).kind() && rules.get(i).precision().equals(rules.get(j).precision())) {
-                    throw new IllegalArgumentException("two efficiency rules for " + rules.get(i).kind().id()
-                            + rules.get(i).precision().map(p -> " at " + p.id()).orElse(""));
+                    throw new InvalidValueException("ops[" + i + "]", "a second rule for " + rules.get(i).kind().id()
+                            + rules.get(i).precision().map(p -> " at " + p.id()).orElse("") + " (the first is ops[" + j + "])");
                 }
             }
         }

@@ -1,7 +1,8 @@
 package org.opsim.hardware;
 
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
-import java.util.Objects;
+import org.opsim.io.InvalidValueException;
 
 /**
  * How a chip runs an op kind it has no native support for.
@@ -25,20 +26,15 @@ public record Fallback(Mode mode, Figure penaltyFactor) {
         }
 
         public static Mode parse(String id) {
-            for (Mode m : values()) {
-                if (m.id().equalsIgnoreCase(id)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown fallback mode '" + id + "' (expected vector or host)");
+            return Ids.parse(id, values(), Mode::id, "fallback mode");
         }
     }
 
     public Fallback {
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(penaltyFactor, "penaltyFactor");
+        Checks.required("mode", mode);
+        Checks.required("penaltyFactor", penaltyFactor);
         if (penaltyFactor.value() < 1) {
-            throw new IllegalArgumentException("penaltyFactor must be >= 1, got " + penaltyFactor.value());
+            throw new InvalidValueException("penaltyFactor.value", "must be >= 1, got " + Checks.fmt(penaltyFactor.value()));
         }
     }
 }

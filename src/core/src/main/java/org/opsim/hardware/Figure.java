@@ -1,5 +1,7 @@
 package org.opsim.hardware;
 
+import org.opsim.io.InvalidValueException;
+
 /**
  * A number in a hardware profile together with where it comes from (datasheet, paper, measurement,
  * or "estimate: ..." with the reasoning). Every figure in a shipped profile carries one.
@@ -8,10 +10,10 @@ public record Figure(double value, String source) {
 
     public Figure {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException("figure must be finite, got " + value);
+            throw new InvalidValueException("value", "must be a finite number, got " + value);
         }
         if (source == null || source.isBlank()) {
-            throw new IllegalArgumentException("figure " + value + " needs a source");
+            throw new InvalidValueException("source", "figure " + Checks.fmt(value) + " needs a source");
         }
     }
 

@@ -3,8 +3,8 @@ package org.opsim.hardware;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import org.opsim.io.InvalidValueException;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 
@@ -42,51 +42,48 @@ public record HardwareProfile(
         Optional<MatmulTile> matmulTile) {
 
     public HardwareProfile {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name: must not be blank");
-        }
-        Objects.requireNonNull(kind, "kind is required");
-        if (vendor == null || vendor.isBlank()) {
-            throw new IllegalArgumentException("vendor: must not be blank");
-        }
-        Objects.requireNonNull(peakFlopsPerSecond, "peakFlopsPerSecond is required");
-        EnumMap<Engine, Map<Precision, Figure>> engines = new EnumMap<>(Engine.class);
-        for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
-            Map<Precision, Figure> rates = peakFlopsPerSecond.get(e);
-            if (rates == null || rates.isEmpty()) {
-                throw new IllegalArgumentException("engines." + e.id() + ".peakFlopsPerSecond: needs at least one precision");
-            }
-            rates.forEach((p, f) -> Checks.positive("engines." + e.id() + ".peakFlopsPerSecond." + p.id(), f));
-            engines.put(e, Map.copyOf(new EnumMap<>(rates)));
-        }
+        Checks.text("name", name);
+        Checks.required("kind", kind);
+        Checks.text("vendor", vendor);
+        Checks.required("engines", peakFlopsPerSecond);
         for (Engine e : peakFlopsPerSecond.keySet()) {
             if (e != Engine.MATRIX && e != Engine.VECTOR) {
-                throw new IllegalArgumentException("engines: only matrix and vector engines have FLOP rates, got " + e.id());
+                throw new InvalidValueException("engines." + e.id(), "only matrix and vector engines have FLOP rates");
             }
         }
+        EnumMap<Engine, Map<Precision, Figure>> engines = new EnumMap<>(Engine.class);
+        for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
+            String field = "engines." + e.id() + ".peakFlopsPerSecond";
+            Map<Precision, Figure> rates = peakFlopsPerSecond.get(e);
+            if (rates == null || rates.isEmpty()) {
+                throw new InvalidValueException(field, "needs at least one precision");
+            }
+            rates.forEach((p, f) -> Checks.positive(field + "." + p.id(), f));
+            engines.put(e, Map.copyOf(new EnumMap<>(rates)));
+        }
         peakFlopsPerSecond = Map.copyOf(engines);
-        Objects.requireNonNull(memory, "memory is required");
+        Checks.required("memory", memory);
         Checks.positive("onChipSramBytes", onChipSramBytes);
         Checks.nonNegative("dispatchOverheadSeconds", dispatchOverheadSeconds);
-        Objects.requireNonNull(interconnect, "interconnect is required");
-        Objects.requireNonNull(power, "power is required");
+        Checks.required("interconnect", interconnect);
+        Checks.required("power", power);
         Checks.nonNegative("pricePerChipHourUsd", pricePerChipHourUsd);
-        Objects.requireNonNull(efficiency, "efficiency is required");
-        Objects.requireNonNull(support, "support is required");
-        Objects.requireNonNull(description, "description (may be empty) is required");
-        Objects.requireNonNull(computeUnits, "computeUnits (may be empty) is required");
-        Objects.requireNonNull(matmulTile, "matmulTile (may be empty) is required");
+        Checks.required("efficiency", efficiency);
+        Checks.required("nativeOps", support);
+        Checks.required("description", description);
+        Checks.required("computeUnits", computeUnits);
+        Checks.required("matmulTile", matmulTile);
         computeUnits.ifPresent(f -> {
             if (f.value() < 1 || f.value() != Math.rint(f.value())) {
-                throw new IllegalArgumentException("computeUnits: must be a whole number >= 1, got " + f.value());
+                throw new InvalidValueException("computeUnits.value", "must be a whole number >= 1, got " + Checks.fmt(f.value()));
             }
         });
         if (power.hasEnergyCoefficients()) {
-            for (Map<Precision, Figure> rates : peakFlopsPerSecond.values()) {
-                for (Precision p : rates.keySet()) {
+            for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
+                for (Precision p : peakFlopsPerSecond.get(e).keySet()) {
                     if (!power.energyPerFlopJoules().containsKey(p)) {
-                        throw new IllegalArgumentException("power.energyPerFlopJoules: missing " + p.id()
-                                + ", which an engine runs");
+                        throw new InvalidValueException("power.energyPerFlopJoules", "missing " + p.id()
+                                + ", which engines." + e.id() + " runs");
                     }
                 }
             }

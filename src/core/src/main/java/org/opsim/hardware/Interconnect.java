@@ -1,6 +1,5 @@
 package org.opsim.hardware;
 
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,9 +8,9 @@ import java.util.Optional;
  */
 public record Interconnect(Figure bandwidthBytesPerSecond, Figure latencySeconds, Optional<Figure> energyPerByteJoules) {
     public Interconnect {
-        Checks.positive("interconnect.bandwidthBytesPerSecond", bandwidthBytesPerSecond);
-        Checks.nonNegative("interconnect.latencySeconds", latencySeconds);
-        Objects.requireNonNull(energyPerByteJoules, "energyPerByteJoules");
-        energyPerByteJoules.ifPresent(f -> Checks.nonNegative("interconnect.energyPerByteJoules", f));
+        Checks.positive("bandwidthBytesPerSecond", bandwidthBytesPerSecond);
+        Checks.nonNegative("latencySeconds", latencySeconds);
+        Checks.required("energyPerByteJoules", energyPerByteJoules);
+        energyPerByteJoules.ifPresent(f -> Checks.nonNegative("energyPerByteJoules", f));
     }
 }

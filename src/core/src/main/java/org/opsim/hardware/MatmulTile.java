@@ -1,5 +1,7 @@
 package org.opsim.hardware;
 
+import org.opsim.io.InvalidValueException;
+
 /**
  * The output tile one compute unit (SM, CU, core) produces per pass of a GEMM: {@code m × n}
  * elements of C. With {@link HardwareProfile#computeUnits()} it gives the wave model of matmul
@@ -7,11 +9,12 @@ package org.opsim.hardware;
  */
 public record MatmulTile(long m, long n, String source) {
     public MatmulTile {
-        if (m <= 0 || n <= 0) {
-            throw new IllegalArgumentException("matmulTile: m and n must be > 0, got " + m + " × " + n);
+        if (m <= 0) {
+            throw new InvalidValueException("m", "must be > 0, got " + m);
         }
-        if (source == null || source.isBlank()) {
-            throw new IllegalArgumentException("matmulTile needs a source");
+        if (n <= 0) {
+            throw new InvalidValueException("n", "must be > 0, got " + n);
         }
+        Checks.text("source", source);
     }
 }

@@ -2,8 +2,8 @@ package org.opsim.hardware;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import org.opsim.io.InvalidValueException;
 import org.opsim.graph.Precision;
 
 /**
@@ -14,17 +14,19 @@ import org.opsim.graph.Precision;
 public record Power(Figure tdpWatts, Figure idleWatts, Map<Precision, Figure> energyPerFlopJoules,
                     Optional<Figure> energyPerByteJoules) {
     public Power {
-        Checks.positive("power.tdpWatts", tdpWatts);
-        Checks.nonNegative("power.idleWatts", idleWatts);
+        Checks.positive("tdpWatts", tdpWatts);
+        Checks.nonNegative("idleWatts", idleWatts);
         if (idleWatts.value() > tdpWatts.value()) {
-            throw new IllegalArgumentException("power.idleWatts: " + idleWatts.value() + " exceeds tdpWatts " + tdpWatts.value());
+            throw new InvalidValueException("idleWatts.value", "idle power " + Checks.fmt(idleWatts.value())
+                    + " W exceeds tdpWatts " + Checks.fmt(tdpWatts.value()) + " W");
         }
+        Checks.required("energyPerFlopJoules", energyPerFlopJoules);
         energyPerFlopJoules = energyPerFlopJoules.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(energyPerFlopJoules));
-        energyPerFlopJoules.forEach((p, f) -> Checks.positive("power.energyPerFlopJoules." + p.id(), f));
-        Objects.requireNonNull(energyPerByteJoules, "energyPerByteJoules");
-        energyPerByteJoules.ifPresent(f -> Checks.positive("power.energyPerByteJoules", f));
+        energyPerFlopJoules.forEach((p, f) -> Checks.positive("energyPerFlopJoules." + p.id(), f));
+        Checks.required("energyPerByteJoules", energyPerByteJoules);
+        energyPerByteJoules.ifPresent(f -> Checks.positive("energyPerByteJoules", f));
         if (energyPerFlopJoules.isEmpty() != energyPerByteJoules.isEmpty()) {
-            throw new IllegalArgumentException("power: give energyPerFlopJoules and energyPerByteJoules together, or neither");
+            throw new InvalidValueException("", "give energyPerFlopJoules and energyPerByteJoules together, or neither");
         }
     }
 

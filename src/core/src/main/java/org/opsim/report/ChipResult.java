@@ -3,11 +3,13 @@ package org.opsim.report;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.opsim.cost.BlockResult;
 import org.opsim.cost.Bound;
 import org.opsim.cost.Evaluation;
+import org.opsim.cost.Note;
 import org.opsim.cost.Totals;
+import org.opsim.graph.Stage;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.model.Workload;
 
 /**
  * One chip's line of a {@link Comparison}: the deployment it was costed at and what it gives.
@@ -20,11 +22,11 @@ import org.opsim.hardware.HardwareProfile;
  * @param evaluation one chip's cost of one execution; empty when the model does not fit at any degree tried
  * @param tokens tokens one execution produces or processes (0 when the graph does not say)
  * @param generatedTokens new tokens per sequence for a generation (0 otherwise), for time per output token
- * @param phase the workload phase ("prefill", "decode", "generation", "training"), or empty for a graph file
+ * @param phase the workload's phase, or empty for a graph file
  * @param notice why a chip has no figures, or a warning about its deployment; empty when none
  */
 public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> chipsNeeded, OptionalDouble bytesPerChip,
-                         Optional<Evaluation> evaluation, long tokens, long generatedTokens, Optional<String> phase,
+                         Optional<Evaluation> evaluation, long tokens, long generatedTokens, Optional<Workload.Phase> phase,
                          Optional<String> notice) {
 
     public ChipResult {
@@ -45,43 +47,34 @@ public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> c
     }
 
     /**
-     * Time to first token: the prefill blocks of a generation ("prefill/…"), or the whole execution of a
-     * prefill; empty where the workload has no prefill.
+     * Time to first token: the seconds of the evaluation's {@link Stage#PREFILL} blocks (a prefill's
+     * whole execution, a generation's prefill); empty where the workload has no prefill.
      */
     public OptionalDouble ttftSeconds() {
         if (evaluation.isEmpty()) {
             return OptionalDouble.empty();
         }
-        if (phase.filter("prefill"::equals).isPresent()) {
-            return latencySeconds();
-        }
-        double s = blockSeconds("prefill/");
+        double s = evaluation.get().seconds(Stage.PREFILL);
         return s > 0 ? OptionalDouble.of(s) : OptionalDouble.empty();
     }
 
     /**
-     * Time per output token of each sequence: a generation's decode blocks ÷ (new tokens − 1), since the
-     * first token comes out of the prefill; one step of a decode; empty otherwise.
+     * Time per output token of each sequence: the {@link Stage#DECODE} blocks' seconds per decode step,
+     * i.e. a generation's ÷ (new tokens − 1), since the first token comes out of the prefill; a decode
+     * step's (or a graph file's decode blocks) as they are; empty where the workload has no decode.
      */
     public OptionalDouble tpotSeconds() {
         if (evaluation.isEmpty()) {
             return OptionalDouble.empty();
         }
-        if (phase.filter("decode"::equals).isPresent()) {
-            return latencySeconds();
+        double s = evaluation.get().seconds(Stage.DECODE);
+        if (!(s > 0)) {
+            return OptionalDouble.empty();
         }
-        double s = blockSeconds("decode/");
-        return s > 0 && generatedTokens > 1 ? OptionalDouble.of(s / (generatedTokens - 1)) : OptionalDouble.empty();
-    }
-
-    private double blockSeconds(String prefix) {
-        double s = 0;
-        for (BlockResult b : evaluation.get().blocks()) {
-            if (b.name().startsWith(prefix)) {
-                s += b.total().latencySeconds();
-            }
+        if (phase.filter(p -> p == Workload.Phase.GENERATION).isPresent()) {
+            return generatedTokens > 1 ? OptionalDouble.of(s / (generatedTokens - 1)) : OptionalDouble.empty();
         }
-        return s;
+        return OptionalDouble.of(s);
     }
 
     /** Tokens per second of the whole deployment (empty without tokens or time). */
@@ -118,7 +111,8 @@ public record ChipResult(HardwareProfile profile, int chips, Optional<Integer> c
         return evaluation.isPresent() ? OptionalDouble.of(evaluation.get().timeShare(b)) : OptionalDouble.empty();
     }
 
-    public List<String> notes() {
+    /** Precision and native-support fallbacks of this chip's evaluation. */
+    public List<Note> notes() {
         return evaluation.map(Evaluation::notes).orElse(List.of());
     }
 }

@@ -4,19 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.opsim.Opsim;
+import java.util.OptionalDouble;
+import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
+import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.GraphFile;
-import org.opsim.importer.transformer.MemoryFootprint;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.GraphFile;
+import org.opsim.model.MemoryFootprint;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One model and workload costed across several chips: the table {@code opsim compare} prints and
- * {@code opsim report} charts. For a transformer each chip gets its own deployment: the smallest
+ * {@code opsim report} charts. For a {@link Model} each chip gets its own deployment: the smallest
  * tensor-parallel degree in {@link #TP_DEGREES} whose per-chip weights, KV cache and activations
  * fit its memory (or a fixed degree), and the per-chip graph at that degree is costed.
  */
@@ -49,8 +51,8 @@ public final class Comparison {
         List<ChipResult> out = new ArrayList<>();
         long tokens = gf.tokensPerExecution().orElse(0);
         for (HardwareProfile p : profiles) {
-            out.add(new ChipResult(p, chips, Optional.empty(), java.util.OptionalDouble.empty(), Optional.of(evaluate(gf, p)), tokens, 0,
-                    Optional.empty(), Optional.empty()));
+            out.add(new ChipResult(p, chips, Optional.empty(), OptionalDouble.empty(), Optional.of(evaluate(gf.graph(), p)),
+                    tokens, 0, Optional.empty(), Optional.empty()));
         }
         return new Comparison(gf.graph().name(), out);
     }
@@ -60,10 +62,9 @@ public final class Comparison {
      * {@link #TP_DEGREES} that fits its memory (a chip that fits at none gets a row with a notice and no
      * figures); otherwise every chip runs at the workload's degree, with a notice where it does not fit.
      */
-    public static Comparison of(String modelName, TransformerModel model, Workload workload, boolean autoParallel,
-                                List<HardwareProfile> profiles) {
+    public static Comparison of(Model model, Workload workload, boolean autoParallel, List<HardwareProfile> profiles) {
         List<ChipResult> out = new ArrayList<>();
-        String phase = workload.phase().id();
+        Workload.Phase phase = workload.phase();
         for (HardwareProfile p : profiles) {
             double capacity = p.memory().capacityBytes().value();
             Optional<Integer> needed = chipsNeeded(model, workload, capacity);
@@ -71,7 +72,7 @@ public final class Comparison {
                     String.format(Locale.ROOT, "%.1f", capacity / 1e9), needed.map(String::valueOf).orElse("none"));
             if (autoParallel && needed.isEmpty()) {
                 int largest = TP_DEGREES.get(TP_DEGREES.size() - 1);
-                out.add(new ChipResult(p, largest, needed, java.util.OptionalDouble.empty(), Optional.empty(), workload.tokens(),
+                out.add(new ChipResult(p, largest, needed, OptionalDouble.empty(), Optional.empty(), workload.tokens(),
                         workload.generatedTokens(), Optional.of(phase), Optional.of(String.format(Locale.ROOT,
                         "%s cannot hold the model at any tensor-parallel degree up to %d (%.0f GB of memory per chip)",
                         p.name(), largest, capacity / 1e9))));
@@ -83,15 +84,15 @@ public final class Comparison {
             Optional<String> notice = f.fitsIn(capacity) ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
                     "%s at TP %d needs %.1f GB per chip but has %.1f GB%s", p.name(), t, f.totalBytes() / 1e9,
                     capacity / 1e9, needed.map(n -> "; TP " + n + " would fit").orElse("")));
-            GraphFile gf = model.graph(w);
-            out.add(new ChipResult(p, t, needed, java.util.OptionalDouble.of(f.totalBytes()), Optional.of(evaluate(gf, p)), w.tokens(),
-                    w.generatedTokens(), Optional.of(phase), notice));
+            Graph graph = model.graph(w);
+            out.add(new ChipResult(p, t, needed, OptionalDouble.of(f.totalBytes()), Optional.of(evaluate(graph, p)),
+                    w.tokens(), w.generatedTokens(), Optional.of(phase), notice));
         }
-        return new Comparison(modelName + ": " + (autoParallel ? workload.withTensorParallel(1) : workload).describe(), out);
+        return new Comparison(model.name() + ": " + (autoParallel ? workload.withTensorParallel(1) : workload).describe(), out);
     }
 
     /** The smallest degree of {@link #TP_DEGREES} the model divides by and whose per-chip footprint fits. */
-    public static Optional<Integer> chipsNeeded(TransformerModel model, Workload workload, double capacityBytes) {
+    public static Optional<Integer> chipsNeeded(Model model, Workload workload, double capacityBytes) {
         for (int t : TP_DEGREES) {
             MemoryFootprint f;
             try {
@@ -106,10 +107,10 @@ public final class Comparison {
         return Optional.empty();
     }
 
-    private static Evaluation evaluate(GraphFile gf, HardwareProfile p) {
+    private static Evaluation evaluate(Graph graph, HardwareProfile p) {
         long start = System.nanoTime();
-        Evaluation e = Opsim.evaluate(gf.graph(), p);
-        LOG.info("costed {} ops of {} on {} in {} ms", e.ops().size(), gf.graph().name(), p.name(),
+        Evaluation e = CostModel.evaluate(graph, p);
+        LOG.info("costed {} ops of {} on {} in {} ms", e.ops().size(), graph.name(), p.name(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e6));
         return e;
     }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 import org.opsim.io.InputException;
-import org.opsim.plan.Plan;
-import org.opsim.plan.PlanTotals;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 
 /**
  * Costs a run of consecutive workloads on every profile, on one thread. It keeps one compiled
@@ -28,7 +28,7 @@ final class ChunkWorker {
     static final String OVERSIZED = "does not fit in the chip's memory";
     private static final int MAX_PLANS = 4096;
 
-    private final TransformerModel model;
+    private final Model model;
     private final SweepSpace space;
     private final List<HardwareProfile> profiles;
     private final double[] capacity;
@@ -40,7 +40,7 @@ final class ChunkWorker {
     private final Map<Long, Object> plans = new HashMap<>();
     private final PlanTotals totals = new PlanTotals();
 
-    ChunkWorker(TransformerModel model, SweepSpace space, List<HardwareProfile> profiles, boolean keepOversized,
+    ChunkWorker(Model model, SweepSpace space, List<HardwareProfile> profiles, boolean keepOversized,
                 RowFormat format, Metric x, Metric y) {
         this.model = model;
         this.space = space;
@@ -71,7 +71,7 @@ final class ChunkWorker {
                     skipped.merge(OVERSIZED, (long) n, Long::sum);
                     continue;
                 }
-                graph = model.graph(w).graph();
+                graph = model.graph(w);
             } catch (IllegalArgumentException e) {
                 skipped.merge(e.getMessage(), (long) n, Long::sum);
                 continue;

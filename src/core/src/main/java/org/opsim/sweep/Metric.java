@@ -1,8 +1,7 @@
 package org.opsim.sweep;
 
-import java.util.Arrays;
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** A figure of a {@link SweepRow} that a Pareto frontier can trade off; each is better lower but throughput. */
 public enum Metric {
@@ -35,16 +34,15 @@ public enum Metric {
 
     /** The value as a quantity to minimise (throughput negated). */
     public double cost(SweepRow r) {
-        return higherIsBetter ? -value(r) : value(r);
+        return cost(value(r));
+    }
+
+    /** {@code value} of this metric as a quantity to minimise (throughput negated). */
+    public double cost(double value) {
+        return higherIsBetter ? -value : value;
     }
 
     public static Metric parse(String id) {
-        for (Metric m : values()) {
-            if (m.id().equalsIgnoreCase(id.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown metric '" + id + "' (expected one of "
-                + Arrays.stream(values()).map(Metric::id).collect(Collectors.joining(", ")) + ")");
+        return Ids.parse(id, values(), Metric::id, "metric");
     }
 }

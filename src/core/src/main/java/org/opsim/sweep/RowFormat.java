@@ -1,5 +1,6 @@
 package org.opsim.sweep;
 
+import org.opsim.internal.io.Ids;
 import java.util.Locale;
 
 /**
@@ -17,12 +18,7 @@ public enum RowFormat {
         "fractionOfPeak", "dominantBound", "memoryBytesPerChip", "fitsInMemory"};
 
     public static RowFormat parse(String id) {
-        for (RowFormat f : values()) {
-            if (f.name().equalsIgnoreCase(id)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown sweep format '" + id + "' (expected csv or json)");
+        return Ids.parse(id, values(), RowFormat::id, "sweep format");
     }
 
     public String id() {

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.TransformerModel;
+import org.opsim.model.Model;
 
 /**
  * Costs every configuration of a {@link SweepSpace} on every profile, in parallel, streaming rows to
@@ -41,7 +41,7 @@ import org.opsim.importer.transformer.TransformerModel;
 public final class Sweep {
     private static final int MAX_REASONS = 32;
 
-    private final TransformerModel model;
+    private final Model model;
     private final SweepSpace space;
     private final List<HardwareProfile> profiles;
     private final int threads;
@@ -63,7 +63,7 @@ public final class Sweep {
         chunkRows = b.chunkRows;
     }
 
-    public static Builder builder(TransformerModel model, SweepSpace space, List<HardwareProfile> profiles) {
+    public static Builder builder(Model model, SweepSpace space, List<HardwareProfile> profiles) {
         return new Builder(model, space, profiles);
     }
 
@@ -154,7 +154,7 @@ public final class Sweep {
 
     /** Sets up a sweep; the defaults: every core, oversized configurations skipped, $/M tokens vs s/token. */
     public static final class Builder {
-        private final TransformerModel model;
+        private final Model model;
         private final SweepSpace space;
         private final List<HardwareProfile> profiles;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -164,7 +164,7 @@ public final class Sweep {
         private LongConsumer progress = done -> { };
         private int chunkRows = 4096;
 
-        private Builder(TransformerModel model, SweepSpace space, List<HardwareProfile> profiles) {
+        private Builder(Model model, SweepSpace space, List<HardwareProfile> profiles) {
             this.model = Objects.requireNonNull(model, "model");
             this.space = Objects.requireNonNull(space, "space");
             if (profiles == null || profiles.isEmpty()) {

@@ -1,7 +1,7 @@
 package org.opsim.sweep;
 
 import org.opsim.cost.Bound;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Workload;
 
 /**
  * One configuration of a sweep costed on one chip. Latency, energy and cost are per chip for one

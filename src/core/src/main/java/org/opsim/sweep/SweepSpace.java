@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Precision;
-import org.opsim.importer.transformer.Precisions;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
 
 /**
  * The workloads of a sweep: the cartesian product of every {@link Workload} field's values.

@@ -140,18 +140,19 @@ public final class Calibrator {
         Arrays.fill(start, memOffset, memOffset + memKnots.length, logit(STREAMING_PRIOR));
         Arrays.fill(start, memOffset + memKnots.length, n, logit(0.75));
         double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
+        List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
         double noCap = cap ? Math.log(base.memory().bandwidthBytesPerSecond().value() / base.computeUnits().get().value()) : 0;
         Layout layout = new Layout(capIndex, memOffset, memKnots, cmpKnots, cap ? PRIOR_WEIGHT : 0, noCap);
 
         MultivariateJacobianFunction model = point -> {
             double[] p = point.toArray();
-            double[] r = residuals(base, kind, cases, measured, layout, p, label);
+            double[] r = residuals(base, kind, cases, ops, measured, layout, p, label);
             double[][] jac = new double[r.length][n];
             for (int j = 0; j < n; j++) {
                 double[] q = p.clone();
                 double h = 1e-4 * Math.max(1, Math.abs(p[j]));
                 q[j] += h;
-                double[] rq = residuals(base, kind, cases, measured, layout, q, label);
+                double[] rq = residuals(base, kind, cases, ops, measured, layout, q, label);
                 for (int i = 0; i < r.length; i++) {
                     jac[i][j] = (rq[i] - r[i]) / h;
                 }
@@ -200,15 +201,16 @@ public final class Calibrator {
      */
     static final double CAP_PRIOR_WEIGHT = 0.3;
 
-    private static double[] residuals(HardwareProfile base, OpKind kind, List<MeasuredCase> cases, double[] measured,
-                                      Layout layout, double[] p, String label) {
+    private static double[] residuals(HardwareProfile base, OpKind kind, List<MeasuredCase> cases, List<Op> ops,
+                                      double[] measured, Layout layout, double[] p, String label) {
         EfficiencyRule rule = rule(kind, layout, p, label, cases.size());
         HardwareProfile trial = base.toBuilder().efficiency(new EfficiencyTable(base.efficiency().defaultCompute(),
                 base.efficiency().defaultMemory(), List.of(rule))).build();
         boolean priors = layout.priorWeight() > 0;
         double[] r = new double[cases.size() + (priors ? layout.memKnots().length + 1 : 0)];
+        double[] predicted = CostModel.latencies(ops, trial);
         for (int i = 0; i < cases.size(); i++) {
-            r[i] = Math.log(CostModel.cost(cases.get(i).op(), trial).latencySeconds() / measured[i]);
+            r[i] = Math.log(predicted[i] / measured[i]);
         }
         if (priors) {
             for (int i = 0; i < layout.memKnots().length; i++) {

@@ -16,11 +16,7 @@ public final class Validation {
 
     /** Predicted seconds for each case, in order. */
     public static double[] predict(List<MeasuredCase> cases, HardwareProfile profile) {
-        double[] out = new double[cases.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = CostModel.cost(cases.get(i).op(), profile).latencySeconds();
-        }
-        return out;
+        return CostModel.latencies(cases.stream().map(MeasuredCase::op).toList(), profile);
     }
 
     /** Error statistics per op kind (sorted by kind) and over all cases ("all", last). */

@@ -123,7 +123,9 @@ class CostModelTest {
         OpResult r = CostModel.cost(Elementwise.add("add", 4_000_000, Precision.BF16), asic);
         assertEquals(Optional.of(Precision.FP32), r.precision());
         close(24e-6 + 1e-6, r.latencySeconds());
-        assertEquals(List.of("vector unit of test-asic has no bf16: add ran at fp32"), r.notes());
+        assertEquals(List.of(Note.precisionFallback("test-asic", OpKind.ADD, Engine.VECTOR, Precision.BF16, Precision.FP32)),
+                r.notes());
+        assertEquals("vector unit of test-asic has no bf16: add ran at fp32", r.notes().get(0).message());
     }
 
     @Test
@@ -147,7 +149,8 @@ class CostModelTest {
         assertEquals(Bound.MEMORY, r.bound());
         assertEquals(Engine.VECTOR, r.engine());
         assertFalse(r.isNative());
-        assertTrue(r.notes().get(0).contains("gelu is not native on test-asic"), r.notes().toString());
+        assertEquals(Note.fallback(Note.Kind.VECTOR_FALLBACK, "test-asic", OpKind.GELU, 3), r.notes().get(0));
+        assertEquals("gelu is not native on test-asic: runs on the vector unit, time ×3", r.notes().get(0).message());
     }
 
     @Test

@@ -16,8 +16,8 @@ import org.opsim.hardware.HostLink;
 import org.opsim.hardware.OpSupport;
 
 /** Profiles with round numbers, so expected costs can be worked out by hand in the tests. */
-final class TestChips {
-    static final String SRC = "test fixture";
+public final class TestChips {
+    public static final String SRC = "test fixture";
 
     private TestChips() {
     }
@@ -27,7 +27,7 @@ final class TestChips {
      * 2 TB/s memory; efficiencies 0.7 compute, 1.0 memory; no dispatch overhead; link 400 GB/s/dir,
      * 2 µs per step; TDP 700 W, idle 100 W; $3.60 per chip-hour (= $0.001 per second).
      */
-    static HardwareProfile.Builder gpu() {
+    public static HardwareProfile.Builder gpu() {
         return HardwareProfile.builder("test-gpu").kind(DeviceKind.GPU).vendor("test")
                 .peak(Engine.MATRIX, Precision.BF16, 989.4e12, SRC)
                 .peak(Engine.MATRIX, Precision.FP16, 989.4e12, SRC)
@@ -49,7 +49,7 @@ final class TestChips {
      * 50 GB/s, 10 µs, host 1 TFLOP/s); vector unit fp32 only (10 TFLOP/s), matrix bf16 500 TFLOP/s;
      * 1 TB/s memory; efficiencies 1.0; dispatch 1 µs.
      */
-    static HardwareProfile asic() {
+    public static HardwareProfile asic() {
         EnumSet<OpKind> nativeOps = EnumSet.allOf(OpKind.class);
         nativeOps.remove(OpKind.GELU);
         nativeOps.remove(OpKind.SOFTMAX);

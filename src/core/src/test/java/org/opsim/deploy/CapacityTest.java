@@ -1,21 +1,24 @@
 package org.opsim.deploy;
 
+import org.opsim.Opsim;
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.MemoryFootprint;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.MemoryFootprint;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
+import org.opsim.internal.load.SystemLoader;
 
 /** Llama-3.1-70B bf16 on H100s: fits two, not one. */
 class CapacityTest {
 
-    static final TransformerModel LLAMA_70B = new TransformerModel(HfConfigLoader.load(Path.of("models/hf/llama-3.1-70b.json")));
-    static final SystemProfile HGX = SystemLoader.load(DeployFixtures.SYSTEMS.resolve("nvidia-hgx-h100-8.yaml"));
+    static final TransformerModel LLAMA_70B = Repo.transformer("llama-3.1-70b");
+    static final SystemProfile HGX = Opsim.system("nvidia-hgx-h100-8");
     /** One sequence, 4096 tokens of context, bf16. */
     static final Workload DECODE = Workload.decode(1, 4096);
 
@@ -27,8 +30,8 @@ class CapacityTest {
         // × 2 bytes = 141.1 GB > 80 GB.
         assertEquals(70_553_706_496L, LLAMA_70B.parameterCount());
         CapacityException e = assertThrows(CapacityException.class,
-                () -> Capacity.check("Llama-3.1-70B", LLAMA_70B, DECODE, Deployment.single(HGX)));
-        assertTrue(e.getMessage().startsWith("Llama-3.1-70B bf16 needs 141.1 GB of weights (+ "), e.getMessage());
+                () -> Capacity.check(LLAMA_70B, DECODE, Deployment.single(HGX)));
+        assertTrue(e.getMessage().startsWith("llama-3.1-70b bf16 needs 141.1 GB of weights (+ "), e.getMessage());
         assertTrue(e.getMessage().endsWith("; one NVIDIA H100 SXM5 80GB has 80.0 GB"), e.getMessage());
         assertEquals(80e9, e.capacityBytesPerChip());
     }
@@ -37,7 +40,7 @@ class CapacityTest {
     void llama70bFitsTwoH100s() {
         // TP 2: weights 141.107e9 / 2 = 70.55 GB; KV 80 layers × 2 × (8/2 heads) × 128 × 2 B = 163,840 B per
         // token × 4097 tokens = 0.671 GB; activations well under 1 GB: ~71.3 GB < 80 GB.
-        MemoryFootprint f = Capacity.check("Llama-3.1-70B", LLAMA_70B, DECODE, new Deployment(HGX, 2, 1, 1, 1, 1));
+        MemoryFootprint f = Capacity.check(LLAMA_70B, DECODE, new Deployment(HGX, 2, 1, 1, 1, 1));
         assertEquals(70_553_706_496.0, f.weightsBytes(), 1);
         assertEquals(163_840.0 * 4097, f.kvCacheBytes(), 1);
         assertTrue(f.totalBytes() < 80e9);
@@ -48,7 +51,7 @@ class CapacityTest {
 
     @Test
     void minimumChipsIsTwo() {
-        Capacity.Minimum m = Capacity.minimumChips("Llama-3.1-70B", LLAMA_70B, DECODE, HGX);
+        Capacity.Minimum m = Capacity.minimumChips(LLAMA_70B, DECODE, HGX);
         assertEquals(2, m.chips());
         assertEquals(2, m.tp());
         assertEquals(1, m.pp());
@@ -58,15 +61,15 @@ class CapacityTest {
     void aSystemTooSmallSaysSo() {
         // Training state alone (70.55e9 × (2 + 12) B = 988 GB) exceeds 8 × 80 GB.
         CapacityException e = assertThrows(CapacityException.class,
-                () -> Capacity.minimumChips("Llama-3.1-70B", LLAMA_70B, Workload.training(8, 4096), HGX));
+                () -> Capacity.minimumChips(LLAMA_70B, Workload.training(8, 4096), HGX));
         assertTrue(e.getMessage().contains("even all 8 chips of NVIDIA HGX H100 8-GPU cannot hold it"), e.getMessage());
     }
 
     @Test
     void expertParallelismDividesOnlyTheExperts() {
         // Mixtral 8x7B: 32 layers × 8 experts × 3 × 4096 × 14336 = 45,097,156,608 routed-expert parameters.
-        TransformerModel mixtral = new TransformerModel(HfConfigLoader.load(Path.of("models/hf/mixtral-8x7b.json")));
-        assertEquals(45_097_156_608.0, Capacity.routedExpertParameters(mixtral), 1);
+        TransformerModel mixtral = Repo.transformer("mixtral-8x7b");
+        assertEquals(45_097_156_608.0, mixtral.architecture().orElseThrow().experts().orElseThrow().routedParameters(), 1);
         double all = Capacity.perChip(mixtral, DECODE, 1, 1, 1).weightsBytes();
         double ep8 = Capacity.perChip(mixtral, DECODE, 1, 1, 8).weightsBytes();
         // EP 8 keeps 1/8 of the experts: saves 7/8 × 45.1e9 × 2 bytes.

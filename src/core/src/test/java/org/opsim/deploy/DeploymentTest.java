@@ -1,5 +1,6 @@
 package org.opsim.deploy;
 
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opsim.cost.CostModel;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
 
 /** Deployments that cannot work get named errors; pipelines and replicas behave as the formulas say. */
 class DeploymentTest {
 
-    static final TransformerModel LLAMA_8B = new TransformerModel(HfConfigLoader.load(Path.of("models/hf/llama-3.1-8b.json")));
+    static final TransformerModel LLAMA_8B = Repo.transformer("llama-3.1-8b");
     static final SystemProfile HGX = CapacityTest.HGX;
 
     @Test
@@ -27,13 +28,13 @@ class DeploymentTest {
     void degreesTheModelCannotBeSplitBy() {
         Workload w = Workload.decode(16, 1024);
         DeploymentException tp = assertThrows(DeploymentException.class,
-                () -> DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, new Deployment(HGX, 3, 1, 1, 1, 1)));
+                () -> DeploymentModel.evaluate(LLAMA_8B, w, new Deployment(HGX, 3, 1, 1, 1, 1)));
         assertTrue(tp.getMessage().contains("does not divide the 32 attention heads"), tp.getMessage());
         DeploymentException ep = assertThrows(DeploymentException.class,
-                () -> DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, new Deployment(HGX, 2, 1, 1, 2, 1)));
+                () -> DeploymentModel.evaluate(LLAMA_8B, w, new Deployment(HGX, 2, 1, 1, 2, 1)));
         assertTrue(ep.getMessage().contains("needs a mixture-of-experts model"), ep.getMessage());
         DeploymentException mb = assertThrows(DeploymentException.class,
-                () -> DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, new Deployment(HGX, 1, 2, 1, 1, 3)));
+                () -> DeploymentModel.evaluate(LLAMA_8B, w, new Deployment(HGX, 1, 2, 1, 1, 3)));
         assertTrue(mb.getMessage().contains("3 micro-batches do not divide the batch of 16"), mb.getMessage());
         assertThrows(DeploymentException.class, () -> new Deployment(HGX, 0, 1, 1, 1, 1));
         assertThrows(DeploymentException.class, () -> new Deployment(HGX, 1, 1, 3, 2, 1), "EP 2 must divide TP × DP = 3");
@@ -43,8 +44,8 @@ class DeploymentTest {
     void oneChipEqualsTheCostModel() {
         // TP = PP = DP = 1: no collectives, no pipeline; the step is CostModel's latency of the graph.
         Workload w = Workload.decode(16, 1024);
-        DeploymentResult r = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, Deployment.single(HGX));
-        double t = CostModel.evaluate(LLAMA_8B.graph(w).graph(), HGX.chip()).total().latencySeconds();
+        DeploymentResult r = DeploymentModel.evaluate(LLAMA_8B, w, Deployment.single(HGX));
+        double t = CostModel.evaluate(LLAMA_8B.graph(w), HGX.chip()).total().latencySeconds();
         assertEquals(t, r.stepSeconds(), t * 1e-12);
         assertEquals(16, r.tokensPerStep());
         assertEquals(0, r.bubbleFraction(), 1e-12);
@@ -57,10 +58,10 @@ class DeploymentTest {
     void pipelineBubbles() {
         // Decode, PP 2, one micro-batch: each step is max(m, p) = 2 stage slots of which a chip works 1:
         // bubble 1/2. Prefill, PP 2, 2 micro-batches: m + p − 1 = 3 slots, 2 busy: (p−1)/(m+p−1) = 1/3.
-        DeploymentResult decode = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, Workload.decode(16, 1024),
+        DeploymentResult decode = DeploymentModel.evaluate(LLAMA_8B, Workload.decode(16, 1024),
                 new Deployment(HGX, 1, 2, 1, 1, 1));
         assertEquals(0.5, decode.bubbleFraction(), 1e-12);
-        DeploymentResult prefill = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, Workload.prefill(4, 1024),
+        DeploymentResult prefill = DeploymentModel.evaluate(LLAMA_8B, Workload.prefill(4, 1024),
                 new Deployment(HGX, 1, 2, 1, 1, 2));
         assertEquals(1.0 / 3, prefill.bubbleFraction(), 1e-12);
     }
@@ -69,8 +70,8 @@ class DeploymentTest {
     void replicasMultiplyThroughput() {
         // DP 4 of the same one-chip replica: same step, 4× the tokens, same $ per token.
         Workload w = Workload.decode(16, 1024);
-        DeploymentResult one = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, Deployment.single(HGX));
-        DeploymentResult four = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, new Deployment(HGX, 1, 1, 4, 1, 1));
+        DeploymentResult one = DeploymentModel.evaluate(LLAMA_8B, w, Deployment.single(HGX));
+        DeploymentResult four = DeploymentModel.evaluate(LLAMA_8B, w, new Deployment(HGX, 1, 1, 4, 1, 1));
         assertEquals(one.stepSeconds(), four.stepSeconds(), 1e-15);
         assertEquals(4 * one.tokensPerSecond(), four.tokensPerSecond(), 1e-6);
         assertEquals(one.cloudUsdPerMillionTokens(), four.cloudUsdPerMillionTokens(), 1e-9);
@@ -79,7 +80,7 @@ class DeploymentTest {
     @Test
     void tensorParallelCollectivesAreCostedOnTheSystemLinks() {
         Workload w = Workload.decode(16, 1024);
-        DeploymentResult tp8 = DeploymentModel.evaluate("Llama-3.1-8B", LLAMA_8B, w, new Deployment(HGX, 8, 1, 1, 1, 1));
+        DeploymentResult tp8 = DeploymentModel.evaluate(LLAMA_8B, w, new Deployment(HGX, 8, 1, 1, 1, 1));
         assertTrue(tp8.collectiveSeconds() > 0 && tp8.collectiveSeconds() < tp8.stepSeconds());
         // 2 all-reduces per layer × 32 + 1 for the embedding, each of 16 × 4096 × 2 B = 131 kB: at least
         // the tree's latency 2·log2(8)·2.8 µs = 16.8 µs each.

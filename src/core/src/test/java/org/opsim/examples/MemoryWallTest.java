@@ -1,5 +1,6 @@
 package org.opsim.examples;
 
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,9 +11,9 @@ import org.opsim.cost.Evaluation;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
 
 /**
  * Notebook: what would doubling HBM bandwidth buy an H100 serving Llama-3.1-8B?
@@ -25,12 +26,12 @@ import org.opsim.importer.transformer.Workload;
  */
 class MemoryWallTest {
 
-    private static final HardwareProfile H100 = Opsim.loadProfile(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
+    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm");
     private static final TransformerModel LLAMA_8B =
-            new TransformerModel(HfConfigLoader.load(Path.of("models/hf/llama-3.1-8b.json")));
+            Repo.transformer("llama-3.1-8b");
 
     private static Evaluation cost(Workload w, HardwareProfile chip) {
-        return Opsim.evaluate(LLAMA_8B.graph(w).graph(), chip);
+        return Opsim.evaluate(LLAMA_8B.graph(w), chip);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.opsim.examples;
 
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
 import org.opsim.cost.Bound;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
 import org.opsim.report.ChipResult;
 import org.opsim.report.Comparison;
 
@@ -25,10 +26,10 @@ import org.opsim.report.Comparison;
  */
 class TrainiumVsH100CostTest {
 
-    private static final HardwareProfile H100 = Opsim.loadProfile(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
-    private static final HardwareProfile TRAINIUM2 = Opsim.loadProfile(Path.of("hardware-profiles/aws-trainium2.yaml"));
+    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm");
+    private static final HardwareProfile TRAINIUM2 = Opsim.profile("aws-trainium2");
     private static final TransformerModel LLAMA_70B =
-            new TransformerModel(HfConfigLoader.load(Path.of("models/hf/llama-3.1-70b.json")));
+            Repo.transformer("llama-3.1-70b");
 
     private static double dollarsPerBytePerSecond(HardwareProfile p) {
         return p.pricePerChipHourUsd().value() / p.memory().bandwidthBytesPerSecond().value();
@@ -37,7 +38,7 @@ class TrainiumVsH100CostTest {
     @Test
     void forMemoryBoundDecodeDollarsPerTokenFollowThePriceOfBandwidth() {
         // Each chip at the fewest chips that hold the model (Comparison picks the tensor-parallel degree).
-        Comparison c = Comparison.of("llama-3.1-70b", LLAMA_70B, Workload.decode(32, 2048), true, List.of(H100, TRAINIUM2));
+        Comparison c = Comparison.of(LLAMA_70B, Workload.decode(32, 2048), true, List.of(H100, TRAINIUM2));
         ChipResult h100 = c.results().get(0);
         ChipResult trn2 = c.results().get(1);
         assertTrue(h100.chips() >= 2, "141 GB of bf16 weights need more than one 80 GB H100");
@@ -58,7 +59,7 @@ class TrainiumVsH100CostTest {
         // Prefill is compute-bound and priced by FLOP/s instead, but 255 decode steps outweigh one prefill
         // of 2048 tokens at batch 32, so the whole generation keeps decode's verdict.
         Workload serving = Workload.generation(32, 2048, 256);
-        Comparison c = Comparison.of("llama-3.1-70b", LLAMA_70B, serving, true, List.of(H100, TRAINIUM2));
+        Comparison c = Comparison.of(LLAMA_70B, serving, true, List.of(H100, TRAINIUM2));
         double predicted = dollarsPerBytePerSecond(TRAINIUM2) / dollarsPerBytePerSecond(H100);
         double modelled = c.results().get(1).usdPerMillionTokens().orElseThrow()
                 / c.results().get(0).usdPerMillionTokens().orElseThrow();

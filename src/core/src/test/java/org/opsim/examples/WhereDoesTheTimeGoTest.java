@@ -1,5 +1,6 @@
 package org.opsim.examples;
 
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,9 +16,9 @@ import org.opsim.graph.Attention;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
 import org.opsim.report.OpCategory;
 
 /**
@@ -26,9 +27,9 @@ import org.opsim.report.OpCategory;
  */
 class WhereDoesTheTimeGoTest {
 
-    private static final HardwareProfile H100 = Opsim.loadProfile(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
+    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm");
     private static final TransformerModel LLAMA_70B =
-            new TransformerModel(HfConfigLoader.load(Path.of("models/hf/llama-3.1-70b.json")));
+            Repo.transformer("llama-3.1-70b");
     private static final Workload SERVING = Workload.generation(32, 2048, 256).withTensorParallel(4);
 
     /** Seconds per bound of the ops whose block name starts with {@code prefix} ("prefill/" or "decode/"). */
@@ -49,7 +50,7 @@ class WhereDoesTheTimeGoTest {
 
     @Test
     void matmulsTakeMostOfTheTimeAndNormsAndActivationsLittle() {
-        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING).graph(), H100);
+        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING), H100);
         // Per token, a matmul touches every weight (2 FLOPs each, 70 B of them) while a norm or an activation
         // touches a few numbers per hidden unit (8,192 or 28,672): three to four orders of magnitude less work.
         double matmul = OpCategory.MATMUL.share(e);
@@ -63,9 +64,9 @@ class WhereDoesTheTimeGoTest {
     void flashAttentionHasNoSoftmaxOfItsOwnWhileUnfusedAttentionPaysForTheScores() {
         // Flash attention computes the softmax inside the attention kernel, so no softmax op exists; the
         // unfused form writes batch × heads × queries × keys scores to memory and reads them back.
-        Evaluation flash = Opsim.evaluate(LLAMA_70B.graph(SERVING).graph(), H100);
+        Evaluation flash = Opsim.evaluate(LLAMA_70B.graph(SERVING), H100);
         Evaluation unfused = Opsim.evaluate(
-                LLAMA_70B.graph(SERVING.withAttentionForm(Attention.Form.UNFUSED)).graph(), H100);
+                LLAMA_70B.graph(SERVING.withAttentionForm(Attention.Form.UNFUSED)), H100);
         assertEquals(0.0, OpCategory.SOFTMAX.share(flash));
         assertTrue(OpCategory.SOFTMAX.share(unfused) > 0);
         assertTrue(unfused.total().latencySeconds() > flash.total().latencySeconds());
@@ -80,7 +81,7 @@ class WhereDoesTheTimeGoTest {
                 / H100.memory().bandwidthBytesPerSecond().value();
         assertTrue(32 < ridge && ridge < 32 * 2048, "ridge " + ridge);
 
-        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING).graph(), H100);
+        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING), H100);
         Map<Bound, Double> prefill = secondsByBound(e, "prefill/");
         Map<Bound, Double> decode = secondsByBound(e, "decode/");
         assertTrue(share(prefill, Bound.COMPUTE) > 0.5, "prefill " + prefill);
@@ -90,7 +91,7 @@ class WhereDoesTheTimeGoTest {
     @Test
     void aDecodeFlopCostsFarMoreTimeThanAPrefillFlop() {
         // 255 decode steps each re-read every weight for 32 tokens; the prefill reads them once for 65,536.
-        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING).graph(), H100);
+        Evaluation e = Opsim.evaluate(LLAMA_70B.graph(SERVING), H100);
         double prefillFlops = 0;
         double decodeFlops = 0;
         double prefillSeconds = 0;

@@ -21,7 +21,7 @@ class ShapeValidationTest {
     @Test
     void aMatmulWithZeroMIsRejectedNamingTheOpAndTheField() {
         String msg = rejects(() -> new MatMul("q_proj", 0, 128, 256, Precision.BF16), "q_proj", "m");
-        assertEquals("q_proj: m must be > 0, got 0", msg);
+        assertEquals("q_proj: m: must be > 0, got 0", msg);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
+import org.opsim.internal.load.ProfileLoader;
 
 /**
  * The shipped catalogue of hardware profiles: every chip is there, its headline figures match

@@ -1,5 +1,6 @@
 package org.opsim.hardware;
 
+import org.opsim.Opsim;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.opsim.graph.Engine;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.internal.load.ProfileLoader;
 
 /** The shipped profiles load, and their headline figures match shared/hardware-specs.md. */
 class ProfileLoadingTest {
@@ -86,7 +88,7 @@ class ProfileLoadingTest {
     @Test
     void h100EfficienciesComeFromTheMeasuredPriorsAndTheA100Fit() {
         EfficiencyTable e = h100().efficiency();
-        HardwareProfile a100Fit = ProfileLoader.load(Path.of("hardware-profiles/calibrated/nvidia-a100-sxm-vidur.yaml"));
+        HardwareProfile a100Fit = Opsim.profile("nvidia-a100-sxm-vidur");
         // matmul and the vector kinds the A100 data covers carry the A100-fitted kernel efficiencies …
         assertEquals(a100Fit.efficiency().compute(OpKind.MATMUL, Precision.FP16).points(),
                 e.compute(OpKind.MATMUL, Precision.BF16).points());
@@ -165,7 +167,7 @@ class ProfileLoadingTest {
 
     @Test
     void theMinimalExampleOfTheFormatDocumentLoads() throws IOException {
-        String doc = Files.readString(Path.of("docs", "hardware-profile-format.md"));
+        String doc = Files.readString(org.opsim.Repo.path("docs/hardware-profile-format.md"));
         int start = doc.indexOf("```yaml\n");
         assertTrue(start >= 0, "docs/hardware-profile-format.md has a ```yaml example");
         int end = doc.indexOf("```", start + 8);

@@ -34,8 +34,8 @@ class ProfileProviderTest {
 
     @Test
     void aDirectoryLoadsEveryProfileAndNamesABadOne(@TempDir Path dir) throws Exception {
-        Files.copy(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"), dir.resolve("a.yaml"));
-        Files.copy(Path.of("hardware-profiles/aws-trainium2.yaml"), dir.resolve("b.yaml"));
+        Files.copy(org.opsim.Repo.path("hardware-profiles/nvidia-h100-sxm.yaml"), dir.resolve("a.yaml"));
+        Files.copy(org.opsim.Repo.path("hardware-profiles/aws-trainium2.yaml"), dir.resolve("b.yaml"));
         Files.writeString(dir.resolve("notes.txt"), "not a profile");
         assertEquals(2, Opsim.loadProfiles(dir).size());
         Files.writeString(dir.resolve("c.json"), "{\"name\": \"x\"}");

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.opsim.graph.Engine;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
-import org.opsim.io.Documents;
+import org.opsim.internal.io.Documents;
+import org.opsim.internal.load.ProfileWriter;
+import org.opsim.internal.load.ProfileLoader;
 
 /** load → ProfileWriter.write → ProfileLoader.parse gives back an equal profile (records compare by value). */
 class ProfileRoundTripTest {
@@ -29,7 +31,7 @@ class ProfileRoundTripTest {
     private static void assertRoundTrips(HardwareProfile original) {
         for (Documents.Format format : Documents.Format.values()) {
             String text = ProfileWriter.write(original, format);
-            HardwareProfile back = ProfileLoader.parse(text, format, "round-trip." + format.name().toLowerCase());
+            HardwareProfile back = ProfileLoader.parse(text, format, "round-trip." + format.name().toLowerCase()).profile();
             assertEquals(original, back, () -> format + " round trip of " + original.name() + " changed it:\n" + text);
         }
     }

@@ -3,7 +3,8 @@ package org.opsim.hardware;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.opsim.io.Documents;
+import org.opsim.internal.io.Documents;
+import org.opsim.internal.load.ProfileLoader;
 
 /** Small profile documents for tests: one valid minimal profile, and ways to break it. */
 final class ProfileTexts {
@@ -12,7 +13,7 @@ final class ProfileTexts {
     }
 
     /** Where the shipped profiles live, relative to the project root (Maven's working directory). */
-    static final Path PROFILES = Path.of("hardware-profiles");
+    static final Path PROFILES = org.opsim.Repo.path("hardware-profiles");
 
     /** A valid profile with every required field and nothing optional. */
     static final String MINIMAL = """
@@ -59,6 +60,6 @@ final class ProfileTexts {
     }
 
     static HardwareProfile parseYaml(String text) {
-        return ProfileLoader.parse(text, Documents.Format.YAML, "test.yaml");
+        return ProfileLoader.parse(text, Documents.Format.YAML, "test.yaml").profile();
     }
 }

@@ -1,5 +1,6 @@
 package org.opsim.sweep;
 
+import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,20 +23,20 @@ import org.opsim.graph.Precision;
 import org.opsim.hardware.DeviceKind;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.importer.transformer.HfConfigLoader;
-import org.opsim.importer.transformer.Precisions;
-import org.opsim.importer.transformer.TransformerModel;
-import org.opsim.importer.transformer.Workload;
+import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.model.Precisions;
+import org.opsim.model.transformer.TransformerModel;
+import org.opsim.model.Workload;
 
 /** Running sweeps: rows streamed per configuration, skips counted, rows equal to the object evaluation. */
 class SweepRunTest {
     private static final TransformerModel LLAMA8B = model("llama-3.1-8b");
     private static final TransformerModel LLAMA70B = model("llama-3.1-70b");
-    private static final HardwareProfile H100 = Opsim.loadProfile(Path.of("hardware-profiles/nvidia-h100-sxm.yaml"));
-    private static final HardwareProfile TRN2 = Opsim.loadProfile(Path.of("hardware-profiles/aws-trainium2.yaml"));
+    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm");
+    private static final HardwareProfile TRN2 = Opsim.profile("aws-trainium2");
 
     private static TransformerModel model(String name) {
-        return new TransformerModel(HfConfigLoader.load(Path.of("models/hf/" + name + ".json")));
+        return Repo.transformer(name);
     }
 
     private record Run(SweepSummary summary, String text) {
@@ -79,7 +80,7 @@ class SweepRunTest {
             HardwareProfile p = c[0].equals(H100.name()) ? H100 : TRN2;
             Workload w = Workload.decode(Long.parseLong(c[cols.indexOf("batch")]), Long.parseLong(c[cols.indexOf("length")]))
                     .withTensorParallel(Integer.parseInt(c[cols.indexOf("tensorParallel")]));
-            Totals t = CostModel.evaluate(LLAMA8B.graph(w).graph(), p).total();
+            Totals t = CostModel.evaluate(LLAMA8B.graph(w), p).total();
             double latency = Double.parseDouble(c[cols.indexOf("latencySeconds")]);
             assertEquals(t.latencySeconds(), latency, 1e-12 * latency, lines[i]);
             double usdPerM = Double.parseDouble(c[cols.indexOf("usdPerMillionTokens")]);
@@ -109,7 +110,7 @@ class SweepRunTest {
                         Long.parseLong(c[cols.indexOf("generatedTokens")]), Precisions.all(Precision.BF16),
                         Integer.parseInt(c[cols.indexOf("tensorParallel")]),
                         Boolean.parseBoolean(c[cols.indexOf("recompute")]), Attention.Form.parse(c[cols.indexOf("attention")]));
-                double expected = CostModel.evaluate(m.graph(w).graph(), H100).total().latencySeconds();
+                double expected = CostModel.evaluate(m.graph(w), H100).total().latencySeconds();
                 double latency = Double.parseDouble(c[cols.indexOf("latencySeconds")]);
                 assertEquals(expected, latency, 1e-12 * expected, name + ": " + lines[i]);
             }

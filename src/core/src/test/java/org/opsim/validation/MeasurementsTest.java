@@ -1,8 +1,14 @@
 package org.opsim.validation;
 
+import org.opsim.Repo;
+import org.opsim.graph.Embedding;
+import org.opsim.graph.Gelu;
+import org.opsim.graph.Rope;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,17 +52,35 @@ class MeasurementsTest {
     }
 
     @Test
+    void aSampleOfTheSharedA100RowsReads() throws Exception {
+        // samples/a100-ops-sample.csv: the first row of each kind of shared/validation/a100-ops.csv, e.g.
+        // "a100,Qwen/Qwen-72B,1,4096,attn_pre_proj,matmul,fp16,4096,24576,8192,,,7.306,..." and
+        // "a100,Qwen/Qwen-72B,1,4096,attn_rope,rope,fp16,,,,4096,16384,0.304,...".
+        List<MeasuredCase> c = Measurements.read(Path.of(getClass().getResource("/samples/a100-ops-sample.csv").toURI()));
+        assertEquals(7, c.size());
+        assertEquals(new Embedding("emb", 4096, 8192, 1, Precision.FP16), c.get(0).op());
+        assertEquals(new MatMul("attn_pre_proj", 4096, 24576, 8192, Precision.FP16), c.get(2).op());
+        assertEquals(7.306e-3, c.get(2).medianSeconds(), 1e-15);
+        assertEquals("Qwen/Qwen-72B", c.get(2).model());
+        // Rope over 16,384 values per token: heads of 128 (the largest even divisor up to 128).
+        assertEquals(new Rope("attn_rope", 4096, 16384, 128, Precision.FP16), c.get(3).op());
+        assertEquals(new Gelu("mlp_act", 4096L * 10240, Precision.FP16), c.get(6).op());
+        assertEquals("microsoft/phi-2", c.get(6).model());
+    }
+
+    @Test
     void theSharedFilesParse() {
-        Path shared = Path.of("../shared/validation/a100-llmcompass-ops.csv");
-        if (Files.exists(shared)) {
-            assertEquals(84, Measurements.read(shared).size());
-        }
+        Path llmcompass = Repo.shared("validation/a100-llmcompass-ops.csv");
+        assumeTrue(Files.exists(llmcompass), "../shared/validation is not beside the repository");
+        assertEquals(84, Measurements.read(llmcompass).size());
+        assertEquals(91_029, Measurements.read(Repo.shared("validation/a100-ops.csv")).size());
+        assertEquals(54_549, Measurements.read(Repo.shared("validation/a40-ops.csv")).size());
     }
 
     @Test
     void corruptFilesGiveNamedErrors() throws Exception {
         InputException missingColumn = bad("kind,dtype,m,n,k,rows,cols\nmatmul,fp16,1,2,3,,\n");
-        assertEquals("$[header]", missingColumn.path());
+        assertEquals("$[0]", missingColumn.path());
         assertTrue(missingColumn.problem().contains("missing column 'median_ms'"), missingColumn.problem());
 
         InputException notANumber = bad(HEADER + "a100,m,1,1,x,matmul,fp16,16,abc,4096,,,0.05,,,\n");
@@ -75,7 +99,7 @@ class MeasurementsTest {
         InputException shortRow = bad(HEADER + "a100,m,1\n");
         assertEquals("$[1]", shortRow.path());
 
-        assertEquals("empty file: expected a header line with " + Measurements.REQUIRED, bad("").problem());
+        assertEquals("empty file: expected a header row", bad("").problem());
         assertEquals("no data rows", bad(HEADER).problem());
         InputException missing = assertThrows(InputException.class, () -> Measurements.read(dir.resolve("nope.csv")));
         assertEquals("file not found", missing.problem());

@@ -132,7 +132,7 @@ public final class OnnxModel {
      * type holding more than one element (some exporters, e.g. Paddle2ONNX, store weights that way;
      * single-element Constants are arithmetic constants such as epsilons and scales).
      */
-    private long parameterCount() {
+    long parameterCount() {
         long total = 0;
         for (TensorProto t : index.initializers.values()) {
             if (ElementTypes.isParameter(t.getDataType())) {

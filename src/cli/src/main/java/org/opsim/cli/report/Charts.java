@@ -3,7 +3,7 @@ package org.opsim.cli.report;
 import org.opsim.report.ChipResult;
 import org.opsim.report.Comparison;
 import org.opsim.report.OpCategory;
-import org.opsim.report.SweepPoints;
+import org.opsim.sweep.SweepPoints;
 
 import java.awt.Color;
 import java.io.IOException;

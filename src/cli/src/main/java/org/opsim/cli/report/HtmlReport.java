@@ -3,7 +3,7 @@ package org.opsim.cli.report;
 import org.opsim.report.ChipResult;
 import org.opsim.report.Comparison;
 import org.opsim.report.OpCategory;
-import org.opsim.report.SweepPoints;
+import org.opsim.sweep.SweepPoints;
 
 import java.time.LocalDate;
 import java.util.Base64;
@@ -96,7 +96,7 @@ public final class HtmlReport {
         }
         Set<String> notes = new LinkedHashSet<>();
         c.results().forEach(r -> r.notice().ifPresent(notes::add));
-        c.results().forEach(r -> notes.addAll(r.notes()));
+        c.results().forEach(r -> r.notes().forEach(n -> notes.add(n.message())));
         if (!notes.isEmpty()) {
             h.append("<h2>Notes</h2>\n<ul>\n");
             notes.forEach(n -> h.append("<li class=\"note\">").append(esc(n)).append("</li>\n"));

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.knowm.xchart.BitmapEncoder;
-import org.opsim.io.AtomicFiles;
+import org.opsim.internal.io.AtomicFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;

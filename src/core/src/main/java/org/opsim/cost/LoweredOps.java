@@ -1,0 +1,363 @@
+package org.opsim.cost;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.opsim.graph.AllReduce;
+import org.opsim.graph.Block;
+import org.opsim.graph.Collective;
+import org.opsim.graph.ComputeOp;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Graph;
+import org.opsim.graph.Op;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Precision;
+import org.opsim.graph.Stage;
+import org.opsim.hardware.EfficiencyCurve;
+import org.opsim.hardware.EfficiencyTable;
+import org.opsim.hardware.Fallback;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.HostLink;
+import org.opsim.internal.cost.CostFormulas;
+import org.opsim.internal.cost.Waves;
+
+/**
+ * A graph's ops (after {@link Op#lower()}) mapped onto one profile, as parallel primitive arrays:
+ * op {@code i} of block {@code b} for {@code blockEnd[b−1] <= i < blockEnd[b]}. Lowering is the one
+ * place that decides how a chip runs an op; {@link Kernel} costs op {@code i} from these arrays, for
+ * the compiled plan's loop and for the per-op results of the object API alike.
+ *
+ * <p>Two kinds of array. <em>Structure</em>, fixed at lowering: how the chip runs the op (mode,
+ * engine, the precision it runs at, resolved peaks, efficiency curves, overhead, per-unit cap,
+ * penalty, J/FLOP, notes), which depends on each op's kind, precision and engine only.
+ * <em>Shape</em>, refillable: block repeats, FLOPs per engine, bytes, the wave model's effective
+ * matrix FLOPs, the efficiencies read off the curves at the op's size, memory caps at its rows, and
+ * collective group sizes and algorithms. {@link #refill} rewrites the shape arrays from another graph
+ * of the same structure (a sweep's next batch size or context) without redoing any look-up, and
+ * skips every op equal to the one already loaded (in a decode sweep over context lengths, all but
+ * attention). Not thread-safe while refilling; read-only otherwise.
+ */
+final class LoweredOps {
+    static final byte NATIVE = 0;
+    static final byte VECTOR_FALLBACK = 1;
+    static final byte HOST_FALLBACK = 2;
+    static final byte COLLECTIVE = 3;
+
+    final int size;
+    final int blocks;
+    final int[] blockEnd;
+    final String[] blockName;
+    final Stage[] blockStage;
+
+    // structure
+    final int[] signature;
+    final byte[] mode;
+    final OpKind[] kind;
+    final Engine[] engine;
+    /** The precision the op's main engine runs at after any fallback; null for collectives. */
+    final Precision[] precision;
+    final List<List<Note>> notes;
+    final boolean[] allReduce;
+    final EfficiencyCurve[] matrixCurve;
+    final EfficiencyCurve[] vectorCurve;
+    final EfficiencyCurve[] memoryCurve;
+    final double[] matrixPeak;
+    final double[] vectorPeak;
+    final double[] matrixJoulesPerFlop;
+    final double[] vectorJoulesPerFlop;
+    /** The kind's per-unit cap κ (NaN: none); the chip-wide cap depends on the op's rows. */
+    final double[] unitCap;
+    final double[] overhead;
+    final double[] penalty;
+
+    // shape
+    /** The ops the shape arrays were last filled from: an equal op needs no refill. */
+    final Op[] op;
+    final double[] repeat;
+    final long[] repeatCount;
+    final double[] matrixFlops;
+    final double[] vectorFlops;
+    final double[] flops;
+    final double[] bytes;
+    final double[] effectiveMatrixFlops;
+    /** Efficiencies read off the curves at the op's current size (shape-dependent, so read once per refill). */
+    final double[] matrixEff;
+    final double[] vectorEff;
+    final double[] memoryEff;
+    /** {@code min(U, rows) × κ} at the op's current rows, NaN without a cap. */
+    final double[] memoryCap;
+    final int[] groupSize;
+    /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
+    final boolean[] tree;
+
+    // the chip
+    final HardwareProfile profile;
+    final double bandwidth;
+    final double idleWatts;
+    final double tdpWatts;
+    final double pricePerHour;
+    final boolean coefficients;
+    final double joulesPerByte;
+    final double linkLatency;
+    final double linkBandwidth;
+    final double linkJoulesPerByte;
+    final double hostBandwidth;
+    final double hostFlopsPerSecond;
+    final double hostLatency;
+    private final long units;
+    private final long capUnits;
+    private final long tileM;
+    private final long tileN;
+
+    private LoweredOps(Graph graph, HardwareProfile p) {
+        int n = 0;
+        for (Block b : graph.blocks()) {
+            for (Op o : b.ops()) {
+                n += o.lower().size();
+            }
+        }
+        size = n;
+        blocks = graph.blocks().size();
+        blockEnd = new int[blocks];
+        blockName = new String[blocks];
+        blockStage = new Stage[blocks];
+        signature = new int[n];
+        mode = new byte[n];
+        kind = new OpKind[n];
+        engine = new Engine[n];
+        precision = new Precision[n];
+        notes = new ArrayList<>(n);
+        allReduce = new boolean[n];
+        matrixCurve = new EfficiencyCurve[n];
+        vectorCurve = new EfficiencyCurve[n];
+        memoryCurve = new EfficiencyCurve[n];
+        matrixPeak = new double[n];
+        vectorPeak = new double[n];
+        matrixJoulesPerFlop = new double[n];
+        vectorJoulesPerFlop = new double[n];
+        unitCap = new double[n];
+        overhead = new double[n];
+        penalty = new double[n];
+        op = new Op[n];
+        repeat = new double[blocks];
+        repeatCount = new long[blocks];
+        matrixFlops = new double[n];
+        vectorFlops = new double[n];
+        flops = new double[n];
+        bytes = new double[n];
+        effectiveMatrixFlops = new double[n];
+        matrixEff = new double[n];
+        vectorEff = new double[n];
+        memoryEff = new double[n];
+        memoryCap = new double[n];
+        groupSize = new int[n];
+        tree = new boolean[n];
+
+        profile = p;
+        bandwidth = p.memory().bandwidthBytesPerSecond().value();
+        idleWatts = p.power().idleWatts().value();
+        tdpWatts = p.power().tdpWatts().value();
+        pricePerHour = p.pricePerChipHourUsd().value();
+        coefficients = p.power().hasEnergyCoefficients();
+        joulesPerByte = CostFormulas.joulesPerByte(p);
+        linkLatency = p.interconnect().latencySeconds().value();
+        linkBandwidth = p.interconnect().bandwidthBytesPerSecond().value();
+        linkJoulesPerByte = CostFormulas.linkJoulesPerByte(p);
+        hostBandwidth = p.support().host().map(h -> h.bandwidthBytesPerSecond().value()).orElse(Double.NaN);
+        hostFlopsPerSecond = p.support().host().map(h -> h.flopsPerSecond().value()).orElse(Double.NaN);
+        hostLatency = p.support().host().map(h -> h.latencySeconds().value()).orElse(Double.NaN);
+        boolean waves = p.computeUnits().isPresent() && p.matmulTile().isPresent();
+        units = waves ? (long) p.computeUnits().get().value() : 0;
+        tileM = waves ? p.matmulTile().get().m() : 0;
+        tileN = waves ? p.matmulTile().get().n() : 0;
+        capUnits = CostFormulas.computeUnits(p);
+    }
+
+    /**
+     * Lowers {@code graph} onto {@code p}: an {@code InputException} naming the profile and the op for a
+     * precision the chip has neither natively nor by fallback.
+     */
+    static LoweredOps lower(Graph graph, HardwareProfile p) {
+        LoweredOps l = new LoweredOps(graph, p);
+        int i = 0;
+        for (int b = 0; b < l.blocks; b++) {
+            Block block = graph.blocks().get(b);
+            l.blockName[b] = block.name();
+            l.blockStage[b] = block.stage();
+            for (Op o : block.ops()) {
+                for (Op part : o.lower()) {
+                    l.lowerOne(i++, part, p);
+                }
+            }
+            l.blockEnd[b] = i;
+        }
+        if (!l.refill(graph)) {
+            throw new IllegalStateException("a graph does not match its own lowering");
+        }
+        return l;
+    }
+
+    private void lowerOne(int i, Op o, HardwareProfile p) {
+        signature[i] = signature(o);
+        EfficiencyTable eff = p.efficiency();
+        OpKind k = o.kind();
+        kind[i] = k;
+        unitCap[i] = Double.NaN;
+        memoryCap[i] = Double.NaN;
+        List<Note> opNotes = new ArrayList<>(1);
+        if (o instanceof Collective) {
+            mode[i] = COLLECTIVE;
+            engine[i] = Engine.INTERCONNECT;
+            allReduce[i] = o instanceof AllReduce;
+            memoryCurve[i] = eff.memory(k, null);
+            overhead[i] = CostFormulas.overheadSeconds(p, k, null);
+            notes.add(List.of());
+            return;
+        }
+        ComputeOp c = (ComputeOp) o;
+        if (c.lower().size() != 1 || c.lower().get(0) != c) {
+            throw new IllegalArgumentException(o.name() + ": a composite op must be lowered before costing");
+        }
+        if (p.support().isNative(k)) {
+            mode[i] = NATIVE;
+            engine[i] = c.engine();
+            Precision want = c.precision();
+            Precision main = want;
+            if (c.matrixFlops() > 0) {
+                Precision used = resolve(p, Engine.MATRIX, want, c, opNotes);
+                matrixPeak[i] = p.peak(Engine.MATRIX, used).orElseThrow().value();
+                matrixCurve[i] = eff.compute(k, used);
+                matrixJoulesPerFlop[i] = CostFormulas.joulesPerFlop(p, used);
+                main = c.engine() == Engine.MATRIX ? used : main;
+            }
+            if (c.vectorFlops() > 0) {
+                Precision used = resolve(p, Engine.VECTOR, want, c, opNotes);
+                vectorPeak[i] = p.peak(Engine.VECTOR, used).orElseThrow().value();
+                vectorCurve[i] = eff.compute(k, used);
+                vectorJoulesPerFlop[i] = CostFormulas.joulesPerFlop(p, used);
+                main = c.engine() == Engine.VECTOR ? used : main;
+            }
+            precision[i] = main;
+            onChipMemory(i, k, main, p);
+            notes.add(List.copyOf(opNotes));
+            return;
+        }
+        Fallback f = p.support().fallbackFor(k);
+        penalty[i] = f.penaltyFactor().value();
+        if (f.mode() == Fallback.Mode.VECTOR) {
+            mode[i] = VECTOR_FALLBACK;
+            engine[i] = Engine.VECTOR;
+            opNotes.add(Note.fallback(Note.Kind.VECTOR_FALLBACK, p.name(), k, penalty[i]));
+            Precision used = resolve(p, Engine.VECTOR, c.precision(), c, opNotes);
+            precision[i] = used;
+            vectorPeak[i] = p.peak(Engine.VECTOR, used).orElseThrow().value();
+            vectorCurve[i] = eff.compute(k, used);
+            vectorJoulesPerFlop[i] = CostFormulas.joulesPerFlop(p, used);
+            onChipMemory(i, k, used, p);
+        } else {
+            mode[i] = HOST_FALLBACK;
+            engine[i] = Engine.HOST;
+            precision[i] = c.precision();
+            opNotes.add(Note.fallback(Note.Kind.HOST_FALLBACK, p.name(), k, penalty[i]));
+            HostLink host = p.support().host().orElseThrow();
+            overhead[i] = p.dispatchOverheadSeconds().value() + host.latencySeconds().value();
+        }
+        notes.add(List.copyOf(opNotes));
+    }
+
+    private static Precision resolve(HardwareProfile p, Engine e, Precision want, ComputeOp c, List<Note> notes) {
+        Precision used = CostFormulas.resolve(p, e, want, c);
+        if (used != want) {
+            notes.add(Note.precisionFallback(p.name(), c.kind(), e, want, used));
+        }
+        return used;
+    }
+
+    private void onChipMemory(int i, OpKind k, Precision used, HardwareProfile p) {
+        memoryCurve[i] = p.efficiency().memory(k, used);
+        unitCap[i] = CostFormulas.unitBytesPerSecond(p, k, used);
+        overhead[i] = CostFormulas.overheadSeconds(p, k, used);
+    }
+
+    /**
+     * Everything lowering decided from an op: its kind, precision, main engine and which engines have
+     * work (collectives: their kind). Two graphs whose ops agree on this lower to the same structure.
+     */
+    private static int signature(Op o) {
+        if (o instanceof Collective) {
+            return 1 << 30 | o.kind().ordinal();
+        }
+        ComputeOp c = (ComputeOp) o;
+        return o.kind().ordinal() | c.precision().ordinal() << 8 | c.engine().ordinal() << 16
+                | (c.matrixFlops() > 0 ? 1 << 20 : 0) | (c.vectorFlops() > 0 ? 1 << 21 : 0);
+    }
+
+    /**
+     * Rewrites the shape arrays from {@code graph}. Returns false, with the shape arrays partly
+     * rewritten, as soon as {@code graph}'s structure differs from the one lowered (other ops, or the
+     * same ops in blocks of other stages).
+     */
+    boolean refill(Graph graph) {
+        if (graph.blocks().size() != blocks) {
+            return false;
+        }
+        int i = 0;
+        for (int b = 0; b < blocks; b++) {
+            Block block = graph.blocks().get(b);
+            if (block.stage() != blockStage[b]) {
+                return false;
+            }
+            for (Op o : block.ops()) {
+                for (Op part : o.lower()) {
+                    if (i >= size) {
+                        return false;
+                    }
+                    Op was = op[i];
+                    if (was != part && !part.equals(was)) {
+                        if (signature(part) != signature[i]) {
+                            return false;
+                        }
+                        refillOne(i, part);
+                    }
+                    i++;
+                }
+            }
+            if (i != blockEnd[b]) {
+                return false;
+            }
+            repeat[b] = block.repeat();
+            repeatCount[b] = block.repeat();
+            blockName[b] = block.name();
+        }
+        return i == size;
+    }
+
+    private void refillOne(int i, Op o) {
+        op[i] = o;
+        if (o instanceof Collective c) {
+            flops[i] = c.flops();
+            bytes[i] = c.payloadBytes();
+            groupSize[i] = c.groupSize();
+            memoryEff[i] = memoryCurve[i].at(bytes[i]);
+            tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
+                    memoryEff[i]);
+            return;
+        }
+        ComputeOp c = (ComputeOp) o;
+        matrixFlops[i] = c.matrixFlops();
+        vectorFlops[i] = c.vectorFlops();
+        flops[i] = c.flops();
+        bytes[i] = c.bytes();
+        if (mode[i] == NATIVE && matrixFlops[i] > 0) {
+            effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
+            matrixEff[i] = matrixCurve[i].at(flops[i]);
+        }
+        boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
+        if (vectorWork) {
+            vectorEff[i] = vectorCurve[i].at(flops[i]);
+        }
+        if (mode[i] != HOST_FALLBACK) {
+            memoryEff[i] = memoryCurve[i].at(bytes[i]);
+            memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(unitCap[i], capUnits, CostFormulas.parallelRows(c));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.opsim.cost;
+
+import java.util.Arrays;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Stage;
+
+/**
+ * A reusable, mutable holder for the totals of one plan evaluation, so that evaluating allocates
+ * nothing: {@link Plan#evaluate(PlanTotals)} overwrites every field. The same figures as
+ * {@link Totals} (seconds, FLOPs, bytes, joules, dollars, FLOP capacity), plus the seconds spent in
+ * ops of each {@link Bound} and each {@link OpKind}, and in blocks of each {@link Stage}. Not
+ * thread-safe: one per thread.
+ */
+public final class PlanTotals {
+    double latencySeconds;
+    double flops;
+    double bytes;
+    double energyJoules;
+    double costUsd;
+    double peakFlopCapacity;
+    final double[] boundSeconds = new double[Bound.values().length];
+    final double[] kindSeconds = new double[OpKind.values().length];
+    final double[] stageSeconds = new double[Stage.values().length];
+    /** The kernel's scratch: one op's cost at a time. */
+    final OpCost scratch = new OpCost();
+
+    void clear() {
+        Arrays.fill(boundSeconds, 0.0);
+        Arrays.fill(kindSeconds, 0.0);
+        Arrays.fill(stageSeconds, 0.0);
+    }
+
+    public double latencySeconds() {
+        return latencySeconds;
+    }
+
+    public double flops() {
+        return flops;
+    }
+
+    public double bytes() {
+        return bytes;
+    }
+
+    public double energyJoules() {
+        return energyJoules;
+    }
+
+    public double costUsd() {
+        return costUsd;
+    }
+
+    /** Σ latency × peak FLOP/s of the engines used: see {@link Totals#peakFlopCapacity()}. */
+    public double peakFlopCapacity() {
+        return peakFlopCapacity;
+    }
+
+    /** Seconds (all repeats) spent in ops limited by {@code bound}. */
+    public double seconds(Bound bound) {
+        return boundSeconds[bound.ordinal()];
+    }
+
+    /** Seconds (all repeats) spent in ops of {@code kind}. */
+    public double seconds(OpKind kind) {
+        return kindSeconds[kind.ordinal()];
+    }
+
+    /** Seconds (all repeats) spent in blocks of {@code stage}. */
+    public double seconds(Stage stage) {
+        return stageSeconds[stage.ordinal()];
+    }
+
+    /** The bound that accounts for the most time (ties: the earlier bound), as in the rich evaluation. */
+    public Bound dominantBound() {
+        return Bound.mostTime(boundSeconds);
+    }
+
+    /** Achieved ÷ available FLOPs, in [0, 1]; 0 when nothing ran on a FLOP engine. */
+    public double fractionOfPeak() {
+        return peakFlopCapacity > 0 ? flops / peakFlopCapacity : 0.0;
+    }
+
+    /** The same figures as an immutable {@link Totals} (allocates; checks they are finite). */
+    public Totals toTotals() {
+        return new Totals(latencySeconds, flops, bytes, energyJoules, costUsd, peakFlopCapacity);
+    }
+}

@@ -1,0 +1,274 @@
+package org.opsim.internal.cost;
+
+import java.util.Optional;
+import org.opsim.graph.ComputeOp;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Op;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Precision;
+import org.opsim.graph.VectorOp;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.io.InputException;
+
+/**
+ * The arithmetic of an op's and a collective's cost, on primitives, and the profile look-ups that
+ * feed it (formulas: {@code docs/cost-model.md}): the cost kernel ({@code org.opsim.cost.Kernel})
+ * and the deployment model's collectives ({@code org.opsim.deploy.Collectives}) take their formulas
+ * from here. Units: FLOPs, bytes, seconds, FLOP/s, bytes/s, watts,
+ * joules, dollars.
+ */
+public final class CostFormulas {
+
+    private CostFormulas() {
+    }
+
+    // ---------------------------------------------------------------- profile look-ups
+
+    /**
+     * The precision {@code engine} runs {@code want} at on {@code p}: itself or its first fallback the
+     * engine has; an {@link InputException} naming the profile, the engine and {@code op} if none.
+     */
+    public static Precision resolve(HardwareProfile p, Engine engine, Precision want, Op op) {
+        Optional<Precision> used = p.resolve(engine, want);
+        if (used.isEmpty()) {
+            throw new InputException(p.name(), "$.engines." + engine.id() + ".peakFlopsPerSecond",
+                    "no " + want.id() + " rate and none of its fallbacks " + want.fallbacks()
+                            + " either, needed by op '" + op.name() + "' (" + op.kind().id() + ")");
+        }
+        return used.get();
+    }
+
+    /** The kind's calibrated overhead if the efficiency table has one, else the profile's dispatch overhead. */
+    public static double overheadSeconds(HardwareProfile p, OpKind kind, Precision used) {
+        return p.efficiency().overhead(kind, used).map(Figure::value).orElse(p.dispatchOverheadSeconds().value());
+    }
+
+    /**
+     * The kind's per-unit throughput cap κ in bytes/s ({@code unitBytesPerSecond}), or NaN when the
+     * kind has none or the profile has no compute units to multiply it by.
+     */
+    public static double unitBytesPerSecond(HardwareProfile p, OpKind kind, Precision used) {
+        Optional<Figure> cap = p.efficiency().unitBytesPerSecond(kind, used);
+        return cap.isPresent() && p.computeUnits().isPresent() ? cap.get().value() : Double.NaN;
+    }
+
+    /** The profile's compute units, or 0 when it gives none. */
+    public static long computeUnits(HardwareProfile p) {
+        return p.computeUnits().map(f -> (long) f.value()).orElse(0L);
+    }
+
+    /** How many rows {@code op}'s kernel spreads over the units ({@link VectorOp#parallelRows}); unlimited for GEMMs. */
+    public static long parallelRows(ComputeOp op) {
+        return op instanceof VectorOp v ? v.parallelRows() : Long.MAX_VALUE;
+    }
+
+    /**
+     * The chip-wide memory-throughput cap {@code min(U, rows) × κ}: a kernel with {@code rows}
+     * independent rows (one thread block each) keeps at most that many of the {@code U} units busy.
+     * NaN (no cap) when {@code unitBytesPerSecond} is NaN.
+     */
+    public static double memoryCapBytesPerSecond(double unitBytesPerSecond, long computeUnits, long parallelRows) {
+        return Double.isNaN(unitBytesPerSecond) ? Double.NaN
+                : Math.min(computeUnits, parallelRows) * unitBytesPerSecond;
+    }
+
+    /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */
+    public static double joulesPerFlop(HardwareProfile p, Precision used) {
+        Figure f = p.power().energyPerFlopJoules().get(used);
+        return f == null ? 0.0 : f.value();
+    }
+
+    /** J/byte of main-memory traffic, or 0 without energy coefficients. */
+    public static double joulesPerByte(HardwareProfile p) {
+        return p.power().energyPerByteJoules().map(Figure::value).orElse(0.0);
+    }
+
+    /** J/byte sent over the interconnect, or 0 when the profile gives none. */
+    public static double linkJoulesPerByte(HardwareProfile p) {
+        return p.interconnect().energyPerByteJoules().map(Figure::value).orElse(0.0);
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** One engine's time: (effective) FLOPs ÷ (peak × compute efficiency). */
+    public static double engineSeconds(double flops, double peakFlopsPerSecond, double efficiency) {
+        return flops / (peakFlopsPerSecond * efficiency);
+    }
+
+    /**
+     * Memory time: bytes ÷ min(bandwidth × e_m, cap); {@code capBytesPerSecond} NaN means no cap
+     * (see {@link #memoryCapBytesPerSecond}).
+     */
+    public static double memorySeconds(double bytes, double bandwidthBytesPerSecond, double efficiency,
+                                       double capBytesPerSecond) {
+        double rate = bandwidthBytesPerSecond * efficiency;
+        if (!Double.isNaN(capBytesPerSecond)) {
+            rate = Math.min(rate, capBytesPerSecond);
+        }
+        return bytes / rate;
+    }
+
+    /** A host fallback's transfer: the op's bytes to the host and back over the host link. */
+    public static double hostTransferSeconds(double bytes, double hostBytesPerSecond) {
+        return 2.0 * bytes / hostBytesPerSecond;
+    }
+
+    /** A host fallback's compute: the op's FLOPs at the host's rate. */
+    public static double hostComputeSeconds(double flops, double hostFlopsPerSecond) {
+        return flops / hostFlopsPerSecond;
+    }
+
+    /** Ring steps of a collective over {@code g} chips: 2(g−1) for an all-reduce, g−1 for an all-gather. */
+    public static double ringSteps(boolean allReduce, int g) {
+        return allReduce ? 2.0 * (g - 1) : g - 1.0;
+    }
+
+    /** Bytes each chip sends in a ring collective of a {@code payloadBytes} buffer. */
+    public static double ringLinkBytes(boolean allReduce, int g, double payloadBytes) {
+        double frac = (g - 1.0) / g;
+        return (allReduce ? 2.0 : 1.0) * frac * payloadBytes;
+    }
+
+    /** A ring collective's link time: per-step latency plus the bytes at the efficient link rate. */
+    public static double ringLinkSeconds(double steps, double latencySeconds, double linkBytes,
+                                         double bandwidthBytesPerSecond, double efficiency) {
+        return steps * latencySeconds + linkBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /**
+     * Double-binary-tree all-reduce (NCCL's tree): a reduce up and a broadcast down trees of depth
+     * ⌈log2 g⌉, pipelined, so {@code 2·⌈log2 g⌉·α + 2·S/(B·e)}. Fewer latency steps than a ring, twice
+     * the payload per chip instead of 2(g−1)/g of it: it wins for small payloads and large groups.
+     */
+    public static double treeAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                              double bandwidthBytesPerSecond, double efficiency) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        return 2.0 * treeDepth(g) * latencySeconds + 2.0 * payloadBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /**
+     * Whether an all-reduce on a chip profile's one link runs as NCCL's double binary tree rather than
+     * a ring: whichever is faster (the tree for small payloads, the ring for large ones). The one place
+     * the choice is made, for CostModel and the compiled plan alike.
+     */
+    public static boolean chipAllReduceUsesTree(int g, double latencySeconds, double payloadBytes,
+                                                double bandwidthBytesPerSecond, double efficiency) {
+        return g > 1 && treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
+                < ringAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+    }
+
+    /** Bytes each chip sends in a tree all-reduce: the payload up the tree and down again. */
+    public static double treeLinkBytes(double payloadBytes) {
+        return 2.0 * payloadBytes;
+    }
+
+    /**
+     * A collective on a chip profile's one link: an all-gather as a ring; an all-reduce as a tree when
+     * {@code tree} ({@link #chipAllReduceUsesTree}), else a ring. Link seconds, without dispatch overhead.
+     */
+    public static double chipCollectiveSeconds(boolean allReduce, boolean tree, int g, double latencySeconds,
+                                               double payloadBytes, double bandwidthBytesPerSecond, double efficiency) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        return tree ? treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
+                : ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
+                        bandwidthBytesPerSecond, efficiency);
+    }
+
+    /** Bytes each chip sends in {@link #chipCollectiveSeconds}'s algorithm. */
+    public static double chipCollectiveLinkBytes(boolean allReduce, boolean tree, int g, double payloadBytes) {
+        return g <= 1 ? 0.0 : tree ? treeLinkBytes(payloadBytes) : ringLinkBytes(allReduce, g, payloadBytes);
+    }
+
+    /** ⌈log2 g⌉ for g ≥ 1, exactly, in integer arithmetic (no Math.log in the compiled plan's loop). */
+    public static int treeDepth(int g) {
+        return 32 - Integer.numberOfLeadingZeros(g - 1);
+    }
+
+    /** Ring all-reduce of {@code payloadBytes} over {@code g} chips: {@code 2(g−1)·α + 2(g−1)/g·S/(B·e)}. */
+    public static double ringAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                              double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : ringLinkSeconds(ringSteps(true, g), latencySeconds, ringLinkBytes(true, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+    }
+
+    /**
+     * Ring all-gather or reduce-scatter of a {@code payloadBytes} buffer (the whole, gathered size) over
+     * {@code g} chips, and the all-to-all of a {@code payloadBytes} per-chip buffer on a switched fabric
+     * (each chip sends {@code (g−1)/g} of it): {@code (g−1)·α + (g−1)/g·S/(B·e)}.
+     */
+    public static double ringGatherSeconds(int g, double latencySeconds, double payloadBytes,
+                                           double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : ringLinkSeconds(ringSteps(false, g), latencySeconds, ringLinkBytes(false, g, payloadBytes),
+                bandwidthBytesPerSecond, efficiency);
+    }
+
+    /**
+     * The bisection limit of an all-to-all of {@code payloadBytes} per chip on a torus whose largest
+     * dimension is {@code largestDimension}, with {@code linkBytesPerSecond} per link per direction: half
+     * the chips send half their buffer across a cut of {@code 2·g/d} links, so
+     * {@code (g·S/4) / (2·g/d·b) = S·d/(8·b)} (divided by the link efficiency).
+     */
+    public static double torusBisectionSeconds(double payloadBytes, int largestDimension, double linkBytesPerSecond,
+                                               double efficiency) {
+        return payloadBytes * largestDimension / (8.0 * linkBytesPerSecond * efficiency);
+    }
+
+    /** A point-to-point transfer (a pipeline hand-off): {@code α + S/(B·e)}. */
+    public static double pointToPointSeconds(double latencySeconds, double payloadBytes, double bandwidthBytesPerSecond,
+                                             double efficiency) {
+        return latencySeconds + payloadBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /**
+     * The GPipe / 1F1B pipeline bubble: with {@code p} stages and {@code m} micro-batches a pass takes
+     * {@code m + p − 1} slots of which {@code p − 1} are fill and drain, so the idle fraction is
+     * {@code (p − 1)/(m + p − 1)}.
+     */
+    public static double bubbleFraction(int stages, int microBatches) {
+        return (stages - 1.0) / (microBatches + stages - 1.0);
+    }
+
+    /** A collective's energy: the chip idles at {@code idleWatts} while {@code linkBytes} cross the link. */
+    public static double collectiveEnergy(double idleWatts, double latencySeconds, double linkBytes, double linkJoulesPerByte) {
+        return idleWatts * latencySeconds + linkBytes * linkJoulesPerByte;
+    }
+
+    // ---------------------------------------------------------------- energy and dollars
+
+    /**
+     * An on-chip op's energy. With coefficients: {@code flopJoules} + bytes × J/byte + idle × t.
+     * Without: (idle + (TDP − idle) × u) × t, u = the busier of compute and bandwidth utilisation.
+     */
+    public static double computeEnergy(boolean coefficients, double flops, double bytes, double flopJoules,
+                                       double latencySeconds, double peakUsed, double joulesPerByte,
+                                       double bandwidthBytesPerSecond, double idleWatts, double tdpWatts) {
+        if (coefficients) {
+            return flopJoules + bytes * joulesPerByte + idleWatts * latencySeconds;
+        }
+        double flopUtil = peakUsed > 0 ? flops / (latencySeconds * peakUsed) : 0;
+        double byteUtil = bytes / (latencySeconds * bandwidthBytesPerSecond);
+        double u = Math.min(1.0, Math.max(flopUtil, byteUtil));
+        return (idleWatts + (tdpWatts - idleWatts) * u) * latencySeconds;
+    }
+
+    /** Energy of main-memory traffic alone (a host fallback's transfer), above idle. */
+    public static double memoryByteEnergy(boolean coefficients, double bytes, double latencySeconds,
+                                          double joulesPerByte, double bandwidthBytesPerSecond, double idleWatts,
+                                          double tdpWatts) {
+        if (coefficients) {
+            return bytes * joulesPerByte;
+        }
+        double u = Math.min(1.0, bytes / (latencySeconds * bandwidthBytesPerSecond));
+        return (tdpWatts - idleWatts) * u * latencySeconds;
+    }
+
+    /** Dollars for {@code latencySeconds} of one chip at its hourly price. */
+    public static double dollars(double latencySeconds, double pricePerChipHourUsd) {
+        return pricePerChipHourUsd * latencySeconds / 3600.0;
+    }
+}

@@ -1,0 +1,99 @@
+package org.opsim.internal.cost;
+
+import org.opsim.graph.BatchedMatMul;
+import org.opsim.graph.ComputeOp;
+import org.opsim.graph.GroupedMatMul;
+import org.opsim.graph.MatMul;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.MatmulTile;
+
+/**
+ * The wave model of GEMM time: C is cut into {@code tm × tn} output tiles, the tiles run on
+ * {@code units} compute units in waves, and a wave costs as much as a full one whatever its fill.
+ * When there are fewer tiles than units, the reduction (K) is split to fill them (split-K), each
+ * split at least one tile deep. Returns the FLOPs the machine effectively spends:
+ * {@code waves · units · tm · tn · 2 · K/splits}, which is ≥ the op's FLOPs.
+ */
+public final class Waves {
+    private Waves() {
+    }
+
+    /** Effective matrix FLOPs of {@code op} on {@code p}, or the op's own FLOPs when the model does not apply. */
+    public static double effectiveMatrixFlops(ComputeOp op, HardwareProfile p) {
+        if (p.computeUnits().isEmpty() || p.matmulTile().isEmpty()) {
+            return op.matrixFlops();
+        }
+        MatmulTile t = p.matmulTile().get();
+        return effectiveMatrixFlops(op, (long) p.computeUnits().get().value(), t.m(), t.n());
+    }
+
+    /**
+     * Effective matrix FLOPs of {@code op} on {@code units} compute units with a {@code tm × tn} profile
+     * tile. GEMM libraries pick a tile shape per problem: the best of the profile's tile and its halvings
+     * and doublings along each side; and for a GEMM of at most 16 rows (a decode step's handful of
+     * tokens) a 16-row tile, as libraries switch to GEMV/skinny split-K kernels there. Allocation-free,
+     * for the compiled plan.
+     */
+    public static double effectiveMatrixFlops(ComputeOp op, long units, long tm, long tn) {
+        double best = Double.POSITIVE_INFINITY;
+        best = Math.min(best, effective(op, units, tm, tn));
+        best = Math.min(best, effective(op, units, tm, 2 * tn));
+        best = Math.min(best, effective(op, units, 2 * tm, tn));
+        best = Math.min(best, effective(op, units, Math.max(16, tm / 2), tn));
+        best = Math.min(best, effective(op, units, tm, Math.max(16, tn / 2)));
+        if (rowsPerGemm(op) <= SKINNY_ROWS) {
+            best = Math.min(best, effective(op, units, Math.min(SKINNY_ROWS, tm), tn));
+        }
+        return best;
+    }
+
+    /** Libraries switch to GEMV/skinny kernels when a GEMM has at most this many rows. */
+    static final long SKINNY_ROWS = 16;
+
+    private static long rowsPerGemm(ComputeOp op) {
+        if (op instanceof MatMul mm) {
+            return mm.m();
+        }
+        if (op instanceof BatchedMatMul b) {
+            return b.m();
+        }
+        if (op instanceof GroupedMatMul g) {
+            return (g.rows() + g.groups() - 1) / g.groups();
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static double effective(ComputeOp op, long units, long tileM, long tileN) {
+        double tilesPerGemm;
+        double gemms;
+        long k;
+        if (op instanceof MatMul mm) {
+            tilesPerGemm = tiles(mm.m(), tileM) * tiles(mm.n(), tileN);
+            gemms = 1;
+            k = mm.k();
+        } else if (op instanceof BatchedMatMul b) {
+            tilesPerGemm = tiles(b.m(), tileM) * tiles(b.n(), tileN);
+            gemms = b.batch();
+            k = b.k();
+        } else if (op instanceof GroupedMatMul g) {
+            long rowsPerGroup = (g.rows() + g.groups() - 1) / g.groups();
+            tilesPerGemm = tiles(rowsPerGroup, tileM) * tiles(g.n(), tileN);
+            gemms = g.groups();
+            k = g.k();
+        } else {
+            return op.matrixFlops();
+        }
+        double tiles = tilesPerGemm * gemms;
+        double splits = 1;
+        if (tiles < units) {
+            double maxSplits = Math.max(1, Math.ceil((double) k / tileM));
+            splits = Math.max(1, Math.min(Math.floor(units / tiles), maxSplits));
+        }
+        double waves = Math.ceil(tiles * splits / units);
+        return waves * units * tileM * tileN * 2.0 * (k / splits);
+    }
+
+    private static double tiles(long extent, long tile) {
+        return Math.ceil((double) extent / tile);
+    }
+}

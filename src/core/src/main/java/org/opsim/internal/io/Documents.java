@@ -1,0 +1,113 @@
+package org.opsim.internal.io;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.opsim.io.InputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Reads JSON or YAML documents (chosen by file extension) into a {@link Node} tree. */
+public final class Documents {
+
+    /** Document formats, by file extension. */
+    public enum Format {
+        JSON, YAML;
+
+        public static Format of(String fileName) {
+            String lower = fileName.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".json")) {
+                return JSON;
+            }
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+                return YAML;
+            }
+            throw new InputException(fileName, "$", "unknown file type: expected .json, .yaml or .yml");
+        }
+    }
+
+    private Documents() {
+    }
+
+    public static ObjectMapper mapper(Format format) {
+        // YAML: no line splitting, so a long source string stays one greppable line.
+        ObjectMapper mapper = format == Format.JSON ? new JsonMapper()
+                : YAMLMapper.builder().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES).build();
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return mapper;
+    }
+
+    /** Reads a file; malformed content, a missing file or an empty document is an {@link InputException}. */
+    public static Node read(Path file) {
+        String label = file.toString();
+        Format format;
+        try {
+            format = Format.of(file.getFileName().toString());
+        } catch (InputException e) {
+            throw new InputException(label, e.path(), e.problem());
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(label, "$", "file not found");
+        } catch (IOException e) {
+            throw new InputException(label, "$", "cannot read file: " + e.getMessage(), e);
+        }
+        return parse(text, format, label);
+    }
+
+    /**
+     * Reads a file whatever its name, telling JSON from YAML by content (a document that starts with
+     * {@code {} or {@code [} is JSON), for importers that recognise files by what they hold.
+     */
+    public static Node readByContent(Path file) {
+        String label = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(label, "$", "file not found");
+        } catch (IOException e) {
+            throw new InputException(label, "$", "cannot read file: " + e.getMessage(), e);
+        }
+        return parse(text, formatOf(text), label);
+    }
+
+    /** JSON if the text's first non-blank character opens an object or a list, else YAML. */
+    public static Format formatOf(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c) && c != '\uFEFF') {
+                return c == '{' || c == '[' ? Format.JSON : Format.YAML;
+            }
+        }
+        return Format.YAML;
+    }
+
+    /** Parses text already in memory; {@code label} names it in errors. */
+    public static Node parse(String text, Format format, String label) {
+        JsonNode root;
+        try {
+            root = format == Format.YAML ? YamlTree.read(mapper(format), text) : mapper(format).readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new InputException(label, "$", "malformed " + format.name() + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new InputException(label, "$", "empty document");
+        }
+        return new Node(label, "$", root);
+    }
+}

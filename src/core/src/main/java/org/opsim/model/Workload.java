@@ -1,0 +1,128 @@
+package org.opsim.model;
+
+import org.opsim.internal.io.Ids;
+import java.util.Locale;
+import java.util.Objects;
+import org.opsim.graph.Attention;
+import org.opsim.graph.Precision;
+
+/**
+ * What the model is asked to do: a phase with its batch and lengths, the precisions, the
+ * tensor-parallel degree and the attention kernel. Build with the static factories and the
+ * {@code with…} methods.
+ *
+ * <ul>
+ * <li>{@link Phase#PREFILL}: {@code batch} prompts of {@code sequenceLength} tokens; logits for each
+ *   prompt's last token.</li>
+ * <li>{@link Phase#DECODE}: one step: {@code batch} sequences with {@code sequenceLength} tokens
+ *   already cached each add one token (the step attends to {@code sequenceLength + 1} keys).</li>
+ * <li>{@link Phase#GENERATION}: prefill of {@code sequenceLength}-token prompts, then
+ *   {@code generatedTokens} decode steps (the first token comes from the prefill), summed in closed
+ *   form.</li>
+ * <li>{@link Phase#TRAINING}: one optimizer step on {@code batch} sequences of {@code sequenceLength}
+ *   tokens: forward, backward (≈ 2 × forward matmul FLOPs), AdamW update, optionally with full
+ *   activation recompute (one more forward).</li>
+ * </ul>
+ */
+public record Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
+                       int tensorParallel, boolean activationRecompute, Attention.Form attentionForm) {
+
+    public enum Phase {
+        PREFILL, DECODE, GENERATION, TRAINING;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Phase parse(String id) {
+            return Ids.parse(id, values(), Phase::id, "phase");
+        }
+    }
+
+    public Workload {
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(precisions, "precisions");
+        Objects.requireNonNull(attentionForm, "attentionForm");
+        if (batch <= 0) {
+            throw new IllegalArgumentException("batch must be > 0, got " + batch);
+        }
+        if (sequenceLength <= 0) {
+            throw new IllegalArgumentException((phase == Phase.DECODE ? "context length" : "prompt/sequence length")
+                    + " must be > 0, got " + sequenceLength);
+        }
+        if (phase == Phase.GENERATION && generatedTokens <= 0) {
+            throw new IllegalArgumentException("generated tokens must be > 0 for a generation, got " + generatedTokens);
+        }
+        if (phase != Phase.GENERATION && generatedTokens != 0) {
+            throw new IllegalArgumentException("generated tokens only apply to a generation, got " + generatedTokens
+                    + " for " + phase.id());
+        }
+        if (tensorParallel <= 0) {
+            throw new IllegalArgumentException("tensor-parallel degree must be > 0, got " + tensorParallel);
+        }
+        if (activationRecompute && phase != Phase.TRAINING) {
+            throw new IllegalArgumentException("activation recompute only applies to training");
+        }
+    }
+
+    public static Workload prefill(long batch, long promptLength) {
+        return new Workload(Phase.PREFILL, batch, promptLength, 0, Precisions.all(Precision.BF16), 1, false, Attention.Form.FLASH);
+    }
+
+    /** One decode step with {@code contextLength} tokens already in each sequence's cache. */
+    public static Workload decode(long batch, long contextLength) {
+        return new Workload(Phase.DECODE, batch, contextLength, 0, Precisions.all(Precision.BF16), 1, false, Attention.Form.FLASH);
+    }
+
+    public static Workload generation(long batch, long promptLength, long generatedTokens) {
+        return new Workload(Phase.GENERATION, batch, promptLength, generatedTokens, Precisions.all(Precision.BF16), 1,
+                false, Attention.Form.FLASH);
+    }
+
+    public static Workload training(long batch, long sequenceLength) {
+        return new Workload(Phase.TRAINING, batch, sequenceLength, 0, Precisions.all(Precision.BF16), 1, false, Attention.Form.FLASH);
+    }
+
+    public Workload withPrecisions(Precisions p) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm);
+    }
+
+    public Workload withPrecision(Precision p) {
+        return withPrecisions(Precisions.all(p));
+    }
+
+    public Workload withTensorParallel(int degree) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm);
+    }
+
+    public Workload withActivationRecompute(boolean on) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm);
+    }
+
+    public Workload withAttentionForm(Attention.Form form) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form);
+    }
+
+    /** Tokens one execution produces (decode, generation) or processes (prefill, training). */
+    public long tokens() {
+        return switch (phase) {
+            case PREFILL, TRAINING -> batch * sequenceLength;
+            case DECODE -> batch;
+            case GENERATION -> batch * generatedTokens;
+        };
+    }
+
+    public String describe() {
+        String t = tensorParallel > 1 ? ", TP " + tensorParallel : "";
+        String p = String.format(Locale.ROOT, "weights %s, activations %s, KV %s", precisions.weights().id(),
+                precisions.activations().id(), precisions.kvCache().id());
+        return switch (phase) {
+            case PREFILL -> String.format(Locale.ROOT, "prefill, batch %d, prompt %d, %s%s", batch, sequenceLength, p, t);
+            case DECODE -> String.format(Locale.ROOT, "decode step, batch %d, context %d, %s%s", batch, sequenceLength, p, t);
+            case GENERATION -> String.format(Locale.ROOT, "generation, batch %d, prompt %d, %d new tokens, %s%s", batch,
+                    sequenceLength, generatedTokens, p, t);
+            case TRAINING -> String.format(Locale.ROOT, "training step, batch %d, sequence %d, %s%s%s", batch, sequenceLength,
+                    p, t, activationRecompute ? ", full recompute" : "");
+        };
+    }
+}
