@@ -319,12 +319,27 @@ public final class Catalogue {
         String r = ref.trim().toLowerCase(Locale.ROOT);
         List<String> close = known.entrySet().stream()
                 .map(e -> Map.entry(e.getValue(), distance(r, e.getKey().toLowerCase(Locale.ROOT))))
-                .filter(e -> e.getValue() <= Math.max(2, r.length() / 3) || e.getKey().toLowerCase(Locale.ROOT).contains(r))
+                .filter(e -> e.getValue() <= Math.max(2, r.length() / 3) || e.getKey().toLowerCase(Locale.ROOT).contains(r)
+                        || containsEveryPart(e.getKey().toLowerCase(Locale.ROOT), r))
                 .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey).distinct().limit(5).toList();
         return new IllegalArgumentException("no " + what + " named '" + ref + "' in the catalogue"
                 + (close.isEmpty() ? "" : "; close matches: " + String.join(", ", close))
                 + " (" + listing + " lists them all; a file path works too)");
+    }
+
+    /** Whether every part of {@code ref} between hyphens or blanks occurs in {@code text} ({@code llama-70b} in {@code llama-3.1-70b}). */
+    private static boolean containsEveryPart(String text, String ref) {
+        String[] parts = ref.split("[-_ ]+");
+        if (parts.length < 2) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || !text.contains(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Levenshtein distance. */

@@ -28,7 +28,7 @@ final class Output {
             try {
                 return Table.Format.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of table, csv, json, markdown");
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

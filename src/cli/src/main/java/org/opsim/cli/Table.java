@@ -3,6 +3,7 @@ package org.opsim.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /** A small text table rendered as aligned text, Markdown or CSV. Numbers right-aligned. */
 final class Table {
@@ -110,8 +111,12 @@ final class Table {
     enum Format {
         TABLE, CSV, JSON, MARKDOWN;
 
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         static Format parse(String s) {
-            return valueOf(s.toUpperCase(Locale.ROOT));
+            return Ids.parse(s, values(), Format::id, "format");
         }
     }
 }

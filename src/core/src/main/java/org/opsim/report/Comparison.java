@@ -93,6 +93,8 @@ public final class Comparison {
 
     /** The smallest degree of {@link #TP_DEGREES} the model divides by and whose per-chip footprint fits. */
     public static Optional<Integer> chipsNeeded(Model model, Workload workload, double capacityBytes) {
+        // A workload the model cannot run at all (a phase it lacks) fails here, not as "does not fit".
+        model.memoryFootprint(workload.withTensorParallel(1));
         for (int t : TP_DEGREES) {
             MemoryFootprint f;
             try {

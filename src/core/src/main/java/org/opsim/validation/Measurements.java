@@ -75,10 +75,20 @@ public final class Measurements {
         return new MeasuredCase(c.number(), c.text("hardware", ""), c.text("model", ""), op, ms / 1e3);
     }
 
-    /** rows × cols, refusing a product that does not fit a 64-bit count. */
+    /**
+     * rows × cols of an elementwise row: the op sees only the product, so the factors are checked here
+     * (two negative factors would make a positive count).
+     */
     private static long elements(CsvTable.Row c) {
+        long rows = c.whole("rows");
+        long cols = c.whole("cols");
+        for (String col : new String[] {"rows", "cols"}) {
+            if ((col.equals("rows") ? rows : cols) <= 0) {
+                throw c.error(col, "must be > 0, got " + (col.equals("rows") ? rows : cols));
+            }
+        }
         try {
-            return Math.multiplyExact(c.whole("rows"), c.whole("cols"));
+            return Math.multiplyExact(rows, cols);
         } catch (ArithmeticException e) {
             throw c.error("cols", "rows × cols overflows a 64-bit count");
         }

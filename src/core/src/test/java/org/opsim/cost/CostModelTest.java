@@ -280,13 +280,13 @@ class CostModelTest {
         EfficiencyCurve curve = new EfficiencyCurve(List.of(new EfficiencyCurve.Point(1e6, 0.1), new EfficiencyCurve.Point(1e12, 0.9)), s);
         EfficiencyTable table = new EfficiencyTable(curve, EfficiencyCurve.constant(1.0, s), List.of());
         HardwareProfile gpu = TestChips.gpu().efficiency(table).build();
-        // 2·1024³ = 2,147,483,648 FLOPs: log10 = 9.3319; fraction of the way from 6 to 12 = 0.5553;
-        // efficiency = 0.1 + 0.5553·0.8 = 0.5443.
-        double flops = 2.0 * 1024 * 1024 * 1024;
-        double eff = 0.1 + (Math.log10(flops) - 6) / 6 * 0.8;
+        // 2·1024³ = 2,147,483,648 FLOPs: log10 = 9.331930; fraction of the way from 6 to 12 = 0.555322;
+        // efficiency = 0.1 + 0.555322·0.8 = 0.544257; time = 2.147483648e9 / (989.4e12 · 0.544257)
+        // = 3.98799e-6 s (no wave model: the test chip has no compute units).
         OpResult r = CostModel.cost(new MatMul("m", 1024, 1024, 1024, Precision.BF16), gpu);
-        close(flops / (989.4e12 * eff), r.computeSeconds());
-        assertEquals(0.5443, eff, 1e-4);
+        assertEquals(3.98799e-6, r.computeSeconds(), 1e-11);
+        // Outside the curve's ends it is flat: 2·16³ = 8,192 FLOPs < 1e6 reads the first point, 0.1.
+        close(8192 / (989.4e12 * 0.1), CostModel.cost(new MatMul("s", 16, 16, 16, Precision.BF16), gpu).computeSeconds());
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opsim.cost.CostModel;
+import org.opsim.hardware.HardwareProfile;
 import org.opsim.internal.load.HfConfigLoader;
 import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
@@ -85,5 +86,43 @@ class DeploymentTest {
         // 2 all-reduces per layer × 32 + 1 for the embedding, each of 16 × 4096 × 2 B = 131 kB: at least
         // the tree's latency 2·log2(8)·2.8 µs = 16.8 µs each.
         assertTrue(tp8.collectiveSeconds() > 65 * 16.8e-6);
+    }
+
+    /**
+     * Expert parallelism adds two all-to-alls (dispatch, combine) per MoE layer per pass, each of the
+     * micro-batch's rows × experts per token × hidden activations. Mixtral 8x7B (32 MoE layers, top-2,
+     * hidden 4096) in bf16, TP 1, on test systems of chips with 2 TB of memory (so every layout fits):
+     * inside a node a switch at 100 GB/s per direction, α = 1 µs; between nodes 10 GB/s, α = 5 µs;
+     * efficiency 1, no overhead. With TP 1 and PP 1 a decode step's only collectives are the all-to-alls.
+     */
+    @Test
+    void expertParallelismAddsTwoAllToAllsPerMoeLayerPerPass() {
+        TransformerModel mixtral = Repo.transformer("mixtral-8x7b");
+        HardwareProfile big = DeployFixtures.chip().toBuilder().memory(2e12, 2e12, DeployFixtures.SRC).build();
+        SystemProfile eightPerNode = system(big, 8, 2);
+        SystemProfile fourPerNode = system(big, 4, 2);
+        Workload w = Workload.decode(8, 1024);
+        // EP 8 inside a node: payload 8 rows × 2 × 4096 × 2 B = 131,072 B per chip; a switched all-to-all
+        // takes (g − 1)·α + (g − 1)/g · S / B = 7 µs + 7/8 · 131,072 / 100e9 = 8.14688 µs; 2 × 32 × 1 pass = 64 of them.
+        DeploymentResult inNode = DeploymentModel.evaluate(mixtral, w, new Deployment(eightPerNode, 1, 1, 8, 8, 1));
+        assertEquals(64 * (7e-6 + 7.0 / 8 * 131_072 / 100e9), inNode.collectiveSeconds(), 1e-12);
+        // EP 8 over two nodes of four: the inter-node link, 7 · 5 µs + 7/8 · 131,072 / 10e9 = 46.4688 µs, 64 of them.
+        DeploymentResult across = DeploymentModel.evaluate(mixtral, w, new Deployment(fourPerNode, 1, 1, 8, 8, 1));
+        assertEquals(64 * (7 * 5e-6 + 7.0 / 8 * 131_072 / 10e9), across.collectiveSeconds(), 1e-12);
+        // Training passes twice (forward, backward): 2 × 32 × 2 = 128 all-to-alls of 512 tokens × 2 × 4096 × 2 B
+        // = 8,388,608 B: 7 µs + 7/8 · 8,388,608 / 100e9 = 80.40032 µs each. The data-parallel gradient
+        // all-reduce is the same with and without EP (the gradients of one replica's weights), so the
+        // difference is the all-to-alls alone.
+        Workload train = Workload.training(1, 512);
+        double ep8 = DeploymentModel.evaluate(mixtral, train, new Deployment(eightPerNode, 1, 1, 8, 8, 1)).collectiveSeconds();
+        double ep1 = DeploymentModel.evaluate(mixtral, train, new Deployment(eightPerNode, 1, 1, 8, 1, 1)).collectiveSeconds();
+        assertEquals(128 * (7e-6 + 7.0 / 8 * 8_388_608 / 100e9), ep8 - ep1, 1e-12);
+    }
+
+    private static SystemProfile system(HardwareProfile chip, int perNode, int nodes) {
+        return new SystemProfile("test " + nodes + "x" + perNode, java.util.Optional.empty(), chip,
+                org.opsim.hardware.Figure.of(perNode, DeployFixtures.SRC), org.opsim.hardware.Figure.of(nodes, DeployFixtures.SRC),
+                Link.switched(100e9, 1e-6, DeployFixtures.SRC), java.util.Optional.of(Link.switched(10e9, 5e-6, DeployFixtures.SRC)),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
     }
 }

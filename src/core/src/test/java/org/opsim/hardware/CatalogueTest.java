@@ -176,16 +176,48 @@ class CatalogueTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalogue")
-    void everyFigureHasASource(String file) {
+    void everySourceSaysWhereTheFigureComesFrom(String file) {
+        // A Figure cannot be built with a blank source, so "has a source" is the loader's job; this
+        // checks what the source says. It either marks how the figure was derived (an estimate with its
+        // reasoning, a calibration, a transfer from another profile, a prior, a figure recalled from
+        // memory), or cites a document (a section of shared/hardware-specs.md, a URL, a datasheet,
+        // paper or documentation page), or refers to another figure of the same profile ("as matmul",
+        // "as the default": the kind must have a rule of its own in this profile).
         HardwareProfile p = load(file);
-        List<String> blank = new ArrayList<>();
+        Set<String> kinds = new TreeSet<>();
+        p.efficiency().rules().forEach(r -> kinds.add(r.kind().id()));
+        List<String> unsourced = new ArrayList<>();
         for (Map.Entry<String, String> e : sources(p).entrySet()) {
-            if (e.getValue() == null || e.getValue().isBlank()) {
-                blank.add(e.getKey());
+            if (!saysWhereFrom(e.getValue(), kinds)) {
+                unsourced.add(e.getKey() + " (\"" + e.getValue() + "\")");
             }
         }
-        assertTrue(blank.isEmpty(), file + ": blank sources at " + blank);
+        assertTrue(unsourced.isEmpty(), file + ": sources that name no origin: " + unsourced);
         assertTrue(p.description().isPresent(), file + " has a description");
+    }
+
+    private static final java.util.regex.Pattern PROVENANCE = java.util.regex.Pattern.compile(
+            "estimate|calibrated|transferred|prior|recalled|§|https?://|\\.md\\b|\\.rst\\b|\\.pdf\\b|datasheet|whitepaper"
+                    + "|\\bdocs?\\b|documentation|pricing|paper|spec|arxiv|blog|announce|product brief|guide|press",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    static boolean saysWhereFrom(String source, Set<String> kinds) {
+        if (PROVENANCE.matcher(source).find()) {
+            return true;
+        }
+        java.util.regex.Matcher as = java.util.regex.Pattern.compile("^as (the default|[a-z_]+)\\b").matcher(source);
+        return as.find() && (as.group(1).equals("the default") || kinds.contains(as.group(1)));
+    }
+
+    @Test
+    void theSourceRuleRejectsASourceThatNamesNoOrigin() {
+        Set<String> kinds = Set.of("matmul");
+        assertTrue(saysWhereFrom("NVIDIA H100 datasheet", kinds));
+        assertTrue(saysWhereFrom("estimate: half the H100's", kinds));
+        assertTrue(saysWhereFrom("as matmul (MAMF 51.4%)", kinds));
+        assertFalse(saysWhereFrom("as attention", kinds), "no attention rule to refer to");
+        assertFalse(saysWhereFrom("x", kinds));
+        assertFalse(saysWhereFrom("0.8", kinds));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -193,11 +193,14 @@ public final class CsvTable {
             return d;
         }
 
-        /** A whole number > 0 (accepts 4096 and 4096.0). */
+        /**
+         * A whole number (accepts 4096 and 4096.0): a type check only; the record the number goes into
+         * checks its range.
+         */
         public long whole(String column) {
             double d = number(column);
-            if (d != Math.rint(d) || d <= 0 || d >= 0x1p63) {
-                throw error(column, "must be a whole number > 0, got " + text(column));
+            if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
+                throw error(column, "must be a whole number, got " + text(column));
             }
             return (long) d;
         }

@@ -66,4 +66,63 @@ class WavesTest {
         MatMul g = new MatMul("g", 16, 4096, 4096, Precision.FP16);
         assertEquals(g.flops(), Waves.effectiveMatrixFlops(g, TestChips.gpu().build()));
     }
+
+    /**
+     * A non-square profile tile (H100-like: 132 units, 128 × 256), so that each tile shape the library
+     * may pick wins alone for some GEMM: dropping any one of them from {@link Waves} changes one of
+     * these. Each line: tiles → splits (min(⌊132/tiles⌋, ⌈k/tm⌉), when the tiles leave units idle) →
+     * waves → waves·132·tm·tn·2·k/splits effective FLOPs; the least is the answer.
+     */
+    private static final HardwareProfile H100ISH = TestChips.gpu().computeUnits(132, TestChips.SRC)
+            .matmulTile(128, 256, TestChips.SRC).build();
+
+    @Test
+    void theProfileTileWinsWhereItFillsTheUnitsBest() {
+        // m 96, n 1024, k 8192. 128×256: 4 tiles → 33 splits (≤ 64) → 1 wave → 132·128·256·2·8192/33 = 2.147e9 (least);
+        // 128×512: 2 → 64 → 2.215e9; 256×256: 4 → min(33, 32) = 32 → 4.429e9; 64×256: 8 → 16 → 2.215e9;
+        // 128×128: 8 → 16 → 2.215e9.
+        assertEquals(132.0 * 128 * 256 * 2 * (8192 / 33.0), effective(96, 1024, 8192), 1);
+    }
+
+    @Test
+    void aWiderTileWinsWhenItLeavesFewerUnitsIdle() {
+        // m 96, n 2048, k 8192. 128×512: 4 tiles → 33 splits → 1 wave → 132·128·512·2·8192/33 = 4.295e9 (least);
+        // 128×256: 8 → 16 → 4.429e9; 256×256: 8 → 16 → 8.858e9; 64×256: 16 → 8 → 4.429e9; 128×128: 16 → 8 → 4.429e9.
+        assertEquals(132.0 * 128 * 512 * 2 * (8192 / 33.0), effective(96, 2048, 8192), 1);
+    }
+
+    @Test
+    void aTallerTileWinsWhenItLeavesFewerUnitsIdle() {
+        // m 1024, n 768, k 4096. 256×256: 12 tiles → 11 splits (≤ 16) → 1 wave → 132·256·256·2·4096/11 = 6.442e9
+        // (least); 128×256: 24 → 5 → 7.087e9; 128×512: 16 → 8 → 8.858e9; 64×256: 48 → 2 → 8.858e9;
+        // 128×128: 48 → 2 → 8.858e9.
+        assertEquals(132.0 * 256 * 256 * 2 * (4096 / 11.0), effective(1024, 768, 4096), 1);
+    }
+
+    @Test
+    void aHalfHeightTileWinsForAShortGemm() {
+        // m 48 (more than 16 rows: no skinny tile), n 256, k 512. 64×256: 1 tile → min(132, ⌈512/64⌉ = 8) = 8
+        // splits → 132·64·256·2·64 = 2.768e8 (least); 128×256: 1 → 4 → 1.107e9; 128×512: 1 → 4 → 2.215e9;
+        // 256×256: 1 → 2 → 4.429e9; 128×128: 1 → 4 → 5.536e8.
+        assertEquals(132.0 * 64 * 256 * 2 * 64, effective(48, 256, 512), 1);
+    }
+
+    @Test
+    void aHalfWidthTileWinsWhenNIsAnOddNumberOfProfileTiles() {
+        // m 128, n 640, k 4096. 128×128: 5 tiles → min(26, 32) = 26 splits → 130 → 1 wave → 132·128·128·2·4096/26
+        // = 6.814e8 (least); 128×256: 3 → 32 → 1.107e9; 128×512: 2 → 32 → 2.215e9; 256×256: 3 → 16 → 4.429e9;
+        // 64×256: 6 → 22 → 132·64·256·2·4096/22 = 8.053e8.
+        assertEquals(132.0 * 128 * 128 * 2 * (4096 / 26.0), effective(128, 640, 4096), 1);
+    }
+
+    @Test
+    void aDecodeGemmOfSixteenRowsTakesTheSkinnyTile() {
+        // m 16, n 256, k 512. 16×256: 1 tile → min(132, ⌈512/16⌉ = 32) = 32 splits → 132·16·256·2·16 = 1.730e7
+        // (least); 64×256 would be 2.768e8.
+        assertEquals(132.0 * 16 * 256 * 2 * 16, effective(16, 256, 512), 1);
+    }
+
+    private static double effective(long m, long n, long k) {
+        return Waves.effectiveMatrixFlops(new MatMul("g", m, n, k, Precision.BF16), H100ISH);
+    }
 }

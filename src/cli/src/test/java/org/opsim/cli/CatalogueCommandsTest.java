@@ -1,0 +1,122 @@
+package org.opsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsim.cost.Note;
+import org.opsim.graph.Engine;
+import org.opsim.graph.OpKind;
+import org.opsim.graph.Precision;
+
+/**
+ * The command line names chips and models from the bundled catalogue wherever it runs (these tests
+ * run in src/cli, not at the repository root), reads a model file of any kind by its content, adds
+ * a user's folders, and groups structured notes.
+ */
+class CatalogueCommandsTest {
+
+    @Test
+    void shortNamesWorkFromAnyDirectory() {
+        assertTrue(Files.notExists(Path.of("hardware-profiles")), "the test must not run at the repository root");
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b", "-p", "h100", "-p", "trn2", "--phase", "decode",
+                "--batch", "8", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("NVIDIA H100 SXM5 80GB,1,"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("AWS Trainium2,1,"), lines.get(2));
+    }
+
+    @Test
+    void anUnknownChipExitsWithTwoAndListsTheCloseMatches() {
+        CliRun r = CliRun.run("compare", "-p", "h10");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no profile named 'h10' in the catalogue; close matches: "), r.err());
+        assertTrue(r.err().contains("nvidia-h100-sxm (h100, h100-sxm)"), r.err());
+        CliRun m = CliRun.run("compare", "-m", "llama-70b");
+        assertEquals(2, m.code());
+        assertTrue(m.err().contains("close matches: llama-3.1-70b"), m.err());
+    }
+
+    @Test
+    void configIsAnAliasOfModelAndAFilePathStillWorks() {
+        String config = CliRun.repo("models/hf/llama-3.1-8b.json").toString();
+        CliRun byName = CliRun.run("compare", "-m", "llama-3.1-8b", "-p", "h100", "--format", "csv");
+        CliRun byFile = CliRun.run("compare", "--config", config, "-p", "h100", "--format", "csv");
+        assertEquals(0, byFile.code(), byFile.err());
+        assertEquals(byName.out(), byFile.out());
+    }
+
+    @Test
+    void anOnnxFileIsToldApartByContentAndItsDimensionsComeFromTheWorkload(@TempDir Path dir) throws IOException {
+        // all-MiniLM-L6-v2 (a 6-layer BERT encoder) saved without an extension: the content says ONNX.
+        Path model = dir.resolve("minilm");
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2.onnx")) {
+            Files.copy(in, model);
+        }
+        CliRun r = CliRun.run("compare", "-m", model.toString(), "--phase", "prefill", "--batch", "2", "--context", "128",
+                "-p", "h100", "--tp", "1", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        // 6 layers × 6 weight matmuls of 256 tokens (2 × 128) plus attention: a few GFLOP, all costed.
+        assertTrue(r.out().contains("\"chip\" : \"NVIDIA H100 SXM5 80GB\""), r.out());
+        CliRun decode = CliRun.run("compare", "-m", model.toString(), "--phase", "decode", "-p", "h100");
+        assertEquals(2, decode.code());
+        assertTrue(decode.err().contains("is an ONNX export, one forward pass: it has no decode phase"), decode.err());
+    }
+
+    @Test
+    void aFixedGraphRefusesWorkloadOptions() {
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b-decode", "--batch", "64");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("llama-3.1-8b-decode is a graph with fixed shapes: --phase, --batch"), r.err());
+    }
+
+    @Test
+    void profilesDirAddsAndShadows(@TempDir Path dir) throws IOException {
+        String h100 = Files.readString(CliRun.repo("hardware-profiles/nvidia-h100-sxm.yaml"));
+        Files.writeString(dir.resolve("nvidia-h100-sxm.yaml"), h100.replace("name: \"NVIDIA H100 SXM5 80GB\"", "name: \"My H100\""));
+        CliRun r = CliRun.run("compare", "--profiles", dir.toString(), "-p", "h100", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().skip(1).findFirst().orElseThrow().startsWith("My H100,"), r.out());
+        CliRun profiles = CliRun.run("profiles", "--profiles", dir.toString(), "--format", "csv");
+        assertTrue(profiles.out().contains("nvidia-h100-sxm,h100 h100-sxm,My H100,"), profiles.out());
+        assertFalse(profiles.out().contains("NVIDIA H100 SXM5 80GB"), "shadowed: " + profiles.out());
+    }
+
+    @Test
+    void modelsDirReadsConfigsInTheFolderAndItsHfFolder(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("hf"));
+        Files.copy(CliRun.repo("models/hf/mistral-7b.json"), dir.resolve("hf/my-mistral.json"));
+        Files.copy(CliRun.repo("models/hf/gpt2.json"), dir.resolve("tiny.json"));
+        CliRun r = CliRun.run("models", "--dir", dir.toString(), "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("my-mistral," + dir.resolve("hf/my-mistral.json") + ",mistral,llama,7.24 B"), r.out());
+        assertTrue(r.out().contains("tiny," + dir.resolve("tiny.json") + ",gpt2,gpt2,"), r.out());
+        CliRun run = CliRun.run("run", "-m", dir.resolve("hf/my-mistral.json").toString(), "-p", "h100", "--format", "csv");
+        assertEquals(0, run.code(), run.err());
+    }
+
+    @Test
+    void precisionFallbacksOfOneEngineAreGroupedPerChipWithoutParsingText() {
+        List<Note> notes = List.of(
+                Note.precisionFallback("TPU", OpKind.RMSNORM, Engine.VECTOR, Precision.BF16, Precision.FP32),
+                Note.precisionFallback("TPU", OpKind.ROPE, Engine.VECTOR, Precision.BF16, Precision.FP32),
+                Note.precisionFallback("TPU", OpKind.RMSNORM, Engine.VECTOR, Precision.BF16, Precision.FP32),
+                Note.precisionFallback("TPU", OpKind.MATMUL, Engine.MATRIX, Precision.FP8, Precision.BF16),
+                Note.precisionFallback("MI300X", OpKind.RMSNORM, Engine.VECTOR, Precision.BF16, Precision.FP32),
+                Note.fallback(Note.Kind.VECTOR_FALLBACK, "ASIC", OpKind.GELU, 3));
+        assertEquals(List.of(
+                "gelu is not native on ASIC: runs on the vector unit, time ×3",
+                "matrix unit of TPU has no fp8: matmul ran at bf16",
+                "vector unit of MI300X has no bf16: rmsnorm ran at fp32",
+                "vector unit of TPU has no bf16: rmsnorm, rope ran at fp32"), CompareCommand.grouped(notes));
+    }
+}
