@@ -3,11 +3,13 @@ package org.opsim.cost;
 import org.opsim.internal.cost.CostFormulas;
 
 /**
- * The one place an operator's cost is composed (formulas: {@code docs/cost-model.md}): op {@code i}
- * of a {@link LoweredOps}, everything about how the chip runs it already resolved by lowering. The
- * compiled plan's evaluation loop calls it op after op; the object API ({@link CostModel},
- * {@link Plan#evaluation()}) calls it too and records each op into an {@link OpResult}, so the two
- * cannot disagree. The arithmetic itself is {@link CostFormulas}'s. Allocation-free.
+ * The one place an operator's cost is composed (formulas: {@code docs/cost-model.md}): every op of a
+ * {@link LoweredOps}, everything about how the chip runs it already resolved by lowering. The
+ * compiled plan's evaluation ({@link Plan#evaluate}) runs it with no sink; the object API
+ * ({@link Plan#evaluation()}, {@link CostModel}) runs the same loop with a sink that records each op
+ * as an {@link OpResult}, so the two cannot disagree. The arithmetic itself is {@link CostFormulas}'s.
+ * Allocation-free. It is one method, the loop and the per-op cost together, so that the compiler
+ * keeps every term in registers whatever it decides to inline.
  *
  * <ul>
  * <li>Native: {@code max(effective matrix FLOPs / (peak × e_c), vector FLOPs / (peak × e_c),
@@ -18,111 +20,178 @@ import org.opsim.internal.cost.CostFormulas;
  * <li>Collective: ring (all-gather) or the faster of ring and tree (all-reduce) on the chip's link,
  *   + overhead; nothing when the group is one chip.</li>
  * </ul>
+ *
+ * <p>Totals are summed per block, then × repeat; dollars are taken once from the total latency (every
+ * op costs the chip's hourly price for its time, so the dollars of the sum equal the sum of the
+ * dollars, to rounding).
  */
 final class Kernel {
+    static final int COMPUTE = Bound.COMPUTE.ordinal();
+    static final int MEMORY = Bound.MEMORY.ordinal();
+    static final int OVERHEAD = Bound.OVERHEAD.ordinal();
+    static final int INTERCONNECT = Bound.INTERCONNECT.ordinal();
+    static final int HOST = Bound.HOST.ordinal();
+
     private Kernel() {
     }
 
-    /** Costs one execution of op {@code i} of {@code o} into {@code out}. */
-    static void cost(LoweredOps o, int i, OpCost out) {
-        final double flops = o.flops[i];
-        final double bytes = o.bytes[i];
-        switch (o.mode[i]) {
-            case LoweredOps.NATIVE -> {
-                double compute = 0;
-                double flopJoules = 0;
-                double peakUsed = 0;
-                double work = o.matrixFlops[i];
-                if (work > 0) {
-                    compute = Math.max(compute, CostFormulas.engineSeconds(o.effectiveMatrixFlops[i], o.matrixPeak[i],
-                            o.matrixEff[i]));
-                    peakUsed += o.matrixPeak[i];
-                    flopJoules += work * o.matrixJoulesPerFlop[i];
-                }
-                work = o.vectorFlops[i];
-                if (work > 0) {
-                    compute = Math.max(compute, CostFormulas.engineSeconds(work, o.vectorPeak[i], o.vectorEff[i]));
-                    peakUsed += o.vectorPeak[i];
-                    flopJoules += work * o.vectorJoulesPerFlop[i];
-                }
-                double memory = CostFormulas.memorySeconds(bytes, o.bandwidth, o.memoryEff[i], o.memoryCap[i]);
-                double roof = Math.max(compute, memory);
-                double overhead = o.overhead[i];
-                double latency = roof + overhead;
-                out.latencySeconds = latency;
-                out.computeSeconds = compute;
-                out.memorySeconds = memory;
-                out.linkSeconds = 0;
-                out.overheadSeconds = overhead;
-                out.peakFlopsPerSecond = peakUsed;
-                out.bound = bound(overhead, roof, compute, memory);
-                out.energyJoules = CostFormulas.computeEnergy(o.coefficients, flops, bytes, flopJoules, latency, peakUsed,
-                        o.joulesPerByte, o.bandwidth, o.idleWatts, o.tdpWatts);
-            }
-            case LoweredOps.VECTOR_FALLBACK -> {
-                double peak = o.vectorPeak[i];
-                double compute = flops > 0 ? CostFormulas.engineSeconds(flops, peak, o.vectorEff[i]) : 0;
-                double memory = CostFormulas.memorySeconds(bytes, o.bandwidth, o.memoryEff[i], o.memoryCap[i]);
-                double roof = o.penalty[i] * Math.max(compute, memory);
-                double overhead = o.overhead[i];
-                double latency = roof + overhead;
-                double peakUsed = flops > 0 ? peak : 0;
-                out.latencySeconds = latency;
-                out.computeSeconds = compute;
-                out.memorySeconds = memory;
-                out.linkSeconds = 0;
-                out.overheadSeconds = overhead;
-                out.peakFlopsPerSecond = peakUsed;
-                out.bound = bound(overhead, roof, compute, memory);
-                out.energyJoules = CostFormulas.computeEnergy(o.coefficients, flops, bytes, flops * o.vectorJoulesPerFlop[i],
-                        latency, peakUsed, o.joulesPerByte, o.bandwidth, o.idleWatts, o.tdpWatts);
-            }
-            case LoweredOps.HOST_FALLBACK -> {
-                double transfer = CostFormulas.hostTransferSeconds(bytes, o.hostBandwidth);
-                double hostCompute = CostFormulas.hostComputeSeconds(flops, o.hostFlopsPerSecond);
-                double link = o.penalty[i] * (transfer + hostCompute);
-                double overhead = o.overhead[i];
-                double latency = link + overhead;
-                out.latencySeconds = latency;
-                out.computeSeconds = hostCompute;
-                out.memorySeconds = transfer;
-                out.linkSeconds = link;
-                out.overheadSeconds = overhead;
-                out.peakFlopsPerSecond = o.hostFlopsPerSecond;
-                out.bound = Bound.HOST;
-                // The chip idles while the host works; its memory still sources and sinks the transfer.
-                out.energyJoules = o.idleWatts * latency + CostFormulas.memoryByteEnergy(o.coefficients, bytes, latency,
-                        o.joulesPerByte, o.bandwidth, o.idleWatts, o.tdpWatts);
-            }
-            default -> {
-                int g = o.groupSize[i];
-                double link = 0;
-                double linkBytes = 0;
-                double overhead = 0;
-                if (g > 1) {
-                    boolean allReduce = o.allReduce[i];
-                    boolean tree = o.tree[i];
-                    linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, bytes);
-                    link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, o.linkLatency, bytes, o.linkBandwidth,
-                            o.memoryEff[i]);
-                    overhead = o.overhead[i];
-                }
-                double latency = link + overhead;
-                out.latencySeconds = latency;
-                out.computeSeconds = 0;
-                out.memorySeconds = 0;
-                out.linkSeconds = link;
-                out.overheadSeconds = overhead;
-                out.peakFlopsPerSecond = 0;
-                out.bound = overhead > link ? Bound.OVERHEAD : Bound.INTERCONNECT;
-                out.energyJoules = CostFormulas.collectiveEnergy(o.idleWatts, latency, linkBytes, o.linkJoulesPerByte);
-            }
-        }
+    /** Receives each op's cost of one execution, in graph order (the object API's recorder). */
+    interface OpSink {
+        /**
+         * @param block the op's block
+         * @param op the op's index among the lowered ops
+         * @param bound the {@link Bound}'s ordinal
+         * @param peakFlopsPerSecond Σ peaks of the engines used (host FLOP/s for a host fallback)
+         */
+        void op(int block, int op, double latencySeconds, double energyJoules, double peakFlopsPerSecond, int bound,
+                double computeSeconds, double memorySeconds, double linkSeconds, double overheadSeconds);
     }
 
-    /** What limited an on-chip op: overhead if it exceeds the roofline, else the longer roofline term (ties: compute). */
-    static Bound bound(double overheadSeconds, double roofSeconds, double computeSeconds, double memorySeconds) {
-        return overheadSeconds > roofSeconds ? Bound.OVERHEAD
-                : computeSeconds >= memorySeconds ? Bound.COMPUTE : Bound.MEMORY;
+    /**
+     * Costs one execution of every op of {@code o} into {@code out} (totals and seconds per bound),
+     * telling {@code sink} each op's cost when it is not null.
+     *
+     * @throws ArithmeticException if a total is not finite (inputs out of range)
+     */
+    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName) {
+        final byte[] mode = o.mode;
+        final double[] bound = out.boundSeconds;
+        out.clear();
+        final double bandwidth = o.bandwidth;
+        final double idleWatts = o.idleWatts;
+        final double tdpWatts = o.tdpWatts;
+        final boolean coefficients = o.coefficients;
+        final double joulesPerByte = o.joulesPerByte;
+        double tLatency = 0;
+        double tFlops = 0;
+        double tBytes = 0;
+        double tEnergy = 0;
+        double tCapacity = 0;
+        int i = 0;
+        for (int b = 0; b < o.blocks; b++) {
+            final int end = o.blockEnd[b];
+            final double repeat = o.repeat[b];
+            double latencySum = 0;
+            double energySum = 0;
+            double capacitySum = 0;
+            for (; i < end; i++) {
+                final double flops = o.flops[i];
+                final double bytes = o.bytes[i];
+                double compute;
+                double memory;
+                double link;
+                double overhead;
+                double latency;
+                double energy;
+                double peakUsed;
+                int limit;
+                switch (mode[i]) {
+                    case LoweredOps.NATIVE -> {
+                        compute = 0;
+                        double flopJoules = 0;
+                        peakUsed = 0;
+                        double work = o.matrixFlops[i];
+                        if (work > 0) {
+                            compute = Math.max(compute, CostFormulas.engineSeconds(o.effectiveMatrixFlops[i],
+                                    o.matrixPeak[i], o.matrixEff[i]));
+                            peakUsed += o.matrixPeak[i];
+                            flopJoules += work * o.matrixJoulesPerFlop[i];
+                        }
+                        work = o.vectorFlops[i];
+                        if (work > 0) {
+                            compute = Math.max(compute, CostFormulas.engineSeconds(work, o.vectorPeak[i], o.vectorEff[i]));
+                            peakUsed += o.vectorPeak[i];
+                            flopJoules += work * o.vectorJoulesPerFlop[i];
+                        }
+                        memory = CostFormulas.memorySeconds(bytes, bandwidth, o.memoryEff[i], o.memoryCap[i]);
+                        double roof = Math.max(compute, memory);
+                        link = 0;
+                        overhead = o.overhead[i];
+                        latency = roof + overhead;
+                        limit = bound(overhead, roof, compute, memory);
+                        energy = CostFormulas.computeEnergy(coefficients, flops, bytes, flopJoules, latency, peakUsed,
+                                joulesPerByte, bandwidth, idleWatts, tdpWatts);
+                    }
+                    case LoweredOps.VECTOR_FALLBACK -> {
+                        double peak = o.vectorPeak[i];
+                        compute = flops > 0 ? CostFormulas.engineSeconds(flops, peak, o.vectorEff[i]) : 0;
+                        memory = CostFormulas.memorySeconds(bytes, bandwidth, o.memoryEff[i], o.memoryCap[i]);
+                        double roof = o.penalty[i] * Math.max(compute, memory);
+                        link = 0;
+                        overhead = o.overhead[i];
+                        latency = roof + overhead;
+                        limit = bound(overhead, roof, compute, memory);
+                        peakUsed = flops > 0 ? peak : 0;
+                        energy = CostFormulas.computeEnergy(coefficients, flops, bytes, flops * o.vectorJoulesPerFlop[i],
+                                latency, peakUsed, joulesPerByte, bandwidth, idleWatts, tdpWatts);
+                    }
+                    case LoweredOps.HOST_FALLBACK -> {
+                        memory = CostFormulas.hostTransferSeconds(bytes, o.hostBandwidth);
+                        compute = CostFormulas.hostComputeSeconds(flops, o.hostFlopsPerSecond);
+                        link = o.penalty[i] * (memory + compute);
+                        overhead = o.overhead[i];
+                        latency = link + overhead;
+                        limit = HOST;
+                        peakUsed = o.hostFlopsPerSecond;
+                        // The chip idles while the host works; its memory still sources and sinks the transfer.
+                        energy = idleWatts * latency + CostFormulas.memoryByteEnergy(coefficients, bytes, latency,
+                                joulesPerByte, bandwidth, idleWatts, tdpWatts);
+                    }
+                    default -> {
+                        int g = o.groupSize[i];
+                        compute = 0;
+                        memory = 0;
+                        link = 0;
+                        double linkBytes = 0;
+                        overhead = 0;
+                        if (g > 1) {
+                            boolean allReduce = o.allReduce[i];
+                            boolean tree = o.tree[i];
+                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, bytes);
+                            link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, o.linkLatency, bytes,
+                                    o.linkBandwidth, o.memoryEff[i]);
+                            overhead = o.overhead[i];
+                        }
+                        latency = link + overhead;
+                        limit = overhead > link ? OVERHEAD : INTERCONNECT;
+                        peakUsed = 0;
+                        energy = CostFormulas.collectiveEnergy(idleWatts, latency, linkBytes, o.linkJoulesPerByte);
+                    }
+                }
+                latencySum += latency;
+                energySum += energy;
+                capacitySum += latency * peakUsed;
+                bound[limit] += latency * repeat;
+                if (sink != null) {
+                    sink.op(b, i, latency, energy, peakUsed, limit, compute, memory, link, overhead);
+                }
+            }
+            tLatency += latencySum * repeat;
+            // FLOPs and bytes depend on the shapes only: summed per block when the plan is filled.
+            tFlops += o.blockFlops[b] * repeat;
+            tBytes += o.blockBytes[b] * repeat;
+            tEnergy += energySum * repeat;
+            tCapacity += capacitySum * repeat;
+        }
+        double tCost = CostFormulas.dollars(tLatency, o.pricePerHour);
+        if (!(Double.isFinite(tLatency) && Double.isFinite(tFlops) && Double.isFinite(tBytes)
+                && Double.isFinite(tEnergy) && Double.isFinite(tCost) && Double.isFinite(tCapacity))) {
+            throw new ArithmeticException(graphName + " on " + o.profile.name()
+                    + ": a total is not a finite number: inputs out of range");
+        }
+        out.latencySeconds = tLatency;
+        out.flops = tFlops;
+        out.bytes = tBytes;
+        out.energyJoules = tEnergy;
+        out.costUsd = tCost;
+        out.peakFlopCapacity = tCapacity;
+    }
+
+    /**
+     * What limited an on-chip op ({@link Bound} ordinal): overhead if it exceeds the roofline, else the
+     * longer roofline term (ties: compute).
+     */
+    static int bound(double overheadSeconds, double roofSeconds, double computeSeconds, double memorySeconds) {
+        return overheadSeconds > roofSeconds ? OVERHEAD : computeSeconds >= memorySeconds ? COMPUTE : MEMORY;
     }
 }

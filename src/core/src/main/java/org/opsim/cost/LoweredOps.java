@@ -74,6 +74,9 @@ final class LoweredOps {
     final Op[] op;
     final double[] repeat;
     final long[] repeatCount;
+    /** FLOPs and bytes of one repeat of each block (shape-only sums, for the evaluation loop's totals). */
+    final double[] blockFlops;
+    final double[] blockBytes;
     final double[] matrixFlops;
     final double[] vectorFlops;
     final double[] flops;
@@ -140,6 +143,8 @@ final class LoweredOps {
         op = new Op[n];
         repeat = new double[blocks];
         repeatCount = new long[blocks];
+        blockFlops = new double[blocks];
+        blockBytes = new double[blocks];
         matrixFlops = new double[n];
         vectorFlops = new double[n];
         flops = new double[n];
@@ -324,6 +329,14 @@ final class LoweredOps {
             if (i != blockEnd[b]) {
                 return false;
             }
+            double f = 0;
+            double by = 0;
+            for (int j = b == 0 ? 0 : blockEnd[b - 1]; j < blockEnd[b]; j++) {
+                f += flops[j];
+                by += bytes[j];
+            }
+            blockFlops[b] = f;
+            blockBytes[b] = by;
             repeat[b] = block.repeat();
             repeatCount[b] = block.repeat();
             blockName[b] = block.name();

@@ -39,6 +39,7 @@ import org.opsim.internal.cost.CostFormulas;
  * belongs to one thread.
  */
 public final class Plan {
+    private static final Bound[] BOUNDS = Bound.values();
     private final HardwareProfile profile;
     private Graph graph;
     private LoweredOps ops;
@@ -111,56 +112,7 @@ public final class Plan {
      *     results refuse NaN and Infinity
      */
     public void evaluate(PlanTotals out) {
-        final LoweredOps o = ops;
-        final OpCost s = out.scratch;
-        final double[] bound = out.boundSeconds;
-        final double[] kind = out.kindSeconds;
-        final double[] stage = out.stageSeconds;
-        out.clear();
-        double tLatency = 0;
-        double tFlops = 0;
-        double tBytes = 0;
-        double tEnergy = 0;
-        double tCapacity = 0;
-        int i = 0;
-        for (int b = 0; b < o.blocks; b++) {
-            final int end = o.blockEnd[b];
-            final double repeat = o.repeat[b];
-            double latencySum = 0;
-            double flopsSum = 0;
-            double bytesSum = 0;
-            double energySum = 0;
-            double capacitySum = 0;
-            for (; i < end; i++) {
-                Kernel.cost(o, i, s);
-                final double latency = s.latencySeconds;
-                latencySum += latency;
-                flopsSum += o.flops[i];
-                bytesSum += o.bytes[i];
-                energySum += s.energyJoules;
-                capacitySum += latency * s.peakFlopsPerSecond;
-                bound[s.bound.ordinal()] += latency * repeat;
-                kind[o.kind[i].ordinal()] += latency * repeat;
-            }
-            stage[o.blockStage[b].ordinal()] += latencySum * repeat;
-            tLatency += latencySum * repeat;
-            tFlops += flopsSum * repeat;
-            tBytes += bytesSum * repeat;
-            tEnergy += energySum * repeat;
-            tCapacity += capacitySum * repeat;
-        }
-        double tCost = CostFormulas.dollars(tLatency, o.pricePerHour);
-        if (!(Double.isFinite(tLatency) && Double.isFinite(tFlops) && Double.isFinite(tBytes)
-                && Double.isFinite(tEnergy) && Double.isFinite(tCost) && Double.isFinite(tCapacity))) {
-            throw new ArithmeticException(graph.name() + " on " + profile.name()
-                    + ": a total is not a finite number: inputs out of range");
-        }
-        out.latencySeconds = tLatency;
-        out.flops = tFlops;
-        out.bytes = tBytes;
-        out.energyJoules = tEnergy;
-        out.costUsd = tCost;
-        out.peakFlopCapacity = tCapacity;
+        Kernel.run(ops, out, null, graph.name());
     }
 
     /**
@@ -169,8 +121,13 @@ public final class Plan {
      */
     public Evaluation evaluation() {
         final LoweredOps o = ops;
-        OpCost s = new OpCost();
         List<OpResult> results = new ArrayList<>(o.size);
+        Kernel.run(o, new PlanTotals(), (b, i, latency, energy, peak, bound, compute, memory, link, overhead) ->
+                results.add(new OpResult(o.blockName[b], o.blockStage[b], o.op[i], o.repeatCount[b], o.engine[i],
+                        Optional.ofNullable(o.precision[i]), BOUNDS[bound], compute, memory, link, overhead, latency,
+                        energy, CostFormulas.dollars(latency, o.pricePerHour), peak,
+                        o.mode[i] == LoweredOps.NATIVE || o.mode[i] == LoweredOps.COLLECTIVE, o.notes.get(i))),
+                graph.name());
         List<BlockResult> blocks = new ArrayList<>(o.blocks);
         Map<OpKind, Totals> byKind = new EnumMap<>(OpKind.class);
         Map<Bound, Totals> byBound = new EnumMap<>(Bound.class);
@@ -181,15 +138,9 @@ public final class Plan {
         for (int b = 0; b < o.blocks; b++) {
             long repeat = o.repeatCount[b];
             Totals perRepeat = Totals.ZERO;
-            double[] boundSeconds = new double[Bound.values().length];
+            double[] boundSeconds = new double[BOUNDS.length];
             for (; i < o.blockEnd[b]; i++) {
-                Kernel.cost(o, i, s);
-                OpResult r = new OpResult(o.blockName[b], o.blockStage[b], o.op[i], repeat, o.engine[i],
-                        Optional.ofNullable(o.precision[i]), s.bound, s.computeSeconds, s.memorySeconds, s.linkSeconds,
-                        s.overheadSeconds, s.latencySeconds, s.energyJoules,
-                        CostFormulas.dollars(s.latencySeconds, o.pricePerHour), s.peakFlopsPerSecond,
-                        o.mode[i] == LoweredOps.NATIVE || o.mode[i] == LoweredOps.COLLECTIVE, o.notes.get(i));
-                results.add(r);
+                OpResult r = results.get(i);
                 boundSeconds[r.bound().ordinal()] += r.latencySeconds();
                 notes.addAll(r.notes());
                 Totals one = r.perExecution();
@@ -210,11 +161,7 @@ public final class Plan {
 
     /** Each lowered op's latency of one execution into {@code out} (length {@link #operationCount()}). */
     void latencies(double[] out) {
-        final LoweredOps o = ops;
-        OpCost s = new OpCost();
-        for (int i = 0; i < o.size; i++) {
-            Kernel.cost(o, i, s);
-            out[i] = s.latencySeconds;
-        }
+        Kernel.run(ops, new PlanTotals(), (b, i, latency, energy, peak, bound, compute, memory, link, overhead) ->
+                out[i] = latency, graph.name());
     }
 }

@@ -1,15 +1,12 @@
 package org.opsim.cost;
 
-import java.util.Arrays;
-import org.opsim.graph.OpKind;
-import org.opsim.graph.Stage;
 
 /**
  * A reusable, mutable holder for the totals of one plan evaluation, so that evaluating allocates
  * nothing: {@link Plan#evaluate(PlanTotals)} overwrites every field. The same figures as
  * {@link Totals} (seconds, FLOPs, bytes, joules, dollars, FLOP capacity), plus the seconds spent in
- * ops of each {@link Bound} and each {@link OpKind}, and in blocks of each {@link Stage}. Not
- * thread-safe: one per thread.
+ * ops of each {@link Bound}. The shares per op kind, block and stage are {@link Plan#evaluation()}'s
+ * (each running sum in the loop costs a few per cent of its speed). Not thread-safe: one per thread.
  */
 public final class PlanTotals {
     double latencySeconds;
@@ -19,15 +16,12 @@ public final class PlanTotals {
     double costUsd;
     double peakFlopCapacity;
     final double[] boundSeconds = new double[Bound.values().length];
-    final double[] kindSeconds = new double[OpKind.values().length];
-    final double[] stageSeconds = new double[Stage.values().length];
-    /** The kernel's scratch: one op's cost at a time. */
-    final OpCost scratch = new OpCost();
 
     void clear() {
-        Arrays.fill(boundSeconds, 0.0);
-        Arrays.fill(kindSeconds, 0.0);
-        Arrays.fill(stageSeconds, 0.0);
+        for (int k = 0; k < boundSeconds.length; k++) {
+            boundSeconds[k] = 0;
+        }
+
     }
 
     public double latencySeconds() {
@@ -58,16 +52,6 @@ public final class PlanTotals {
     /** Seconds (all repeats) spent in ops limited by {@code bound}. */
     public double seconds(Bound bound) {
         return boundSeconds[bound.ordinal()];
-    }
-
-    /** Seconds (all repeats) spent in ops of {@code kind}. */
-    public double seconds(OpKind kind) {
-        return kindSeconds[kind.ordinal()];
-    }
-
-    /** Seconds (all repeats) spent in blocks of {@code stage}. */
-    public double seconds(Stage stage) {
-        return stageSeconds[stage.ordinal()];
     }
 
     /** The bound that accounts for the most time (ties: the earlier bound), as in the rich evaluation. */
