@@ -204,4 +204,31 @@ class CatalogueLookupTest {
                 .total().latencySeconds();
         assertTrue(seconds > 0);
     }
+
+    @Test
+    void docsCatalogueListsEveryNameWithItsAliases() throws IOException {
+        // docs/catalogue.md's tables are the documented alias table: one row per entry, aliases as the files give them.
+        String doc = Files.readString(Repo.path("docs/catalogue.md"));
+        List<String> missing = new ArrayList<>();
+        C.profileEntries().stream().filter(e -> e.source().endsWith("(bundled)")).forEach(e -> {
+            String row = "| `" + e.name() + "` | " + String.join(", ", e.aliases().stream().map(a -> "`" + a + "`").toList())
+                    + " | " + e.profile().name() + " |";
+            if (!doc.contains(row)) {
+                missing.add(row);
+            }
+        });
+        C.systemEntries().forEach(e -> {
+            String row = "| `" + e.name() + "` | " + String.join(", ", e.aliases().stream().map(a -> "`" + a + "`").toList())
+                    + " | " + e.system().name() + " |";
+            if (!doc.contains(row)) {
+                missing.add(row);
+            }
+        });
+        C.modelEntries().forEach(e -> {
+            if (!doc.contains("| `" + e.name() + "` |")) {
+                missing.add(e.name());
+            }
+        });
+        assertTrue(missing.isEmpty(), "docs/catalogue.md lacks: " + missing);
+    }
 }

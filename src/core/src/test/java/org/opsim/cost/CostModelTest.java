@@ -188,6 +188,34 @@ class CostModelTest {
     }
 
     @Test
+    void aCollectiveWhoseOverheadExceedsItsLinkTimeIsOverheadBound() {
+        // All-reduce of 1,024 B over 2 chips with a 50 µs overhead per all-reduce: ring 2·1 step × 2 µs +
+        // 2·(1/2)·1,024 / 400e9 = 4.00256 µs; tree 2·1 × 2 µs + 2·1,024 / 400e9 = 4.00512 µs; the ring wins.
+        // 50 µs > 4.003 µs: overhead-bound, latency 54.00256 µs.
+        String s = TestChips.SRC;
+        EfficiencyTable table = new EfficiencyTable(EfficiencyCurve.constant(0.7, s), EfficiencyCurve.constant(1.0, s),
+                List.of(new EfficiencyRule(OpKind.ALL_REDUCE, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(50e-6, s)))));
+        OpResult r = CostModel.cost(new org.opsim.graph.AllReduce("ar", 1024, 2), TestChips.gpu().efficiency(table).build());
+        assertEquals(Bound.OVERHEAD, r.bound());
+        close(54.00256e-6, r.latencySeconds());
+        // Without the overhead the same collective is link-bound.
+        assertEquals(Bound.INTERCONNECT, CostModel.cost(new org.opsim.graph.AllReduce("ar", 1024, 2), TestChips.gpu().build()).bound());
+    }
+
+    @Test
+    void equalComputeAndMemoryTimesCountAsComputeBound() {
+        // 1 TFLOP/s, 1 TB/s, efficiencies 1, no overhead, no wave model: a 3×3×3 bf16 matmul does 2·27 = 54 FLOPs
+        // and moves (9 + 9 + 9)·2 = 54 bytes, so both terms are exactly 54 ps: a tie, which counts as compute.
+        String s = TestChips.SRC;
+        HardwareProfile even = TestChips.gpu().peak(org.opsim.graph.Engine.MATRIX, Precision.BF16, 1e12, s)
+                .memory(80e9, 1e12, s).efficiency(EfficiencyTable.uniform(1.0, 1.0, s)).build();
+        OpResult r = CostModel.cost(new MatMul("mm", 3, 3, 3, Precision.BF16), even);
+        assertEquals(r.computeSeconds(), r.memorySeconds());
+        assertEquals(Bound.COMPUTE, r.bound());
+    }
+
+    @Test
     void aCollectiveOverOneChipCostsNothingAndStaysFinite() {
         OpResult r = CostModel.cost(new org.opsim.graph.AllReduce("solo", 1e6, 1), TestChips.gpu().build());
         assertEquals(0.0, r.latencySeconds());

@@ -37,6 +37,15 @@ class ProfileValidationTest {
     }
 
     @Test
+    void computeUnitsMustBeAWholeNumberOfUnits() {
+        // The rule is HardwareProfile's; the loader only reads the number and reports the rule at its path.
+        says(rejects(adding("computeUnits: {value: 2.5, source: \"x\"}\nmatmulTile: {m: 128, n: 128, source: \"x\"}\n"),
+                "$.computeUnits.value"), "must be a whole number >= 1, got 2.5");
+        says(rejects(adding("computeUnits: {value: 0, source: \"x\"}\nmatmulTile: {m: 128, n: 128, source: \"x\"}\n"),
+                "$.computeUnits.value"), "must be a whole number >= 1, got 0");
+    }
+
+    @Test
     void malformedYamlNamesTheLine() {
         InputException e = rejects(breaking("kind: gpu\n", "kind: [gpu\n"), "$");
         says(e, "malformed YAML at line ");

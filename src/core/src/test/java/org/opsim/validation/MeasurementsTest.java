@@ -92,6 +92,10 @@ class MeasurementsTest {
 
         InputException negative = bad(HEADER + "a100,m,1,1,x,add,fp16,,,,4,-4,0.05,,,\n");
         assertEquals("$[1].cols", negative.path());
+        // Two negative factors would make a positive count: each is checked.
+        InputException bothNegative = bad(HEADER + "a100,m,1,1,x,add,fp16,,,,-4,-4,0.05,,,\n");
+        assertEquals("$[1].rows", bothNegative.path());
+        assertEquals("must be > 0, got -4", bothNegative.problem());
 
         InputException zeroTime = bad(HEADER + "a100,m,1,1,x,add,fp16,,,,4,4,0,,,\n");
         assertEquals("$[1].median_ms", zeroTime.path());
