@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 import org.opsim.graph.Graph;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.model.Model;
 import org.opsim.model.Workload;
-import org.opsim.cost.Plan;
-import org.opsim.cost.PlanTotals;
 
 /**
  * How fast is one Llama-3.1-70B decode step (batch 64, context 4096, bf16, TP 8: 18 ops) costed on

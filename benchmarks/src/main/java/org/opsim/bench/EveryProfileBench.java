@@ -13,10 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.cost.CostModel;
-import org.opsim.graph.Graph;
-import org.opsim.hardware.HardwareProfile;
 import org.opsim.cost.Plan;
 import org.opsim.cost.PlanTotals;
+import org.opsim.graph.Graph;
+import org.opsim.hardware.HardwareProfile;
 
 /**
  * How fast is the Llama-3.1-70B decode step costed on every shipped profile (every file in

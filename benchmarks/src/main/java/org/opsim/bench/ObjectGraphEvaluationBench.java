@@ -14,13 +14,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
 import org.opsim.cost.OpResult;
+import org.opsim.graph.Engine;
 import org.opsim.graph.Graph;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.DeviceKind;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.graph.Engine;
 
 /**
  * The plain object-graph evaluation: the baseline every faster path is measured against.

@@ -13,12 +13,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.OpResult;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
 import org.opsim.graph.Graph;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.cost.Plan;
-import org.opsim.cost.PlanTotals;
 
 /**
  * What does costing one operator take: a one-op compiled plan against {@code CostModel.cost} on the

@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 import org.opsim.deploy.SystemProfile;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.ProfileProvider;
+import org.opsim.internal.io.Documents;
 import org.opsim.internal.load.Bundled;
 import org.opsim.internal.load.BundledProfiles;
 import org.opsim.internal.load.ModelImporters;
 import org.opsim.internal.load.ProfileLoader;
 import org.opsim.internal.load.SystemLoader;
-import org.opsim.internal.io.Documents;
 import org.opsim.io.InputException;
 import org.opsim.model.ImportedModel;
 import org.opsim.model.Model;
@@ -415,13 +415,7 @@ public final class Catalogue {
     }
 
     private static String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InputException(f.toString(), "$", "file not found");
-        } catch (IOException e) {
-            throw new InputException(f.toString(), "$", "cannot read file: " + e.getMessage(), e);
-        }
+        return Documents.text(f);
     }
 
     static String stem(Path f) {

@@ -2,8 +2,8 @@ package org.opsim.cli;
 
 import java.io.PrintWriter;
 import org.opsim.io.InputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code opsim}: the command line. Exit codes: 0 ok, 1 unexpected failure, 2 bad input or usage. Quiet by

@@ -67,6 +67,11 @@ class CatalogueCommandsTest {
         assertEquals(0, r.code(), r.err());
         // 6 layers × 6 weight matmuls of 256 tokens (2 × 128) plus attention: a few GFLOP, all costed.
         assertTrue(r.out().contains("\"chip\" : \"NVIDIA H100 SXM5 80GB\""), r.out());
+        // One forward pass over the prompts: its time to first token is the whole run.
+        com.fasterxml.jackson.databind.JsonNode h100 = new com.fasterxml.jackson.databind.json.JsonMapper().readTree(r.out())
+                .get("results").get(0);
+        assertEquals(h100.get("latencySeconds").asDouble(), h100.get("ttftSeconds").asDouble());
+        assertEquals(256, new com.fasterxml.jackson.databind.json.JsonMapper().readTree(r.out()).get("tokensPerExecution").asInt());
         CliRun decode = CliRun.run("compare", "-m", model.toString(), "--phase", "decode", "-p", "h100");
         assertEquals(2, decode.code());
         assertTrue(decode.err().contains("is an ONNX export, one forward pass: it has no decode phase"), decode.err());

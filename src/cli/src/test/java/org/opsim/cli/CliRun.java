@@ -1,8 +1,8 @@
 package org.opsim.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.io.StringWriter;
+import java.nio.file.Path;
 
 /** One run of the command line in-process, as the CLI tests meet it: exit code, stdout, stderr. */
 public record CliRun(int code, String out, String err) {

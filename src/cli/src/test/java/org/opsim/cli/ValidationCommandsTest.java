@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsim.hardware.HardwareProfile;
 import org.opsim.Opsim;
+import org.opsim.hardware.HardwareProfile;
 
 /** predict, validate and calibrate as a user runs them. */
 class ValidationCommandsTest {

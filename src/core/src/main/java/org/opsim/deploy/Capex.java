@@ -1,7 +1,7 @@
 package org.opsim.deploy;
 
-import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
+import org.opsim.io.InvalidValueException;
 
 /**
  * What owning a chip costs up front.

@@ -1,8 +1,8 @@
 package org.opsim.deploy;
 
-import org.opsim.internal.cost.CostFormulas;
 import org.opsim.graph.OpKind;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.internal.cost.CostFormulas;
 
 /**
  * Collective times on a system's links (formulas: docs/cost-model.md §6.2; the arithmetic is in

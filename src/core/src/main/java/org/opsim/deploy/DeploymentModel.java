@@ -1,14 +1,14 @@
 package org.opsim.deploy;
 
 import java.util.OptionalDouble;
-import org.opsim.internal.cost.CostFormulas;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
 import org.opsim.cost.OpResult;
 import org.opsim.graph.AllReduce;
 import org.opsim.graph.Collective;
-import org.opsim.hardware.HardwareProfile;
 import org.opsim.graph.Stage;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.internal.cost.CostFormulas;
 import org.opsim.model.Architecture;
 import org.opsim.model.MemoryFootprint;
 import org.opsim.model.Model;

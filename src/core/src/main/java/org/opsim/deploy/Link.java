@@ -1,8 +1,8 @@
 package org.opsim.deploy;
 
 import java.util.List;
-import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
+import org.opsim.io.InvalidValueException;
 
 /**
  * One level of a system's network: inside a node (NVLink, xGMI, ICI, NeuronLink) or between nodes

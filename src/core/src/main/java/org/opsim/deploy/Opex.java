@@ -1,7 +1,7 @@
 package org.opsim.deploy;
 
-import org.opsim.io.InvalidValueException;
 import org.opsim.hardware.Figure;
+import org.opsim.io.InvalidValueException;
 
 /**
  * What running a chip costs per hour of work: its average power (from the evaluation) times the

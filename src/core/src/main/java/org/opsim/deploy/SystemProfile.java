@@ -1,9 +1,9 @@
 package org.opsim.deploy;
 
-import org.opsim.io.InvalidValueException;
 import java.util.Optional;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.io.InvalidValueException;
 
 /**
  * A multi-chip system: {@code nodes} nodes of {@code chipsPerNode} chips of one chip profile, a link

@@ -1,7 +1,7 @@
 package org.opsim.deploy;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /**
  * How the chips of one link domain are wired, which decides the bandwidth a collective over part of

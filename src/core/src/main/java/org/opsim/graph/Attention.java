@@ -1,8 +1,8 @@
 package org.opsim.graph;
 
-import org.opsim.internal.io.Ids;
 import java.util.List;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /**
  * Scaled dot-product attention {@code softmax(Q·Kᵀ/√d)·V} with grouped-query heads.

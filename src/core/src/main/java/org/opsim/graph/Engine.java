@@ -1,7 +1,7 @@
 package org.opsim.graph;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /** The unit of a chip that runs an operator. */
 public enum Engine {

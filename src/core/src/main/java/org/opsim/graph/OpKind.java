@@ -1,7 +1,7 @@
 package org.opsim.graph;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /** The kinds of operator opsim knows; {@link #id()} is the name used in files. */
 public enum OpKind {

@@ -1,8 +1,8 @@
 package org.opsim.graph;
 
-import org.opsim.internal.io.Ids;
 import java.util.List;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /**
  * Numeric formats an operator can store and compute in, with their storage size in bytes per element.

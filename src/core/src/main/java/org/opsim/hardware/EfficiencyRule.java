@@ -1,9 +1,9 @@
 package org.opsim.hardware;
 
 import java.util.Optional;
-import org.opsim.io.InvalidValueException;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.io.InvalidValueException;
 
 
 /**

@@ -1,11 +1,11 @@
 package org.opsim.hardware;
 
 import java.util.List;
-import org.opsim.io.InvalidValueException;
 import java.util.Optional;
 import java.util.function.Function;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.io.InvalidValueException;
 
 /**
  * Per-op achieved fractions of peak. Lookup order for an op of kind K at precision P: the rule for

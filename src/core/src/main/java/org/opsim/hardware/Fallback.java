@@ -1,7 +1,7 @@
 package org.opsim.hardware;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 import org.opsim.io.InvalidValueException;
 
 /**

@@ -4,9 +4,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.opsim.io.InvalidValueException;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
+import org.opsim.io.InvalidValueException;
 
 /**
  * Everything the cost model knows about one chip. Immutable and validated on construction; load one

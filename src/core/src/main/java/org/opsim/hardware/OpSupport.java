@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.opsim.io.InvalidValueException;
 import org.opsim.graph.OpKind;
+import org.opsim.io.InvalidValueException;
 
 /**
  * Which op kinds a chip runs natively, and how it runs the rest: a default {@link Fallback} with

@@ -3,8 +3,8 @@ package org.opsim.hardware;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import org.opsim.io.InvalidValueException;
 import org.opsim.graph.Precision;
+import org.opsim.io.InvalidValueException;
 
 /**
  * Board power (TDP and idle) and, optionally, energy per FLOP (per precision) and per byte of main

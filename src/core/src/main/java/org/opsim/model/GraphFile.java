@@ -3,8 +3,8 @@ package org.opsim.model;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.opsim.io.InvalidValueException;
 import org.opsim.graph.Graph;
+import org.opsim.io.InvalidValueException;
 
 /**
  * A graph with fixed shapes, as read from a native graph file (or an ONNX export with no symbolic

@@ -1,10 +1,10 @@
 package org.opsim.model;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
 import java.util.Objects;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Precision;
+import org.opsim.internal.io.Ids;
 
 /**
  * What the model is asked to do: a phase with its batch and lengths, the precisions, the

@@ -4,13 +4,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.opsim.graph.Graph;
-import org.opsim.hardware.HardwareProfile;
-import org.opsim.model.Model;
-import org.opsim.model.Workload;
-import org.opsim.io.InputException;
 import org.opsim.cost.Plan;
 import org.opsim.cost.PlanTotals;
+import org.opsim.graph.Graph;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.io.InputException;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
 
 /**
  * Costs a run of consecutive workloads on every profile, on one thread. It keeps one compiled

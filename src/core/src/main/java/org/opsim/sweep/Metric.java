@@ -1,7 +1,7 @@
 package org.opsim.sweep;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /** A figure of a {@link SweepRow} that a Pareto frontier can trade off; each is better lower but throughput. */
 public enum Metric {

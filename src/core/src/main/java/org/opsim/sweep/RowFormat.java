@@ -1,7 +1,7 @@
 package org.opsim.sweep;
 
-import org.opsim.internal.io.Ids;
 import java.util.Locale;
+import org.opsim.internal.io.Ids;
 
 /**
  * How sweep rows are written: CSV (a header line, one line per row) or JSON (an array with one object

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
-import org.opsim.deploy.SystemProfile;
-import org.opsim.deploy.Link;
 import org.opsim.deploy.Collectives;
+import org.opsim.deploy.Link;
+import org.opsim.deploy.SystemProfile;
 
 /**
  * Predicted against measured all-reduce times (docs/validation.md): the system file as shipped, and

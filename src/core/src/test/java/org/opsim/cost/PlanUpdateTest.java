@@ -1,6 +1,5 @@
 package org.opsim.cost;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.CostModel;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Graph;
@@ -19,10 +18,9 @@ import org.opsim.graph.Precision;
 import org.opsim.hardware.DeviceKind;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
-import org.opsim.model.Workload;
 import org.opsim.io.InputException;
+import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 
 /** Updating a plan in place for a sweep's next point, its rich view, and what it allocates. */
 class PlanUpdateTest {

@@ -1,18 +1,15 @@
 package org.opsim.deploy;
 
-import org.opsim.Opsim;
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.model.MemoryFootprint;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
-import org.opsim.internal.load.SystemLoader;
+import org.opsim.model.transformer.TransformerModel;
 
 /** Llama-3.1-70B bf16 on H100s: fits two, not one. */
 class CapacityTest {

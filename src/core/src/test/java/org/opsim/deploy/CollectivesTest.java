@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.opsim.internal.cost.CostFormulas;
 import org.opsim.hardware.Figure;
+import org.opsim.internal.cost.CostFormulas;
 
 /** Collective times worked out by hand on {@link DeployFixtures} (efficiency 1, no overhead). */
 class CollectivesTest {

@@ -1,17 +1,15 @@
 package org.opsim.deploy;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.opsim.Repo;
 import org.opsim.cost.CostModel;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 
 /** Deployments that cannot work get named errors; pipelines and replicas behave as the formulas say. */
 class DeploymentTest {

@@ -1,8 +1,5 @@
 package org.opsim.deploy;
 
-import org.opsim.Catalogue;
-import org.opsim.Opsim;
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,12 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
-import org.opsim.model.Workload;
+import org.opsim.Catalogue;
+import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.io.InputException;
+import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 import org.opsim.validation.AllReduceMeasurements;
-import org.opsim.internal.load.SystemLoader;
 
 /** Every shipped system file loads and runs; bad ones give errors naming the file and field. */
 class SystemLoaderTest {

@@ -1,19 +1,17 @@
 package org.opsim.examples;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.Bound;
 import org.opsim.cost.Evaluation;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 
 /**
  * Notebook: what would doubling HBM bandwidth buy an H100 serving Llama-3.1-8B?

@@ -1,11 +1,9 @@
 package org.opsim.examples;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.Evaluation;
 import org.opsim.cost.OpResult;
 import org.opsim.graph.Engine;
@@ -21,9 +20,8 @@ import org.opsim.hardware.Fallback;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.OpSupport;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 
 /**
  * Notebook: Trainium2 runs GELU natively. Suppose a new chip like it did not, and a GELU model (GPT-2 XL)

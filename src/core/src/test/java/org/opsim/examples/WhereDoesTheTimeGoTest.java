@@ -1,14 +1,13 @@
 package org.opsim.examples;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.Bound;
 import org.opsim.cost.Evaluation;
 import org.opsim.cost.OpResult;
@@ -16,9 +15,8 @@ import org.opsim.graph.Attention;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.HfConfigLoader;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 import org.opsim.report.OpCategory;
 
 /**

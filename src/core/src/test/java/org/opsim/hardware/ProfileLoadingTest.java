@@ -1,6 +1,5 @@
 package org.opsim.hardware;
 
-import org.opsim.Opsim;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.opsim.Opsim;
 import org.opsim.graph.Engine;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;

@@ -18,8 +18,8 @@ import org.opsim.graph.Engine;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.internal.io.Documents;
-import org.opsim.internal.load.ProfileWriter;
 import org.opsim.internal.load.ProfileLoader;
+import org.opsim.internal.load.ProfileWriter;
 
 /** load → ProfileWriter.write → ProfileLoader.parse gives back an equal profile (records compare by value). */
 class ProfileRoundTripTest {

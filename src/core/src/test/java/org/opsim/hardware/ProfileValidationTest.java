@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsim.internal.io.Documents;
-import org.opsim.io.InputException;
-import org.opsim.internal.load.ProfileWriter;
 import org.opsim.internal.load.ProfileLoader;
+import org.opsim.internal.load.ProfileWriter;
+import org.opsim.io.InputException;
 
 /**
  * Bad profiles fail with an {@link InputException} that names the file, the JSON path of the

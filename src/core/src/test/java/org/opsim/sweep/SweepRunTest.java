@@ -1,6 +1,5 @@
 package org.opsim.sweep;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Totals;
 import org.opsim.graph.Attention;
@@ -23,10 +22,9 @@ import org.opsim.graph.Precision;
 import org.opsim.hardware.DeviceKind;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.HfConfigLoader;
 import org.opsim.model.Precisions;
-import org.opsim.model.transformer.TransformerModel;
 import org.opsim.model.Workload;
+import org.opsim.model.transformer.TransformerModel;
 
 /** Running sweeps: rows streamed per configuration, skips counted, rows equal to the object evaluation. */
 class SweepRunTest {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opsim.graph.Precision;
-import org.opsim.model.Workload;
 import org.opsim.model.Workload.Phase;
+import org.opsim.model.Workload;
 
 /** The cartesian product of a sweep, its numbering, and what bad input says. */
 class SweepSpaceTest {

@@ -1,10 +1,5 @@
 package org.opsim.validation;
 
-import org.opsim.Repo;
-import org.opsim.graph.Embedding;
-import org.opsim.graph.Gelu;
-import org.opsim.graph.Rope;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsim.Repo;
+import org.opsim.graph.Embedding;
+import org.opsim.graph.Gelu;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.graph.Rope;
 import org.opsim.io.InputException;
 
 /** Reading measured operator latencies, and named errors for corrupt files. */

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import org.opsim.io.InputException;
 import org.opsim.onnx.proto.Onnx.GraphProto;
 import org.opsim.onnx.proto.Onnx.TensorProto;
 import org.opsim.onnx.proto.Onnx.ValueInfoProto;
-import org.opsim.io.InputException;
 
 /**
  * A graph's nodes in topological order, with who produces and who consumes each tensor. ONNX

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.opsim.onnx.proto.Onnx.ModelProto;
 import org.opsim.io.InputException;
+import org.opsim.onnx.proto.Onnx.ModelProto;
 
 /** Reads the bytes of an {@code .onnx} file into a {@code ModelProto} and checks it is a model with a graph. */
 final class ModelReader {

@@ -13,12 +13,12 @@ import java.util.TreeSet;
 import org.opsim.graph.Block;
 import org.opsim.graph.Graph;
 import org.opsim.graph.Precision;
+import org.opsim.io.InputException;
 import org.opsim.onnx.proto.Onnx.ModelProto;
 import org.opsim.onnx.proto.Onnx.OperatorSetIdProto;
 import org.opsim.onnx.proto.Onnx.TensorProto;
 import org.opsim.onnx.proto.Onnx.TensorShapeProto;
 import org.opsim.onnx.proto.Onnx.ValueInfoProto;
-import org.opsim.io.InputException;
 
 /**
  * A parsed ONNX model, before its symbolic dimensions are bound. Parse once, then {@link #bind} as

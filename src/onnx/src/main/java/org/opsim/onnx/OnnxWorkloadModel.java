@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opsim.graph.Block;
 import org.opsim.graph.Graph;
+import org.opsim.graph.Stage;
 import org.opsim.model.Architecture;
 import org.opsim.model.MemoryFootprint;
 import org.opsim.model.Model;
@@ -84,9 +86,11 @@ public final class OnnxWorkloadModel implements Model {
         return new MemoryFootprint(parameterCount() * w.precisions().weights().bytesPerElement(), 0, 0, 0);
     }
 
+    /** The bound graph, its block of stage {@link Stage#PREFILL} (the forward pass over the prompts). */
     @Override
     public Graph graph(Workload w) {
-        return bind(w).graph();
+        Graph g = bind(w).graph();
+        return new Graph(g.name(), g.blocks().stream().map(b -> new Block(b.name(), Stage.PREFILL, b.repeat(), b.ops())).toList());
     }
 
     /** The full import at {@code w}'s dimensions: the graph and the account of every node. */

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opsim.io.InputException;
 import org.opsim.onnx.proto.Onnx.TensorProto;
 import org.opsim.onnx.proto.Onnx.TensorShapeProto;
 import org.opsim.onnx.proto.Onnx.TypeProto;
 import org.opsim.onnx.proto.Onnx.ValueInfoProto;
-import org.opsim.io.InputException;
 
 /**
  * Gives every tensor of a graph concrete dims once the symbolic dims are bound: from the inputs,

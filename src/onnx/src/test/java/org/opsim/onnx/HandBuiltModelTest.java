@@ -2,8 +2,8 @@ package org.opsim.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.opsim.onnx.TestModels.FLOAT;
 import static org.opsim.onnx.TestModels.FLOAT16;
+import static org.opsim.onnx.TestModels.FLOAT;
 import static org.opsim.onnx.TestModels.INT64;
 import static org.opsim.onnx.TestModels.attr;
 import static org.opsim.onnx.TestModels.in;

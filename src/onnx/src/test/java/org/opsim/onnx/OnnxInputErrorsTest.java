@@ -18,10 +18,10 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsim.io.InputException;
 import org.opsim.onnx.proto.Onnx.GraphProto;
 import org.opsim.onnx.proto.Onnx.ModelProto;
 import org.opsim.onnx.proto.Onnx.OperatorSetIdProto;
-import org.opsim.io.InputException;
 
 /** Bad input is an {@link InputException} naming the file, where in it, and what is wrong. */
 class OnnxInputErrorsTest {

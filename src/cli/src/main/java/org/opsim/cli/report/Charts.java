@@ -1,10 +1,5 @@
 package org.opsim.cli.report;
 
-import org.opsim.report.ChipResult;
-import org.opsim.report.Comparison;
-import org.opsim.report.OpCategory;
-import org.opsim.sweep.SweepPoints;
-
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +21,10 @@ import org.opsim.cost.OpResult;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.report.ChipResult;
+import org.opsim.report.Comparison;
+import org.opsim.report.OpCategory;
+import org.opsim.sweep.SweepPoints;
 
 /** The report's charts, drawn headless with XChart and encoded as PNG. Units are in the axis titles. */
 public final class Charts {

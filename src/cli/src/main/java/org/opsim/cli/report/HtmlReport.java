@@ -1,10 +1,5 @@
 package org.opsim.cli.report;
 
-import org.opsim.report.ChipResult;
-import org.opsim.report.Comparison;
-import org.opsim.report.OpCategory;
-import org.opsim.sweep.SweepPoints;
-
 import java.time.LocalDate;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -14,6 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.opsim.report.ChipResult;
+import org.opsim.report.Comparison;
+import org.opsim.sweep.SweepPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,5 @@
 package org.opsim.cli.report;
 
-import org.opsim.validation.Calibrator;
-import org.opsim.validation.ErrorStats;
-import org.opsim.validation.MeasuredCase;
-import org.opsim.validation.Measurements;
-import org.opsim.validation.Split;
-import org.opsim.validation.Validation;
-
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.knowm.xchart.BitmapEncoder;
-import org.opsim.internal.io.AtomicFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.opsim.internal.io.AtomicFiles;
+import org.opsim.validation.MeasuredCase;
 
 /** Predicted-vs-measured latency, log-log, one series per op kind, with the y = x line. */
 public final class ScatterPlot {

@@ -1,22 +1,20 @@
 package org.opsim.cli.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import org.opsim.Opsim;
+import org.opsim.hardware.HardwareProfile;
 import org.opsim.validation.Calibrator;
 import org.opsim.validation.ErrorStats;
 import org.opsim.validation.MeasuredCase;
 import org.opsim.validation.Measurements;
 import org.opsim.validation.Split;
 import org.opsim.validation.Validation;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import org.opsim.Opsim;
-import org.opsim.hardware.HardwareProfile;
 
 /**
  * Writes docs/validation.md: errors of the shipped A100 and A40 profiles against the shared
@@ -43,6 +41,7 @@ public final class ValidationReport {
                 .append(" (a few seconds). Data: `shared/validation/` (measured by others: Microsoft's Vidur\n"
                         + "profiling on A100 80GB SXM and A40, fp16, one operator at a time; and the LLMCompass artifact's A100\n"
                         + "sweeps). Profiles: `").append(a.profileName()).append("` and `").append(b.profileName()).append("` (catalogue names).\n\n");
+        md.append("The stack and timing method of every data set (a calibration describes both): `docs/validation/datasets.yaml`.\n\n");
         md.append("Errors are absolute percentage errors |predicted − measured| / measured, per op kind: MAPE (mean),\n"
                 + "median and 90th percentile. No row is both fitted and scored: calibration is fitted on one part and\n"
                 + "reported on another, as each section says.\n\n");

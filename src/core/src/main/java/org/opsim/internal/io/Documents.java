@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.opsim.io.InputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.opsim.io.InputException;
 
 /** Reads JSON or YAML documents (chosen by file extension) into a {@link Node} tree. */
 public final class Documents {
@@ -54,15 +54,7 @@ public final class Documents {
         } catch (InputException e) {
             throw new InputException(label, e.path(), e.problem());
         }
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new InputException(label, "$", "file not found");
-        } catch (IOException e) {
-            throw new InputException(label, "$", "cannot read file: " + e.getMessage(), e);
-        }
-        return parse(text, format, label);
+        return parse(text(file), format, label);
     }
 
     /**
@@ -70,16 +62,19 @@ public final class Documents {
      * {@code {} or {@code [} is JSON), for importers that recognise files by what they hold.
      */
     public static Node readByContent(Path file) {
-        String label = file.toString();
-        String text;
+        String text = text(file);
+        return parse(text, formatOf(text), file.toString());
+    }
+
+    /** A file's text; a missing or unreadable file is an {@link InputException} naming it. */
+    public static String text(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new InputException(label, "$", "file not found");
+            throw new InputException(file.toString(), "$", "file not found");
         } catch (IOException e) {
-            throw new InputException(label, "$", "cannot read file: " + e.getMessage(), e);
+            throw new InputException(file.toString(), "$", "cannot read file: " + e.getMessage(), e);
         }
-        return parse(text, formatOf(text), label);
     }
 
     /** JSON if the text's first non-blank character opens an object or a list, else YAML. */

@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.opsim.internal.io.Documents;
 import org.opsim.internal.io.Node;
-import org.opsim.model.transformer.TransformerConfig;
 import org.opsim.model.transformer.TransformerConfig.Family;
 import org.opsim.model.transformer.TransformerConfig.Mla;
 import org.opsim.model.transformer.TransformerConfig.Mlp;
 import org.opsim.model.transformer.TransformerConfig.Moe;
 import org.opsim.model.transformer.TransformerConfig.Norm;
 import org.opsim.model.transformer.TransformerConfig.Positions;
+import org.opsim.model.transformer.TransformerConfig;
 
 /**
  * Reads a Hugging Face {@code config.json} (the file people already have) into a

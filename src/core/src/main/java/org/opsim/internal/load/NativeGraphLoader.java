@@ -28,8 +28,8 @@ import org.opsim.graph.SiluAndMul;
 import org.opsim.graph.Softmax;
 import org.opsim.graph.Stage;
 import org.opsim.internal.io.Documents;
-import org.opsim.io.InputException;
 import org.opsim.internal.io.Node;
+import org.opsim.io.InputException;
 import org.opsim.model.GraphFile;
 
 /**

@@ -12,12 +12,11 @@ import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyRule;
+import org.opsim.hardware.Fallback;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.hardware.HostLink;
-import org.opsim.internal.io.Documents;
 import org.opsim.hardware.OpSupport;
-import org.opsim.hardware.Fallback;
+import org.opsim.internal.io.Documents;
 
 /** Writes a profile in the file format {@link ProfileLoader} reads, so load(write(p)) equals p. */
 public final class ProfileWriter {

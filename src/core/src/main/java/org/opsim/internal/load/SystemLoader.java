@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.opsim.io.InputException;
 import org.opsim.deploy.Capex;
 import org.opsim.deploy.Link;
 import org.opsim.deploy.Opex;
@@ -16,6 +15,7 @@ import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.internal.io.Documents;
 import org.opsim.internal.io.Node;
+import org.opsim.io.InputException;
 
 /**
  * Reads a system file (YAML or JSON; format: docs/deployments.md). Its {@code chip} names a profile:

@@ -18,12 +18,12 @@ import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Rope;
 import org.opsim.graph.SiluAndMul;
 import org.opsim.graph.Softmax;
+import org.opsim.model.Workload;
 import org.opsim.model.transformer.TransformerConfig.Mla;
 import org.opsim.model.transformer.TransformerConfig.Mlp;
 import org.opsim.model.transformer.TransformerConfig.Moe;
 import org.opsim.model.transformer.TransformerConfig.Norm;
 import org.opsim.model.transformer.TransformerConfig.Positions;
-import org.opsim.model.Workload;
 
 /**
  * The ops of one pass on one chip: {@code batch} sequences of {@code q} new tokens ({@code m = batch·q}

@@ -3,11 +3,11 @@ package org.opsim.internal.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.opsim.cost.TestChips;
 import org.opsim.graph.BatchedMatMul;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.cost.TestChips;
 
 /** The wave model of GEMM time, worked by hand on an A100-like chip: 108 units, 128 × 128 tiles. */
 class WavesTest {

@@ -1,12 +1,12 @@
 package org.opsim.internal.load;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.opsim.Repo;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Graph;
 import org.opsim.graph.MatMul;

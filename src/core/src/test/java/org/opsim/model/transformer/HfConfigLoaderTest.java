@@ -1,6 +1,5 @@
 package org.opsim.model.transformer;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.opsim.Repo;
+import org.opsim.internal.load.HfConfigLoader;
 import org.opsim.io.InputException;
 import org.opsim.model.Workload;
-import org.opsim.internal.load.HfConfigLoader;
 
 /** config.json parsing: every family in the catalogue, and bad configs as named errors. */
 class HfConfigLoaderTest {

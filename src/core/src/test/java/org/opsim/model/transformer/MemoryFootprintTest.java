@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.opsim.graph.Precision;
-import org.opsim.model.Workload;
-import org.opsim.model.Precisions;
 import org.opsim.model.MemoryFootprint;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
 
 /** Bytes per chip after tensor parallelism, against hand arithmetic. */
 class MemoryFootprintTest {

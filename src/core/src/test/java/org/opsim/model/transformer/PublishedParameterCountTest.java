@@ -1,12 +1,10 @@
 package org.opsim.model.transformer;
 
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.opsim.internal.load.HfConfigLoader;
+import org.opsim.Repo;
 
 /**
  * Parameter counts derived from the catalogue's config.json files against the figures the model

@@ -1,12 +1,12 @@
 package org.opsim.model.transformer;
 
-import org.opsim.Opsim;
-import org.opsim.Repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.opsim.Opsim;
+import org.opsim.Repo;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
 import org.opsim.graph.Attention;
@@ -17,9 +17,8 @@ import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.HardwareProfile;
-import org.opsim.internal.load.ProfileLoader;
-import org.opsim.model.Workload;
 import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
 
 /** Graphs built from configs and workloads, checked against hand-derived FLOPs, bytes and sizes. */
 class WorkloadGraphTest {
