@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,19 +159,22 @@ public final class Catalogue {
     public Catalogue withProfiles(Path dir) {
         requireDirectory(dir);
         List<ProfileEntry> ps = new ArrayList<>(profiles);
-        for (Path f : documents(dir)) {
-            ProfileLoader.Loaded l = ProfileLoader.parse(read(f), Documents.Format.of(f.getFileName().toString()), f.toString());
-            shadow(ps, new ProfileEntry(stem(f), l.aliases(), f.toString(), false, l.profile()), ProfileEntry::name);
-        }
-        for (Path f : documents(dir.resolve("calibrated"))) {
-            ProfileLoader.Loaded l = ProfileLoader.parse(read(f), Documents.Format.of(f.getFileName().toString()), f.toString());
-            shadow(ps, new ProfileEntry(stem(f), l.aliases(), f.toString(), true, l.profile()), ProfileEntry::name);
+        Map<String, String> addedProfiles = new HashMap<>();
+        for (Path d : List.of(dir, dir.resolve("calibrated"))) {
+            for (Path f : documents(d)) {
+                ProfileLoader.Loaded l = ProfileLoader.parse(read(f), Documents.Format.of(f.getFileName().toString()),
+                        f.toString());
+                shadow(ps, new ProfileEntry(stem(f), l.aliases(), f.toString(), d != dir, l.profile()), ProfileEntry::name,
+                        addedProfiles, f.toString());
+            }
         }
         Catalogue withChips = new Catalogue(ps, systems, models, skipped);
         List<SystemEntry> ss = new ArrayList<>(systems);
+        Map<String, String> addedSystems = new HashMap<>();
         for (Path f : documents(dir.resolve("systems"))) {
             SystemLoader.Loaded l = SystemLoader.loadEntry(f, withChips::profile);
-            shadow(ss, new SystemEntry(stem(f), l.aliases(), f.toString(), l.system()), SystemEntry::name);
+            shadow(ss, new SystemEntry(stem(f), l.aliases(), f.toString(), l.system()), SystemEntry::name, addedSystems,
+                    f.toString());
         }
         return new Catalogue(ps, ss, models, skipped);
     }
@@ -186,6 +190,7 @@ public final class Catalogue {
         requireDirectory(dir);
         List<ModelEntry> ms = new ArrayList<>(models);
         List<String> sk = new ArrayList<>(skipped);
+        Map<String, String> added = new HashMap<>();
         for (Path d : List.of(dir, dir.resolve("hf"))) {
             for (Path f : files(d, p -> true)) {
                 Optional<ModelImporter> importer = ModelImporters.find(f);
@@ -194,7 +199,7 @@ public final class Catalogue {
                     continue;
                 }
                 String name = modelName(f);
-                shadow(ms, new ModelEntry(name, f.toString(), importer.get().load(f, name)), ModelEntry::name);
+                shadow(ms, new ModelEntry(name, f.toString(), importer.get().load(f, name)), ModelEntry::name, added, f.toString());
             }
         }
         return new Catalogue(profiles, systems, ms, sk);
@@ -362,7 +367,18 @@ public final class Catalogue {
         return prev[b.length()];
     }
 
-    private static <E> void shadow(List<E> entries, E entry, Function<E, String> name) {
+    /**
+     * Puts {@code entry} in place of the entry of the same name, else adds it. {@code added} holds the
+     * names (lower-case) already added from the user's folder in this call, and their files: two of
+     * the user's files with one name are refused rather than one silently shadowing the other.
+     */
+    private static <E> void shadow(List<E> entries, E entry, Function<E, String> name, Map<String, String> added,
+                                   String file) {
+        String previous = added.putIfAbsent(name.apply(entry).toLowerCase(Locale.ROOT), file);
+        if (previous != null) {
+            throw new InputException(file, "", "gives the catalogue name '" + name.apply(entry) + "', as " + previous
+                    + " does: rename one of them");
+        }
         for (int i = 0; i < entries.size(); i++) {
             if (name.apply(entries.get(i)).equalsIgnoreCase(name.apply(entry))) {
                 entries.set(i, entry);

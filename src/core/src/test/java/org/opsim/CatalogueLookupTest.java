@@ -188,6 +188,24 @@ class CatalogueLookupTest {
     }
 
     @Test
+    void twoOfAUsersFilesWithOneNameAreRefused(@TempDir Path dir) throws IOException {
+        // DIR/x.json and DIR/hf/x.json both give the model name "x": neither may silently win.
+        Files.createDirectories(dir.resolve("hf"));
+        Files.copy(Repo.path("models/hf/mistral-7b.json"), dir.resolve("x.json"));
+        Files.copy(Repo.path("models/hf/mistral-7b.json"), dir.resolve("hf/x.json"));
+        InputException e = assertThrows(InputException.class, () -> C.withModels(dir));
+        assertTrue(e.getMessage().contains(dir.resolve("hf/x.json").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("gives the catalogue name 'x', as " + dir.resolve("x.json")), e.getMessage());
+        // The same for a chip in DIR and DIR/calibrated/.
+        Path chips = dir.resolve("chips");
+        Files.createDirectories(chips.resolve("calibrated"));
+        Files.copy(Repo.path("hardware-profiles/nvidia-h100-sxm.yaml"), chips.resolve("h.yaml"));
+        Files.copy(Repo.path("hardware-profiles/nvidia-h100-sxm.yaml"), chips.resolve("calibrated/h.yaml"));
+        InputException p = assertThrows(InputException.class, () -> C.withProfiles(chips));
+        assertTrue(p.getMessage().contains("gives the catalogue name 'h'"), p.getMessage());
+    }
+
+    @Test
     void providedProfilesIncludeTheBundledOnes() {
         List<HardwareProfile> provided = Opsim.providedProfiles();
         assertTrue(provided.contains(C.profile("h100")));

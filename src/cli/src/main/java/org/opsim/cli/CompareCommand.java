@@ -67,11 +67,7 @@ final class CompareCommand implements Callable<Integer> {
         Comparison cmp;
         ImportedModel imported = modelOptions.load(inputs.catalogue(), DEFAULT_MODEL);
         if (imported instanceof ImportedModel.Fixed fixed) {
-            if (modelOptions.workloadGiven()) {
-                throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, --tp, "
-                        + "--kv, --recompute and --unfused-attention do not apply to it");
-            }
-            cmp = Comparison.of(fixed.file(), 1, profiles);
+            cmp = Comparison.of(modelOptions.fixedGraph(fixed), 1, profiles);
             header.add(cmp.title());
         } else {
             Model m = imported.requireModel("compare");

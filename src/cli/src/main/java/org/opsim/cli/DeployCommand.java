@@ -80,7 +80,7 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Catalogue catalogue = profileDir == null ? Catalogue.bundled() : Catalogue.bundled().withProfiles(profileDir);
+        Catalogue catalogue = Inputs.catalogue(profileDir);
         Model m = catalogue.parametricModel(this.model, "deploy");
         Workload w = workload();
         SystemProfile s = catalogue.system(system);

@@ -27,6 +27,11 @@ final class Inputs {
 
     /** The bundled catalogue, with --profiles DIR added. */
     Catalogue catalogue() {
+        return catalogue(profileDir);
+    }
+
+    /** The bundled catalogue, with the profiles and systems in {@code profileDir} added when it is not null. */
+    static Catalogue catalogue(Path profileDir) {
         Catalogue c = Catalogue.bundled();
         if (profileDir != null) {
             c = c.withProfiles(profileDir);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.opsim.Catalogue;
 import org.opsim.graph.Attention;
 import org.opsim.graph.Precision;
+import org.opsim.model.GraphFile;
 import org.opsim.model.ImportedModel;
 import org.opsim.model.Model;
 import org.opsim.model.Precisions;
@@ -39,18 +40,20 @@ final class ModelOptions {
     @Option(names = "--batch", paramLabel = "N", description = "sequences per batch (default: see the command)")
     Long batch;
 
-    @Option(names = {"--prompt", "--context"}, defaultValue = "2048", paramLabel = "N",
-            description = "prompt length (prefill, generation, training) or cached context (decode) (default: ${DEFAULT-VALUE})")
-    long length;
+    // Defaults are applied in workload(), not by picocli, so that a fixed-shape graph can refuse every
+    // workload option that was given rather than ignore it.
+    @Option(names = {"--prompt", "--context"}, paramLabel = "N",
+            description = "prompt length (prefill, generation, training) or cached context (decode) (default: 2048)")
+    Long length;
 
-    @Option(names = "--generate", defaultValue = "256", paramLabel = "N",
-            description = "with --phase generation: new tokens per sequence (default: ${DEFAULT-VALUE})")
-    long generate;
+    @Option(names = "--generate", paramLabel = "N",
+            description = "with --phase generation: new tokens per sequence (default: 256)")
+    Long generate;
 
-    @Option(names = "--weights", defaultValue = "bf16", description = "weight precision (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weights", description = "weight precision (default: bf16)")
     String weights;
 
-    @Option(names = "--activations", defaultValue = "bf16", description = "activation precision (default: ${DEFAULT-VALUE})")
+    @Option(names = "--activations", description = "activation precision (default: bf16)")
     String activations;
 
     @Option(names = "--kv", description = "KV-cache precision (default: the activation precision)")
@@ -91,17 +94,31 @@ final class ModelOptions {
         return m.requireModel(what);
     }
 
-    /** Whether workload options were given that a fixed-shape graph would not use. */
-    boolean workloadGiven() {
-        return phase != null || batch != null || tensorParallel != null || recompute || unfused || kv != null;
+    /**
+     * The graph of a fixed-shape model; refuses workload options, which such a graph cannot use (its
+     * shapes, precisions and parallelism are in the file).
+     */
+    GraphFile fixedGraph(ImportedModel.Fixed fixed) {
+        if (phase != null || batch != null || length != null || generate != null || weights != null || activations != null
+                || kv != null || tensorParallel != null || recompute || unfused) {
+            throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, "
+                    + "--prompt/--context, --generate, --weights, --activations, --kv, --tp, --recompute and "
+                    + "--unfused-attention do not apply to it");
+        }
+        return fixed.file();
     }
 
     /** The workload the options describe, with the command's defaults for what was not given. */
     Workload workload(Workload.Phase defaultPhase, long defaultBatch, int defaultTensorParallel) {
         Workload.Phase p = phase != null ? Workload.Phase.parse(phase) : defaultPhase;
-        return new Workload(p, batch != null ? batch : defaultBatch, length, p == Workload.Phase.GENERATION ? generate : 0,
-                new Precisions(Precision.parse(weights), Precision.parse(activations),
-                        Precision.parse(kv != null ? kv : activations)),
+        if (generate != null && p != Workload.Phase.GENERATION) {
+            throw new IllegalArgumentException("--generate applies to --phase generation only (this is " + p.id() + ")");
+        }
+        String a = activations != null ? activations : "bf16";
+        return new Workload(p, batch != null ? batch : defaultBatch, length != null ? length : 2048,
+                p == Workload.Phase.GENERATION ? (generate != null ? generate : 256) : 0,
+                new Precisions(Precision.parse(weights != null ? weights : "bf16"), Precision.parse(a),
+                        Precision.parse(kv != null ? kv : a)),
                 tensorParallel != null ? tensorParallel : defaultTensorParallel, recompute,
                 unfused ? Attention.Form.UNFUSED : Attention.Form.FLASH);
     }

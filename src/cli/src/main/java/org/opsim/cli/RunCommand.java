@@ -45,15 +45,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Catalogue catalogue = profileDir == null ? Catalogue.bundled() : Catalogue.bundled().withProfiles(profileDir);
+        Catalogue catalogue = Inputs.catalogue(profileDir);
         ImportedModel m = modelOptions.load(catalogue, DEFAULT_MODEL);
         Graph graph;
         if (m instanceof ImportedModel.Fixed fixed) {
-            if (modelOptions.workloadGiven()) {
-                throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, --tp, "
-                        + "--kv, --recompute and --unfused-attention do not apply to it");
-            }
-            graph = fixed.file().graph();
+            graph = modelOptions.fixedGraph(fixed).graph();
         } else {
             graph = m.requireModel("run").graph(modelOptions.workload(Workload.Phase.DECODE, 1, 1));
         }

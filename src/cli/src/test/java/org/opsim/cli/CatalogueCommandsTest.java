@@ -82,6 +82,19 @@ class CatalogueCommandsTest {
         CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b-decode", "--batch", "64");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("llama-3.1-8b-decode is a graph with fixed shapes: --phase, --batch"), r.err());
+        // Options with a default (a precision, a length) are refused too, not ignored: the file fixes them.
+        for (String[] o : new String[][] {{"--weights", "fp8"}, {"--prompt", "1024"}, {"--activations", "bf16"}}) {
+            CliRun given = CliRun.run("run", "-m", "llama-3.1-8b-decode", "-p", "h100", o[0], o[1]);
+            assertEquals(2, given.code(), o[0] + ": " + given.out());
+            assertTrue(given.err().contains("is a graph with fixed shapes"), given.err());
+        }
+    }
+
+    @Test
+    void generateOutsideAGenerationIsRefused() {
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b", "-p", "h100", "--phase", "decode", "--generate", "64");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("--generate applies to --phase generation only (this is decode)"), r.err());
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class Collectives {
         double ring = CostFormulas.ringAllReduceSeconds(g, a, payloadBytes, b, e);
         double tree = CostFormulas.treeAllReduceSeconds(g, a, payloadBytes, b, e);
         return ring <= tree ? new Cost(ring, CostFormulas.ringLinkBytes(true, g, payloadBytes), "ring")
-                : new Cost(tree, 2 * payloadBytes, "tree");
+                : new Cost(tree, CostFormulas.treeLinkBytes(payloadBytes), "tree");
     }
 
     /** All-gather of a {@code payloadBytes} (gathered) buffer: ring, on the slowest link the group spans. */
