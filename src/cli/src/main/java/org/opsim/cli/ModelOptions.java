@@ -50,7 +50,8 @@ final class ModelOptions {
             description = "with --phase generation: new tokens per sequence (default: 256)")
     Long generate;
 
-    @Option(names = "--weights", description = "weight precision (default: bf16)")
+    @Option(names = "--weights", description = "weight format: bf16, fp8, fp8_block, mxfp8, nvfp4, mxfp4, int8, int4_g128, "
+            + "int4_g32, ... (default: the checkpoint's formats when its config gives them, else bf16)")
     String weights;
 
     @Option(names = "--activations", description = "activation precision (default: bf16)")
@@ -79,6 +80,12 @@ final class ModelOptions {
                 throw new IllegalArgumentException("--dim binds an ONNX model's symbolic dimensions; " + m.name()
                         + " is not an ONNX model");
             }
+        }
+        if ((weights != null || kv != null) && m instanceof ImportedModel.Parametric p
+                && p.model() instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            // Formats given on the command line replace the checkpoint's, everywhere.
+            LOG.warn("model {}: --weights/--kv replace the checkpoint's formats ({})", ref, tm.quantization().get().scheme());
+            m = new ImportedModel.Parametric(weights != null ? tm.unquantized() : tm.withKvCache(Precision.parse(kv)));
         }
         if (m instanceof ImportedModel.Parametric p) {
             LOG.info("model {}: {}, {} parameters", ref, p.model().describe(), p.model().parameterCount());

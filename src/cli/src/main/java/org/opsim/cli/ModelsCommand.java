@@ -38,8 +38,8 @@ final class ModelsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("models supports --format table, markdown or csv");
         }
         Catalogue c = dir == null ? Catalogue.bundled() : Catalogue.bundled().withModels(dir);
-        Table models = new Table(List.of("name", "source", "model type", "family", "parameters", "active", "layers", "hidden",
-                "heads (q/kv)", "bf16 weights GB"));
+        Table models = new Table(List.of("name", "source", "model type", "parameters", "active", "layers", "hidden",
+                "attention", "KV B/token", "weights", "weights GB"));
         Table graphs = new Table(List.of("name", "source", "graph", "blocks", "ops", "tokens/run", "GFLOP/run"));
         for (Catalogue.ModelEntry e : c.modelEntries()) {
             if (e.model() instanceof ImportedModel.Parametric p) {
@@ -48,13 +48,16 @@ final class ModelsCommand implements Callable<Integer> {
                 long active = m.activeParameterCount();
                 if (m instanceof TransformerModel tm) {
                     TransformerConfig cfg = tm.config();
-                    models.add(List.of(e.name(), e.source(), cfg.modelType(), cfg.family().name().toLowerCase(Locale.ROOT),
-                            billions(params), active == params ? "-" : billions(active), Long.toString(cfg.layers()),
-                            Long.toString(cfg.hiddenSize()), cfg.queryHeads() + "/" + cfg.kvHeads(),
-                            Numbers.sig(params * 2 / 1e9)));
+                    String format = tm.quantization().map(q -> q.scheme()).orElse("bf16");
+                    models.add(List.of(e.name(), e.source(), cfg.modelType(), billions(params),
+                            active == params ? "-" : billions(active), Long.toString(cfg.layers()),
+                            Long.toString(cfg.hiddenSize()), cfg.attentionForms(),
+                            Numbers.sig(tm.kvCacheBytesPerToken(org.opsim.graph.Precision.BF16)), format,
+                            Numbers.sig(tm.weightBytes(org.opsim.graph.Precision.BF16) / 1e9)));
                 } else {
-                    models.add(List.of(e.name(), e.source(), "-", m.describe(), billions(params),
-                            active == params ? "-" : billions(active), "-", "-", "-", Numbers.sig(params * 2 / 1e9)));
+                    models.add(List.of(e.name(), e.source(), "-", billions(params),
+                            active == params ? "-" : billions(active), "-", "-", m.describe(), "-", "bf16",
+                            Numbers.sig(params * 2 / 1e9)));
                 }
             } else {
                 GraphFile g = ((ImportedModel.Fixed) e.model()).file();

@@ -6,6 +6,7 @@ import org.opsim.graph.AllReduce;
 import org.opsim.graph.Block;
 import org.opsim.graph.Collective;
 import org.opsim.graph.ComputeOp;
+import org.opsim.graph.CustomOp;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Graph;
 import org.opsim.graph.Op;
@@ -18,6 +19,7 @@ import org.opsim.hardware.Fallback;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.HostLink;
 import org.opsim.internal.cost.CostFormulas;
+import org.opsim.io.InputException;
 import org.opsim.internal.cost.Waves;
 
 /**
@@ -222,7 +224,18 @@ final class LoweredOps {
         if (c.lower().size() != 1 || c.lower().get(0) != c) {
             throw new IllegalArgumentException(o.name() + ": a composite op must be lowered before costing");
         }
-        if (p.support().isNative(k)) {
+        boolean isNative;
+        if (c instanceof CustomOp custom) {
+            isNative = p.support().isNativeCustom(custom.supportKey());
+            if (!isNative && !p.support().hasCustomFallback()) {
+                throw new InputException(p.name(), "$.customOps", "custom op '" + o.name() + "' needs kernel '"
+                        + custom.supportKey() + "', which the profile neither lists in customOps nor has a fallback for "
+                        + "(add it to customOps, custom to nativeOps, or a fallback.ops.custom)");
+            }
+        } else {
+            isNative = p.support().isNative(k);
+        }
+        if (isNative) {
             mode[i] = NATIVE;
             engine[i] = c.engine();
             Precision want = c.precision();
@@ -271,7 +284,7 @@ final class LoweredOps {
 
     private static Precision resolve(HardwareProfile p, Engine e, Precision want, ComputeOp c, List<Note> notes) {
         Precision used = CostFormulas.resolve(p, e, want, c);
-        if (used != want) {
+        if (used != want.arithmetic()) {
             notes.add(Note.precisionFallback(p.name(), c.kind(), e, want, used));
         }
         return used;
@@ -360,13 +373,14 @@ final class LoweredOps {
         vectorFlops[i] = c.vectorFlops();
         flops[i] = c.flops();
         bytes[i] = c.bytes();
+        double own = c instanceof CustomOp custom ? custom.efficiency() : 0;
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
             effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
-            matrixEff[i] = matrixCurve[i].at(flops[i]);
+            matrixEff[i] = own > 0 ? own : matrixCurve[i].at(flops[i]);
         }
         boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
         if (vectorWork) {
-            vectorEff[i] = vectorCurve[i].at(flops[i]);
+            vectorEff[i] = own > 0 ? own : vectorCurve[i].at(flops[i]);
         }
         if (mode[i] != HOST_FALLBACK) {
             memoryEff[i] = memoryCurve[i].at(bytes[i]);

@@ -7,7 +7,7 @@ package org.opsim.graph;
  * softmax on the vector unit, overlapped) are costed as the slowest of the two and of memory.
  */
 public sealed interface ComputeOp extends Op
-        permits GemmOp, VectorOp, Attention {
+        permits GemmOp, VectorOp, Attention, LinearAttention, SelectiveScan, Indexer, CustomOp {
 
     /** The precision the op computes in (for mixed operands, the wider one). */
     Precision precision();

@@ -21,7 +21,21 @@ public enum OpKind {
     ALL_REDUCE,
     ALL_GATHER,
     /** A training step's weight update (AdamW). */
-    OPTIMIZER;
+    OPTIMIZER,
+    /** Gated delta-rule linear attention (Gated DeltaNet, Kimi Delta Attention). */
+    LINEAR_ATTENTION,
+    /** Mamba-2's selective state-space scan. */
+    SSM_SCAN,
+    /** Short depthwise causal convolution (Mamba-2, linear attention). */
+    CONV1D,
+    /** Top-k selection (MoE routers, sparse-attention indexers). */
+    TOPK,
+    /** Token permutation into and out of expert order around MoE GEMMs. */
+    MOE_DISPATCH,
+    /** DeepSeek sparse attention's lightning indexer. */
+    INDEXER,
+    /** A user-defined op given by its FLOPs and bytes ({@link CustomOp}). */
+    CUSTOM;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

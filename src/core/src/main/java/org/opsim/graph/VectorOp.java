@@ -5,7 +5,8 @@ package org.opsim.graph;
  * embedding gathers, optimizer updates): no matrix FLOPs.
  */
 public sealed interface VectorOp extends ComputeOp
-        permits Softmax, LayerNorm, RmsNorm, Gelu, Silu, SiluAndMul, Elementwise, Rope, Embedding, OptimizerUpdate {
+        permits Softmax, LayerNorm, RmsNorm, Gelu, Silu, SiluAndMul, Elementwise, Rope, Embedding, OptimizerUpdate,
+        CausalConv1d, TopK, MoeDispatch {
 
     @Override
     default Engine engine() {

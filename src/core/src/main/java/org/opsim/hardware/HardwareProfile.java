@@ -101,10 +101,11 @@ public record HardwareProfile(
      * of {@link Precision#fallbacks()} the engine has; empty if none.
      */
     public Optional<Precision> resolve(Engine engine, Precision wanted) {
-        if (peak(engine, wanted).isPresent()) {
-            return Optional.of(wanted);
+        Precision arithmetic = wanted.arithmetic();
+        if (peak(engine, arithmetic).isPresent()) {
+            return Optional.of(arithmetic);
         }
-        for (Precision p : wanted.fallbacks()) {
+        for (Precision p : arithmetic.fallbacks()) {
             if (peak(engine, p).isPresent()) {
                 return Optional.of(p);
             }

@@ -39,9 +39,9 @@ class MissingOperatorTest {
     private static HardwareProfile withoutNativeGelu(double penalty) {
         Set<OpKind> natives = EnumSet.copyOf(TRAINIUM2.support().nativeOps());
         natives.remove(OpKind.GELU);
-        OpSupport support = new OpSupport(natives, Optional.empty(),
-                Map.of(OpKind.GELU, new Fallback(Fallback.Mode.VECTOR, Figure.of(penalty, "what-if: no native GELU"))),
-                TRAINIUM2.support().host());
+        Map<OpKind, Fallback> fallbacks = new java.util.EnumMap<>(TRAINIUM2.support().fallbackByKind());
+        fallbacks.put(OpKind.GELU, new Fallback(Fallback.Mode.VECTOR, Figure.of(penalty, "what-if: no native GELU")));
+        OpSupport support = new OpSupport(natives, Optional.empty(), fallbacks, TRAINIUM2.support().host());
         return TRAINIUM2.toBuilder().name("Trainium2 without native GELU").support(support).build();
     }
 

@@ -137,11 +137,13 @@ class ProfileLoadingTest {
     }
 
     @Test
-    void trainium2ListsEveryOpKindAsNative() {
+    void trainium2RunsTheTransformerOpsNativelyAndFallsBackForKernelsItHasNoLibraryFor() {
         HardwareProfile p = trainium2();
-        assertEquals(EnumSet.allOf(OpKind.class), EnumSet.copyOf(p.support().nativeOps()));
+        EnumSet<OpKind> fallBack = EnumSet.of(OpKind.LINEAR_ATTENTION, OpKind.SSM_SCAN, OpKind.INDEXER, OpKind.CUSTOM);
+        assertEquals(EnumSet.complementOf(fallBack), EnumSet.copyOf(p.support().nativeOps()));
         assertEquals(Optional.empty(), p.support().defaultFallback());
-        assertTrue(p.support().fallbackByKind().isEmpty());
+        assertEquals(fallBack, EnumSet.copyOf(p.support().fallbackByKind().keySet()));
+        assertEquals(2.0, p.support().fallbackFor(OpKind.SSM_SCAN).penaltyFactor().value());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.opsim.internal.cost;
 
 import java.util.Optional;
 import org.opsim.graph.ComputeOp;
+import org.opsim.graph.CustomOp;
 import org.opsim.graph.Engine;
 import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
@@ -60,6 +61,9 @@ public final class CostFormulas {
 
     /** How many rows {@code op}'s kernel spreads over the units ({@link VectorOp#parallelRows}); unlimited for GEMMs. */
     public static long parallelRows(ComputeOp op) {
+        if (op instanceof CustomOp c) {
+            return c.parallelRows();
+        }
         return op instanceof VectorOp v ? v.parallelRows() : Long.MAX_VALUE;
     }
 

@@ -39,7 +39,10 @@ public final class Documents {
 
     public static ObjectMapper mapper(Format format) {
         // YAML: no line splitting, so a long source string stays one greppable line.
-        ObjectMapper mapper = format == Format.JSON ? new JsonMapper()
+        // JSON: Python's json module writes Infinity and NaN (Hugging Face configs carry them, e.g.
+        // time_step_limit); they parse, and Node.number() refuses them wherever a value is read.
+        ObjectMapper mapper = format == Format.JSON
+                ? JsonMapper.builder().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build()
                 : YAMLMapper.builder().disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES).build();
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return mapper;

@@ -8,6 +8,14 @@ import java.util.OptionalLong;
 import org.opsim.graph.AllGather;
 import org.opsim.graph.AllReduce;
 import org.opsim.graph.Attention;
+import org.opsim.graph.CausalConv1d;
+import org.opsim.graph.CustomOp;
+import org.opsim.graph.Engine;
+import org.opsim.graph.Indexer;
+import org.opsim.graph.LinearAttention;
+import org.opsim.graph.MoeDispatch;
+import org.opsim.graph.SelectiveScan;
+import org.opsim.graph.TopK;
 import org.opsim.graph.BatchedMatMul;
 import org.opsim.graph.Block;
 import org.opsim.graph.Elementwise;
@@ -163,7 +171,8 @@ public final class NativeGraphLoader {
             }
             case ATTENTION -> {
                 o.allowOnly("kind", "name", "batch", "queryHeads", "kvHeads", "queryLength", "kvLength", "headDim",
-                        "valueHeadDim", "sharedKv", "causal", "form", "pass", "precision", "kvPrecision");
+                        "valueHeadDim", "sharedKv", "causal", "form", "pass", "precision", "kvPrecision", "limit", "keyLimit",
+                        "sinks", "stride");
                 long batch = o.field("batch").whole();
                 long qh = o.field("queryHeads").whole();
                 long kvh = o.optional("kvHeads").map(Node::whole).orElse(qh);
@@ -177,7 +186,92 @@ public final class NativeGraphLoader {
                 Attention.Pass pass = o.optional("pass").map(f -> f.parse(Attention.Pass::parse)).orElse(Attention.Pass.FORWARD);
                 Precision p = precision(o, defaultPrecision);
                 Precision kvp = o.optional("kvPrecision").map(n -> n.parse(Precision::parse)).orElse(p);
-                yield o.build(() -> new Attention(name, batch, qh, kvh, ql, kvl, d, dv, shared, causal, form, pass, p, kvp));
+                Attention.Limit limit = o.optional("limit").map(f -> f.parse(Attention.Limit::parse)).orElse(Attention.Limit.NONE);
+                long keyLimit = o.optional("keyLimit").map(Node::whole).orElse(0L);
+                boolean sinks = o.optional("sinks").map(Node::bool).orElse(false);
+                long stride = o.optional("stride").map(Node::whole).orElse(1L);
+                yield o.build(() -> new Attention(name, batch, qh, kvh, ql, kvl, d, dv, shared, causal, form, pass, p, kvp,
+                        limit, keyLimit, sinks, stride));
+            }
+            case LINEAR_ATTENTION -> {
+                o.allowOnly("kind", "name", "batch", "tokens", "keyHeads", "valueHeads", "keyDim", "valueDim", "chunk",
+                        "precision", "statePrecision");
+                long batch = o.field("batch").whole();
+                long tokens = o.field("tokens").whole();
+                long kh = o.field("keyHeads").whole();
+                long vh = o.optional("valueHeads").map(Node::whole).orElse(kh);
+                long dk = o.field("keyDim").whole();
+                long dv = o.optional("valueDim").map(Node::whole).orElse(dk);
+                long chunk = o.optional("chunk").map(Node::whole).orElse(64L);
+                Precision p = precision(o, defaultPrecision);
+                Precision sp = o.optional("statePrecision").map(n -> n.parse(Precision::parse)).orElse(Precision.FP32);
+                yield o.build(() -> new LinearAttention(name, batch, tokens, kh, vh, dk, dv, chunk, p, sp));
+            }
+            case SSM_SCAN -> {
+                o.allowOnly("kind", "name", "batch", "tokens", "heads", "headDim", "stateSize", "groups", "chunk",
+                        "precision", "statePrecision");
+                long batch = o.field("batch").whole();
+                long tokens = o.field("tokens").whole();
+                long heads = o.field("heads").whole();
+                long hd = o.field("headDim").whole();
+                long n = o.field("stateSize").whole();
+                long groups = o.optional("groups").map(Node::whole).orElse(1L);
+                long chunk = o.optional("chunk").map(Node::whole).orElse(256L);
+                Precision p = precision(o, defaultPrecision);
+                Precision sp = o.optional("statePrecision").map(x -> x.parse(Precision::parse)).orElse(Precision.FP32);
+                yield o.build(() -> new SelectiveScan(name, batch, tokens, heads, hd, n, groups, chunk, p, sp));
+            }
+            case CONV1D -> {
+                o.allowOnly("kind", "name", "batch", "tokens", "channels", "kernel", "precision");
+                long batch = o.field("batch").whole();
+                long tokens = o.field("tokens").whole();
+                long ch = o.field("channels").whole();
+                long kernel = o.field("kernel").whole();
+                Precision p = precision(o, defaultPrecision);
+                yield o.build(() -> new CausalConv1d(name, batch, tokens, ch, kernel, p));
+            }
+            case TOPK -> {
+                o.allowOnly("kind", "name", "rows", "cols", "k", "precision");
+                long rows = o.field("rows").whole();
+                long cols = o.field("cols").whole();
+                long k = o.field("k").whole();
+                Precision p = precision(o, defaultPrecision);
+                yield o.build(() -> new TopK(name, rows, cols, k, p));
+            }
+            case MOE_DISPATCH -> {
+                o.allowOnly("kind", "name", "direction", "tokens", "k", "hidden", "precision");
+                MoeDispatch.Direction dir = o.field("direction").parse(MoeDispatch.Direction::parse);
+                long tokens = o.field("tokens").whole();
+                long k = o.field("k").whole();
+                long hidden = o.field("hidden").whole();
+                Precision p = precision(o, defaultPrecision);
+                yield o.build(() -> new MoeDispatch(name, dir, tokens, k, hidden, p));
+            }
+            case INDEXER -> {
+                o.allowOnly("kind", "name", "batch", "heads", "queryLength", "kvLength", "headDim", "precision",
+                        "keyPrecision");
+                long batch = o.field("batch").whole();
+                long heads = o.field("heads").whole();
+                long ql = o.field("queryLength").whole();
+                long kvl = o.field("kvLength").whole();
+                long d = o.field("headDim").whole();
+                Precision p = precision(o, defaultPrecision);
+                Precision kp = o.optional("keyPrecision").map(x -> x.parse(Precision::parse)).orElse(p);
+                yield o.build(() -> new Indexer(name, batch, heads, ql, kvl, d, p, kp));
+            }
+            case CUSTOM -> {
+                o.allowOnly("kind", "name", "supportKey", "engine", "matrixFlops", "vectorFlops", "bytes", "precision",
+                        "efficiency", "parallelRows");
+                String key = o.field("supportKey").text();
+                double mf = o.optional("matrixFlops").map(Node::nonNegative).orElse(0.0);
+                double vf = o.optional("vectorFlops").map(Node::nonNegative).orElse(0.0);
+                double bytes = o.field("bytes").nonNegative();
+                Engine engine = o.optional("engine").map(x -> x.parse(Engine::parse))
+                        .orElse(mf > 0 ? Engine.MATRIX : Engine.VECTOR);
+                Precision p = precision(o, defaultPrecision);
+                double eff = o.optional("efficiency").map(Node::number).orElse(0.0);
+                long rows = o.optional("parallelRows").map(Node::whole).orElse(Long.MAX_VALUE);
+                yield o.build(() -> new CustomOp(name, key, engine, mf, vf, bytes, p, eff, rows));
             }
             case OPTIMIZER -> {
                 o.allowOnly("kind", "name", "parameters", "weightPrecision", "gradientPrecision", "precision");

@@ -63,7 +63,7 @@ public final class ProfileLoader {
     static Loaded read(Node root) {
         root.allowOnly("name", "aliases", "kind", "vendor", "description", "engines", "memory", "onChipSramBytes",
                 "dispatchOverheadSeconds", "interconnect", "power", "pricePerChipHourUsd", "efficiency",
-                "nativeOps", "fallback", "host", "computeUnits", "matmulTile");
+                "nativeOps", "customOps", "fallback", "host", "computeUnits", "matmulTile");
         String name = root.field("name").text();
         List<String> aliases = new ArrayList<>();
         root.optional("aliases").ifPresent(list -> list.elements().forEach(a -> aliases.add(a.text())));
@@ -128,6 +128,10 @@ public final class ProfileLoader {
         Map<Precision, Figure> out = new EnumMap<>(Precision.class);
         for (Map.Entry<String, Node> e : n.entries()) {
             Precision p = e.getValue().parseKey(e.getKey(), Precision::parse);
+            if (p.blockScaled()) {
+                throw e.getValue().error(p.id() + " is a storage format: rates are keyed by its arithmetic, "
+                        + p.arithmetic().id());
+            }
             out.put(p, figure(e.getValue()));
         }
         return out;
@@ -181,6 +185,9 @@ public final class ProfileLoader {
     private static OpSupport support(Node root) {
         Optional<HostLink> host = root.optional("host").map(ProfileLoader::host);
         if (!root.has("nativeOps")) {
+            if (root.has("customOps")) {
+                throw root.field("customOps").error("customOps given but no nativeOps: without nativeOps every op is native");
+            }
             if (root.has("fallback")) {
                 throw root.field("fallback").error("fallback given but no nativeOps: without nativeOps every op is native");
             }
@@ -191,6 +198,16 @@ public final class ProfileLoader {
             OpKind kind = k.parse(OpKind::parse);
             if (!nativeOps.add(kind)) {
                 throw k.error("op kind " + kind.id() + " listed twice");
+            }
+        }
+        java.util.Set<String> customOps = new java.util.TreeSet<>();
+        for (Node k : root.optional("customOps").map(Node::elements).orElse(List.of())) {
+            String key = k.text();
+            if (!key.matches("[a-z0-9_.-]+")) {
+                throw k.error("a custom-op key is lower-case letters, digits, '_', '.' or '-', got '" + key + "'");
+            }
+            if (!customOps.add(key)) {
+                throw k.error("custom op " + key + " listed twice");
             }
         }
         Optional<Fallback> def = Optional.empty();
@@ -206,7 +223,7 @@ public final class ProfileLoader {
             }
         }
         Optional<Fallback> defaultFallback = def;
-        return root.build(() -> new OpSupport(nativeOps, defaultFallback, byKind, host));
+        return root.build(() -> new OpSupport(nativeOps, customOps, defaultFallback, byKind, host));
     }
 
     private static Fallback fallback(Node n) {

@@ -99,7 +99,7 @@ public final class ProfileWriter {
         root.put("efficiency", eff);
         OpSupport s = p.support();
         boolean hasFallback = s.defaultFallback().isPresent() || !s.fallbackByKind().isEmpty();
-        if (s.nativeOps().size() < OpKind.values().length || hasFallback) {
+        if (s.nativeOps().size() < OpKind.values().length || hasFallback || !s.customOps().isEmpty()) {
             List<String> kinds = new ArrayList<>();
             for (OpKind k : OpKind.values()) {
                 if (s.isNative(k)) {
@@ -107,6 +107,9 @@ public final class ProfileWriter {
                 }
             }
             root.put("nativeOps", kinds);
+            if (!s.customOps().isEmpty()) {
+                root.put("customOps", s.customOps().stream().sorted().toList());
+            }
             Map<String, Object> fb = new LinkedHashMap<>();
             s.defaultFallback().ifPresent(f -> fb.put("default", fallback(f)));
             if (!s.fallbackByKind().isEmpty()) {
@@ -119,7 +122,9 @@ public final class ProfileWriter {
                 }
                 fb.put("ops", ops);
             }
-            root.put("fallback", fb);
+            if (!fb.isEmpty()) {
+                root.put("fallback", fb);
+            }
         }
         s.host().ifPresent(h -> {
             Map<String, Object> host = new LinkedHashMap<>();

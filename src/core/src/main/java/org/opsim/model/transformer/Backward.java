@@ -6,6 +6,13 @@ import org.opsim.graph.AllGather;
 import org.opsim.graph.AllReduce;
 import org.opsim.graph.Attention;
 import org.opsim.graph.BatchedMatMul;
+import org.opsim.graph.CausalConv1d;
+import org.opsim.graph.CustomOp;
+import org.opsim.graph.Indexer;
+import org.opsim.graph.LinearAttention;
+import org.opsim.graph.MoeDispatch;
+import org.opsim.graph.SelectiveScan;
+import org.opsim.graph.TopK;
 import org.opsim.graph.Elementwise;
 import org.opsim.graph.Embedding;
 import org.opsim.graph.Gelu;
@@ -29,6 +36,13 @@ import org.opsim.graph.Softmax;
  * <li>Vector ops (norms, activations, softmax, adds, rope, embedding) cost twice their forward work:
  *   the gradient reads the saved input and the incoming gradient and writes the outgoing one.</li>
  * <li>Collectives repeat: each tensor-parallel all-reduce has one in the backward pass.</li>
+ * <li>Linear attention, the Mamba-2 scan, the causal convolution and the sparse-attention indexer
+ *   cost twice their forward work (their backward kernels recompute the chunk states and write the
+ *   gradients of every input): the same op over twice the sequences.</li>
+ * <li>A top-k choice has no gradient (nothing); the gradient of a MoE dispatch is a combine of the
+ *   same tensors and vice versa.</li>
+ * <li>A custom op costs twice its forward work, as a vector op does (its FLOPs and bytes are all
+ *   opsim knows of it).</li>
  * </ul>
  */
 final class Backward {
@@ -63,6 +77,33 @@ final class Backward {
         }
         if (op instanceof Attention at) {
             return at.form() == Attention.Form.FLASH ? List.of(at.backward(n + ".bwd")) : of(at.lower());
+        }
+        if (op instanceof LinearAttention la) {
+            return List.of(new LinearAttention(n + ".bwd", 2 * la.batch(), la.tokens(), la.keyHeads(), la.valueHeads(),
+                    la.keyDim(), la.valueDim(), la.chunk(), la.precision(), la.statePrecision()));
+        }
+        if (op instanceof SelectiveScan s) {
+            return List.of(new SelectiveScan(n + ".bwd", 2 * s.batch(), s.tokens(), s.heads(), s.headDim(), s.stateSize(),
+                    s.groups(), s.chunk(), s.precision(), s.statePrecision()));
+        }
+        if (op instanceof CausalConv1d c) {
+            return List.of(new CausalConv1d(n + ".bwd", 2 * c.batch(), c.tokens(), c.channels(), c.kernel(), c.precision()));
+        }
+        if (op instanceof Indexer ix) {
+            return List.of(new Indexer(n + ".bwd", 2 * ix.batch(), ix.heads(), ix.queryLength(), ix.kvLength(),
+                    ix.headDim(), ix.precision(), ix.keyPrecision()));
+        }
+        if (op instanceof TopK) {
+            return List.of();
+        }
+        if (op instanceof MoeDispatch d) {
+            MoeDispatch.Direction back = d.direction() == MoeDispatch.Direction.DISPATCH ? MoeDispatch.Direction.COMBINE
+                    : MoeDispatch.Direction.DISPATCH;
+            return List.of(new MoeDispatch(n + ".bwd", back, d.tokens(), d.k(), d.hidden(), d.precision()));
+        }
+        if (op instanceof CustomOp u) {
+            return List.of(new CustomOp(n + ".bwd", u.supportKey(), u.engine(), 2 * u.matrixFlops(), 2 * u.vectorFlops(),
+                    2 * u.bytes(), u.precision(), u.efficiency(), u.parallelRows()));
         }
         if (op instanceof Softmax s) {
             return List.of(new Softmax(n + ".bwd", 2 * s.rows(), s.cols(), s.precision()));

@@ -2,36 +2,60 @@ package org.opsim.model.transformer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.opsim.graph.AllGather;
 import org.opsim.graph.AllReduce;
 import org.opsim.graph.Attention;
 import org.opsim.graph.BatchedMatMul;
+import org.opsim.graph.CausalConv1d;
+import org.opsim.graph.CustomOp;
 import org.opsim.graph.Elementwise;
 import org.opsim.graph.Embedding;
+import org.opsim.graph.Engine;
 import org.opsim.graph.Gelu;
 import org.opsim.graph.GroupedMatMul;
+import org.opsim.graph.Indexer;
 import org.opsim.graph.LayerNorm;
+import org.opsim.graph.LinearAttention;
 import org.opsim.graph.MatMul;
+import org.opsim.graph.MoeDispatch;
 import org.opsim.graph.Op;
 import org.opsim.graph.Precision;
 import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Rope;
+import org.opsim.graph.SelectiveScan;
 import org.opsim.graph.SiluAndMul;
 import org.opsim.graph.Softmax;
+import org.opsim.graph.TopK;
 import org.opsim.model.Workload;
-import org.opsim.model.transformer.TransformerConfig.Mla;
-import org.opsim.model.transformer.TransformerConfig.Mlp;
-import org.opsim.model.transformer.TransformerConfig.Moe;
+import org.opsim.model.transformer.LayerSpec.Csa;
+import org.opsim.model.transformer.LayerSpec.Dense;
+import org.opsim.model.transformer.LayerSpec.Gqa;
+import org.opsim.model.transformer.LayerSpec.IndexerSpec;
+import org.opsim.model.transformer.LayerSpec.LinearAttn;
+import org.opsim.model.transformer.LayerSpec.Mamba;
+import org.opsim.model.transformer.LayerSpec.Mla;
+import org.opsim.model.transformer.LayerSpec.Moe;
+import org.opsim.model.transformer.LayerSpec.NoFfn;
+import org.opsim.model.transformer.LayerSpec.NoMixer;
+import org.opsim.model.transformer.Quantization.LayerFormats;
 import org.opsim.model.transformer.TransformerConfig.Norm;
 import org.opsim.model.transformer.TransformerConfig.Positions;
 
 /**
  * The ops of one pass on one chip: {@code batch} sequences of {@code q} new tokens ({@code m = batch·q}
  * rows) attending to {@code kv} keys, with Megatron-style tensor parallelism over {@code t} chips
- * (column-parallel QKV/gate/up, row-parallel output/down, one all-reduce after each; vocab-parallel
- * embedding and LM head).
+ * (column-parallel QKV/gate/up, row-parallel output/down, one all-reduce after each mixer and each
+ * feed-forward; heads of every mixer split over the chips; vocab-parallel embedding and LM head).
+ * Weight formats come from the checkpoint's {@link Quantization} when the model has one, else from
+ * the workload's precisions.
  */
 final class Layers {
+    /** Chunk length of the gated-delta-rule kernels (fla {@code chunk_gated_delta_rule}: 64). */
+    static final long LINEAR_CHUNK = 64;
+    /** Tokens the Mamba-2 scan's chunked kernel works in when the config gives no chunk_size. */
+    static final long SSM_CHUNK = 256;
+
     private final TransformerConfig c;
     private final long batch;
     private final long q;
@@ -42,6 +66,7 @@ final class Layers {
     private final Precision w;
     private final Precision a;
     private final Precision kvp;
+    private final java.util.Set<Precision> quantisedInputs;
     private final Attention.Form form;
     private final long h;
 
@@ -55,9 +80,34 @@ final class Layers {
         this.decodeStep = decodeStep;
         this.w = wl.precisions().weights();
         this.a = wl.precisions().activations();
-        this.kvp = wl.precisions().kvCache();
+        this.kvp = c.quantization().flatMap(Quantization::kvCache).orElse(wl.precisions().kvCache());
+        this.quantisedInputs = c.quantization().map(Quantization::quantisedInputs).orElse(java.util.Set.of());
         this.form = wl.attentionForm();
         this.h = c.hiddenSize();
+    }
+
+    /** The weight formats of layer {@code i} (the workload's weights for every part without a checkpoint format). */
+    LayerFormats formats(int i) {
+        return c.quantization().map(qz -> qz.layers().get(i)).orElse(new LayerFormats(w, w, w, w, w));
+    }
+
+    private Precision lmHeadFormat() {
+        return c.quantization().map(Quantization::lmHead).orElse(w);
+    }
+
+    /**
+     * A weight GEMM. When the checkpoint's scheme quantises activations too (W8A8, W4A4), a quantised
+     * weight's GEMM takes its input in the weight's own format; weight-only schemes (W4A16) keep the
+     * activation precision, and the GEMM runs at the wider of the two (it dequantises).
+     */
+    private MatMul gemm(String name, long rows, long n, long k, Precision weights) {
+        Precision in = quantisedInputs.contains(weights) ? weights : a;
+        return new MatMul(name, rows, n, k, in, weights, a);
+    }
+
+    private GroupedMatMul grouped(String name, long rows, long n, long k, long groups, Precision weights) {
+        Precision in = quantisedInputs.contains(weights) ? weights : a;
+        return new GroupedMatMul(name, rows, n, k, groups, in, weights, a);
     }
 
     List<Op> embedding() {
@@ -80,35 +130,64 @@ final class Layers {
         return ops;
     }
 
-    List<Op> layer(boolean moeLayer) {
+    List<Op> layer(LayerSpec spec, LayerFormats f) {
         List<Op> ops = new ArrayList<>();
         boolean postNorm = c.encoder();
-        if (!postNorm) {
-            ops.add(norm("input_norm", m, h));
+        boolean hasMixer = !(spec.mixer() instanceof NoMixer);
+        boolean hasFfn = !(spec.ffn() instanceof NoFfn);
+        int norms = spec.norms();
+        if (hasMixer) {
+            hyperConnection(ops, "attn");
+            if (!postNorm && norms > 0) {
+                ops.add(norm("input_norm", m, h));
+            }
+            mixer(ops, spec.mixer(), f);
+            reduce(ops, "attn");
+            if (norms == 4) {
+                ops.add(norm("post_attention_norm", m, h));
+            }
+            ops.add(Elementwise.add("attn_residual", m * h, a));
+            if (postNorm) {
+                ops.add(norm("attn_norm", m, h));
+            }
         }
-        if (c.mla().isPresent()) {
-            mla(ops, c.mla().get());
-        } else {
-            attention(ops);
-        }
-        reduce(ops, "attn");
-        ops.add(Elementwise.add("attn_residual", m * h, a));
-        if (postNorm) {
-            ops.add(norm("attn_norm", m, h));
-        } else {
-            ops.add(norm("post_attention_norm", m, h));
-        }
-        if (moeLayer) {
-            moe(ops, c.moe().orElseThrow());
-        } else {
-            mlp(ops, "mlp", m, c.intermediateSize() / t);
-        }
-        reduce(ops, "mlp");
-        ops.add(Elementwise.add("mlp_residual", m * h, a));
-        if (postNorm) {
-            ops.add(norm("output_norm", m, h));
+        if (hasFfn) {
+            hyperConnection(ops, "mlp");
+            if (!postNorm && (norms >= 2 || (norms == 1 && !hasMixer))) {
+                ops.add(norm(norms == 4 ? "pre_feedforward_norm" : hasMixer ? "post_attention_norm" : "input_norm", m, h));
+            }
+            if (spec.ffn() instanceof Moe moe) {
+                moe(ops, moe, f);
+            } else {
+                Dense d = (Dense) spec.ffn();
+                mlp(ops, "mlp", m, d.width() / t, d.gated(), f.mlp());
+            }
+            reduce(ops, "mlp");
+            if (norms == 4) {
+                ops.add(norm("post_feedforward_norm", m, h));
+            }
+            ops.add(Elementwise.add("mlp_residual", m * h, a));
+            if (postNorm) {
+                ops.add(norm("output_norm", m, h));
+            }
         }
         return ops;
+    }
+
+    /**
+     * DeepSeek-V4's hyper-connections around a sub-layer, {@code n = hc_mult} residual streams: the
+     * dynamic mixing weights (a GEMM from the n·h streams to n² + 2n coefficients) and the mixing
+     * itself (reading the n streams and the sub-layer's output, writing n streams: 2·n·(n + 2) FLOPs
+     * per hidden value), a custom op with support key {@code hyper_connection}.
+     */
+    private void hyperConnection(List<Op> ops, String where) {
+        int n = c.hyperConnections();
+        if (n == 1) {
+            return;
+        }
+        ops.add(new MatMul(where + ".hc_weights", m, (long) n * n + 2L * n, n * h, a, Precision.BF16, Precision.FP32));
+        ops.add(new CustomOp(where + ".hc_mix", "hyper_connection", Engine.VECTOR, 0, 2.0 * m * h * n * (n + 2),
+                (double) m * h * (2 * n + 1) * a.bytesPerElement(), a));
     }
 
     /** Final norm and LM head over {@code rows} tokens (BERT: the pooler over the first tokens). */
@@ -120,7 +199,7 @@ final class Layers {
         }
         ops.add(norm("final_norm", rows, h));
         long vocabPerChip = ceilDiv(c.vocabSize(), t);
-        ops.add(new MatMul("lm_head", rows, vocabPerChip, h, a, w, a));
+        ops.add(new MatMul("lm_head", rows, vocabPerChip, h, a, lmHeadFormat(), a));
         if (crossEntropy) {
             ops.add(new Softmax("cross_entropy", rows, vocabPerChip, a));
         }
@@ -130,79 +209,229 @@ final class Layers {
         return ops;
     }
 
-    private void attention(List<Op> ops) {
-        long hq = c.queryHeads() / t;
-        long hkv = Math.max(1, c.kvHeads() / t);
-        long d = c.headDim();
-        ops.add(new MatMul("qkv_proj", m, (hq + 2 * hkv) * d, h, a, w, a));
-        if (c.positions() == Positions.ROPE) {
-            ops.add(new Rope("rope", m, (hq + hkv) * d, d, a));
+    private void mixer(List<Op> ops, LayerSpec.Mixer mixer, LayerFormats f) {
+        Precision wa = f.attention();
+        if (mixer instanceof Gqa g) {
+            gqa(ops, g, wa);
+        } else if (mixer instanceof Mla ml) {
+            mla(ops, ml, wa);
+        } else if (mixer instanceof Csa cs) {
+            csa(ops, cs, wa);
+        } else if (mixer instanceof LinearAttn la) {
+            linear(ops, la, wa);
+        } else if (mixer instanceof Mamba mb) {
+            mamba(ops, mb, wa);
         }
-        ops.add(new Attention("attention", batch, hq, hkv, q, kv, d, d, false, !c.encoder(), form,
-                Attention.Pass.FORWARD, a, kvp));
-        ops.add(new MatMul("o_proj", m, h, hq * d, a, w, a));
+    }
+
+    private void gqa(List<Op> ops, Gqa g, Precision wa) {
+        long hq = g.queryHeads() / t;
+        long hkv = Math.max(1, g.kvHeads() / t);
+        long d = g.headDim();
+        long dv = g.valueHeadDim();
+        long qWidth = hq * d * (g.outputGate() ? 2 : 1);
+        long kvWidth = hkv * (g.kEqV() ? d : d + dv);
+        ops.add(gemm("qkv_proj", m, qWidth + kvWidth, h, wa));
+        switch (g.qkNorm()) {
+            case PER_HEAD -> ops.add(new RmsNorm("qk_norm", m * (hq + hkv), d, a));
+            case PER_LAYER -> {
+                ops.add(new RmsNorm("q_norm", m, hq * d, a));
+                ops.add(new RmsNorm("k_norm", m, hkv * d, a));
+            }
+            case NONE -> { }
+        }
+        if (g.ropeDim() > 0 && c.positions() == Positions.ROPE) {
+            ops.add(new Rope("rope", m, (hq + hkv) * g.ropeDim(), g.ropeDim(), a));
+        }
+        Attention.Limit limit = g.limit();
+        long keyLimit = g.keyLimit();
+        if (g.indexer().isPresent()) {
+            IndexerSpec ix = g.indexer().get();
+            ops.add(gemm("indexer.qk_proj", m, (ix.heads() + 1) * ix.headDim(), h, wa));
+            indexer(ops, ix);
+            limit = Attention.Limit.TOP_K;
+            keyLimit = ix.topK();
+        }
+        ops.add(new Attention("attention", batch, hq, hkv, q, kv, d, dv, g.kEqV(), !c.encoder(), form,
+                Attention.Pass.FORWARD, a, kvp, limit, keyLimit, g.sinks(), 1));
+        if (g.outputGate()) {
+            ops.add(Elementwise.mul("attn_output_gate", m * hq * dv, a));
+        }
+        ops.add(gemm("o_proj", m, h, hq * dv, wa));
+    }
+
+    /** The indexer's scores over every visible key and their top-k (DeepSeek sparse attention). */
+    private void indexer(List<Op> ops, IndexerSpec ix) {
+        ops.add(new Indexer("indexer", batch, ix.heads(), q, kv, ix.headDim(), a, kvp));
+        ops.add(new TopK("indexer.topk", m, kv, Math.min(ix.topK(), kv), Precision.FP32));
     }
 
     /**
      * DeepSeek multi-head latent attention. Prefill and training decompress the latent into per-head
      * K and V for every key (the naive form); a decode step keeps attention in the latent space by
      * absorbing the up-projections into the query and output (the absorbed form DeepSeek serves with),
-     * so it reads only the compressed cache.
+     * so it reads only the compressed cache. With an indexer every query attends to its top-k keys.
      */
-    private void mla(List<Op> ops, Mla ml) {
-        long hq = c.queryHeads() / t;
+    private void mla(List<Op> ops, Mla ml, Precision wa) {
+        long hq = ml.queryHeads() / t;
         if (ml.qLoraRank() > 0) {
-            ops.add(new MatMul("q_a_proj", m, ml.qLoraRank(), h, a, w, a));
+            ops.add(gemm("q_a_proj", m, ml.qLoraRank(), h, wa));
             ops.add(new RmsNorm("q_a_norm", m, ml.qLoraRank(), a));
-            ops.add(new MatMul("q_b_proj", m, hq * ml.qkHeadDim(), ml.qLoraRank(), a, w, a));
+            ops.add(gemm("q_b_proj", m, hq * ml.qkHeadDim(), ml.qLoraRank(), wa));
         } else {
-            ops.add(new MatMul("q_proj", m, hq * ml.qkHeadDim(), h, a, w, a));
+            ops.add(gemm("q_proj", m, hq * ml.qkHeadDim(), h, wa));
         }
-        ops.add(new MatMul("kv_a_proj", m, ml.cacheWidth(), h, a, w, a));
+        ops.add(gemm("kv_a_proj", m, ml.cacheWidth(), h, wa));
         ops.add(new RmsNorm("kv_a_norm", m, ml.kvLoraRank(), a));
         ops.add(new Rope("rope", m, (hq + 1) * ml.qkRopeHeadDim(), ml.qkRopeHeadDim(), a));
+        Attention.Limit limit = Attention.Limit.NONE;
+        long keyLimit = 0;
+        if (ml.indexer().isPresent()) {
+            IndexerSpec ix = ml.indexer().get();
+            long source = ml.qLoraRank() > 0 ? ml.qLoraRank() : h;
+            ops.add(gemm("indexer.wq_b", m, ix.heads() * ix.headDim(), source, wa));
+            ops.add(gemm("indexer.wk", m, ix.headDim(), h, wa));
+            ops.add(new LayerNorm("indexer.k_norm", m, ix.headDim(), a));
+            ops.add(gemm("indexer.weights_proj", m, ix.heads(), h, wa));
+            indexer(ops, ix);
+            limit = Attention.Limit.TOP_K;
+            keyLimit = ix.topK();
+        }
         if (decodeStep) {
             ops.add(new BatchedMatMul("q_absorb", hq, m, ml.kvLoraRank(), ml.qkNopeHeadDim(), a));
             ops.add(new Attention("attention", batch, hq, 1, q, kv, ml.cacheWidth(), ml.kvLoraRank(), true, true,
-                    form, Attention.Pass.FORWARD, a, kvp));
+                    form, Attention.Pass.FORWARD, a, kvp, limit, keyLimit, false, 1));
             ops.add(new BatchedMatMul("v_absorb", hq, m, ml.vHeadDim(), ml.kvLoraRank(), a));
         } else {
-            ops.add(new MatMul("kv_b_proj", batch * kv, hq * (ml.qkNopeHeadDim() + ml.vHeadDim()), ml.kvLoraRank(), a, w, a));
+            ops.add(gemm("kv_b_proj", batch * kv, hq * (ml.qkNopeHeadDim() + ml.vHeadDim()), ml.kvLoraRank(), wa));
             ops.add(new Attention("attention", batch, hq, hq, q, kv, ml.qkHeadDim(), ml.vHeadDim(), false, true,
-                    form, Attention.Pass.FORWARD, a, a));
+                    form, Attention.Pass.FORWARD, a, a, limit, keyLimit, false, 1));
         }
-        ops.add(new MatMul("o_proj", m, h, hq * ml.vHeadDim(), a, w, a));
+        ops.add(gemm("o_proj", m, h, hq * ml.vHeadDim(), wa));
     }
 
-    private void mlp(List<Op> ops, String name, long rows, long widthPerChip) {
-        if (c.mlp() == Mlp.SWIGLU) {
-            ops.add(new MatMul(name + ".gate_up_proj", rows, 2 * widthPerChip, h, a, w, a));
+    /**
+     * DeepSeek-V4's attention (see {@link Csa}): q through its LoRA, one shared K=V head, a sliding
+     * window over the raw cache and, for a compress ratio r, attention over the pooled cache (every
+     * r tokens one entry, built by a gated pooling GEMM), top-k through an indexer where the layer
+     * has one; the output through grouped low-rank projections.
+     */
+    private void csa(List<Op> ops, Csa cs, Precision wa) {
+        long hq = cs.queryHeads() / t;
+        long d = cs.headDim();
+        ops.add(gemm("q_a_proj", m, cs.qLoraRank(), h, wa));
+        ops.add(new RmsNorm("q_a_norm", m, cs.qLoraRank(), a));
+        ops.add(gemm("q_b_proj", m, hq * d, cs.qLoraRank(), wa));
+        ops.add(gemm("kv_proj", m, d, h, wa));
+        ops.add(new RmsNorm("kv_norm", m, d, a));
+        ops.add(new Rope("rope", m, (hq + 1) * cs.ropeDim(), cs.ropeDim(), a));
+        ops.add(new Attention("attention.window", batch, hq, 1, q, kv, d, d, true, true, form, Attention.Pass.FORWARD,
+                a, kvp, Attention.Limit.WINDOW, cs.window(), true, 1));
+        long r = cs.compressRatio();
+        if (r > 0) {
+            ops.add(gemm("compressor", m, 2 * d, h, wa));
+            ops.add(Elementwise.mul("compressor.pool", m * d, a));
+            Attention.Limit limit = Attention.Limit.NONE;
+            long keyLimit = 0;
+            if (cs.indexer().isPresent()) {
+                IndexerSpec ix = cs.indexer().get();
+                long entries = ceilDiv(kv, r);
+                ops.add(gemm("indexer.wq_b", m, ix.heads() * ix.headDim(), cs.qLoraRank(), wa));
+                ops.add(gemm("indexer.compressor", m, 2 * ix.headDim(), h, wa));
+                ops.add(gemm("indexer.weights_proj", m, ix.heads(), h, wa));
+                // q > 1: query p sees ⌊(p+1)/r⌋ entries, ≈ r sequences of ⌈q/r⌉ queries over the entries.
+                ops.add(q == 1 ? new Indexer("indexer", batch, ix.heads(), 1, entries, ix.headDim(), a, kvp)
+                        : new Indexer("indexer", batch * r, ix.heads(), Math.min(ceilDiv(q, r), entries), entries,
+                                ix.headDim(), a, kvp));
+                ops.add(new TopK("indexer.topk", m, entries, Math.min(ix.topK(), entries), Precision.FP32));
+                limit = Attention.Limit.TOP_K;
+                keyLimit = ix.topK();
+            }
+            ops.add(new Attention("attention.compressed", batch, hq, 1, q, kv, d, d, true, true, form,
+                    Attention.Pass.FORWARD, a, kvp, limit, keyLimit, false, r));
+        }
+        long groupWidth = hq * d / Math.max(1, cs.oGroups() / t);
+        long groups = Math.max(1, cs.oGroups() / t);
+        ops.add(new BatchedMatMul("o_a_proj", groups, m, cs.oLoraRank(), groupWidth, a));
+        ops.add(gemm("o_b_proj", m, h, groups * cs.oLoraRank(), wa));
+    }
+
+    /** Gated delta-rule linear attention: input projections, short conv, the recurrence, gated norm, output. */
+    private void linear(List<Op> ops, LinearAttn la, Precision wa) {
+        long hk = la.keyHeads() / t;
+        long hv = la.valueHeads() / t;
+        long dk = la.keyDim();
+        long dv = la.valueDim();
+        long qkv = 2 * hk * dk + hv * dv;
+        long gates = la.kind() == LayerSpec.LinearKind.KDA ? hv * dk + hv * dv + hv : hv * dv + 2 * hv;
+        ops.add(gemm("in_proj", m, qkv + gates, h, wa));
+        ops.add(new CausalConv1d("conv1d", batch, q, qkv, la.convKernel(), a));
+        ops.add(new LinearAttention("linear_attention", batch, q, hk, hv, dk, dv, LINEAR_CHUNK, a, Precision.FP32));
+        ops.add(new RmsNorm("o_norm", m * hv, dv, a));
+        ops.add(Elementwise.mul("output_gate", m * hv * dv, a));
+        ops.add(gemm("out_proj", m, h, hv * dv, wa));
+    }
+
+    /** Mamba-2: in_proj (z, x, B, C, dt), causal conv, the SSD scan, gated norm, out_proj. */
+    private void mamba(List<Op> ops, Mamba mb, Precision wa) {
+        long heads = mb.heads() / t;
+        long groups = Math.max(1, mb.groups() / t);
+        long inner = heads * mb.headDim();
+        long conv = inner + 2 * groups * mb.stateSize();
+        ops.add(gemm("in_proj", m, inner + conv + heads, h, wa));
+        ops.add(new CausalConv1d("conv1d", batch, q, conv, mb.convKernel(), a));
+        ops.add(new SelectiveScan("ssm_scan", batch, q, heads, mb.headDim(), mb.stateSize(), groups, mb.chunk(), a,
+                Precision.FP32));
+        ops.add(new RmsNorm("gated_norm", m, inner, a));
+        ops.add(Elementwise.mul("gate", m * inner, a));
+        ops.add(gemm("out_proj", m, h, inner, wa));
+    }
+
+    private void mlp(List<Op> ops, String name, long rows, long widthPerChip, boolean gated, Precision wf) {
+        if (gated) {
+            ops.add(gemm(name + ".gate_up_proj", rows, 2 * widthPerChip, h, wf));
             ops.add(new SiluAndMul(name + ".act", rows, widthPerChip, a));
-            ops.add(new MatMul(name + ".down_proj", rows, h, widthPerChip, a, w, a));
+            ops.add(gemm(name + ".down_proj", rows, h, widthPerChip, wf));
         } else {
-            ops.add(new MatMul(name + ".fc_in", rows, widthPerChip, h, a, w, a));
+            ops.add(gemm(name + ".fc_in", rows, widthPerChip, h, wf));
             ops.add(new Gelu(name + ".act", rows * widthPerChip, a));
-            ops.add(new MatMul(name + ".fc_out", rows, h, widthPerChip, a, w, a));
+            ops.add(gemm(name + ".fc_out", rows, h, widthPerChip, wf));
         }
     }
 
     /**
-     * Router (replicated), then each token's {@code k} experts as grouped GEMMs over the experts the
-     * batch touches, then the always-on shared experts.
+     * Router (replicated), its top-k, the dispatch of each token's rows to its {@code k} experts,
+     * the experts as grouped GEMMs over the experts the batch touches, the weighted combine, then the
+     * always-on shared experts. A latent MoE projects into and out of its latent width around it.
      */
-    private void moe(List<Op> ops, Moe moe) {
+    private void moe(List<Op> ops, Moe moe, LayerFormats f) {
         long e = moe.experts();
         long k = moe.expertsPerToken();
-        long width = moe.expertIntermediateSize() / t;
+        long width = moe.expertWidth() / t;
         long groups = expertsTouched(e, k, m);
-        ops.add(new MatMul("router", m, e, h, a, w, a));
-        ops.add(new Softmax("router.softmax", m, e, a));
+        long inner = moe.latent() > 0 ? moe.latent() : h;
+        ops.add(gemm("router", m, e, h, f.router()));
+        ops.add(new Softmax("router.score", m, e, a));
+        ops.add(new TopK("router.topk", m, e, k, a));
+        if (moe.latent() > 0) {
+            ops.add(gemm("experts.latent_in", m, inner, h, f.experts()));
+        }
+        ops.add(new MoeDispatch("experts.dispatch", MoeDispatch.Direction.DISPATCH, m, k, inner, a));
         long rows = m * k;
-        ops.add(new GroupedMatMul("experts.gate_up_proj", rows, 2 * width, h, groups, a, w, a));
-        ops.add(new SiluAndMul("experts.act", rows, width, a));
-        ops.add(new GroupedMatMul("experts.down_proj", rows, h, width, groups, a, w, a));
-        if (moe.sharedExperts() > 0) {
-            mlp(ops, "shared_experts", m, moe.sharedExperts() * moe.expertIntermediateSize() / t);
+        if (moe.gated()) {
+            ops.add(grouped("experts.gate_up_proj", rows, 2 * width, inner, groups, f.experts()));
+            ops.add(new SiluAndMul("experts.act", rows, width, a));
+        } else {
+            ops.add(grouped("experts.fc_in", rows, width, inner, groups, f.experts()));
+            ops.add(new Gelu("experts.act", rows * width, a));
+        }
+        ops.add(grouped("experts.down_proj", rows, inner, width, groups, f.experts()));
+        ops.add(new MoeDispatch("experts.combine", MoeDispatch.Direction.COMBINE, m, k, inner, a));
+        if (moe.latent() > 0) {
+            ops.add(gemm("experts.latent_out", m, h, inner, f.experts()));
+        }
+        if (moe.sharedWidth() > 0) {
+            mlp(ops, "shared_experts", m, moe.sharedWidth() / t, moe.gated(), f.sharedExperts());
         }
     }
 
@@ -226,7 +455,7 @@ final class Layers {
         return c.norm() == Norm.RMS ? new RmsNorm(name, rows, width, a) : new LayerNorm(name, rows, width, a);
     }
 
-    private static long ceilDiv(long x, long y) {
+    static long ceilDiv(long x, long y) {
         return (x + y - 1) / y;
     }
 }

@@ -1,115 +1,64 @@
 package org.opsim.model.transformer;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.opsim.io.InvalidValueException;
+import org.opsim.model.transformer.LayerSpec.Csa;
+import org.opsim.model.transformer.LayerSpec.Gqa;
+import org.opsim.model.transformer.LayerSpec.LinearAttn;
+import org.opsim.model.transformer.LayerSpec.Mamba;
+import org.opsim.model.transformer.LayerSpec.Mla;
+import org.opsim.model.transformer.LayerSpec.Moe;
 
 /**
- * A transformer's architecture, normalised from whatever config.json it came in: the numbers that
- * decide its operators, parameters and KV cache. Validated on construction.
+ * A transformer's architecture, normalised from whatever config.json it came in: the embedding and
+ * head, and one {@link LayerSpec} per layer. Validated on construction.
  *
- * @param headDim query/key/value head size (for MLA, see {@link Mla})
- * @param intermediateSize the dense feed-forward width (for MoE models, the dense layers' width)
  * @param tokenTypes BERT's segment-embedding rows (0 for decoders)
  * @param encoder bidirectional attention, a pooler and no LM head (BERT)
+ * @param hyperConnections residual streams (DeepSeek-V4's hyper-connections, {@code hc_mult}); 1 = a
+ *        plain residual
+ * @param notes what the importer modelled differently from the checkpoint, or left out (a vision
+ *        tower, multi-token-prediction layers), shown with every result
+ * @param quantization the checkpoint's formats, when its config gives them
  */
-public record TransformerConfig(String modelType, Family family, long hiddenSize, long layers, long queryHeads,
-                                long kvHeads, long headDim, long intermediateSize, long vocabSize,
-                                long maxPositions, boolean tiedEmbeddings, Norm norm, Mlp mlp,
-                                Positions positions, long tokenTypes, boolean qkvBias, boolean outputBias,
-                                boolean mlpBias, boolean encoder, Optional<Moe> moe, Optional<Mla> mla) {
-
-    /** Architecture families with their own operator layout. */
-    public enum Family {
-        /** Llama 2/3/3.1, Mistral, Qwen2: RMSNorm, rope, GQA, SwiGLU. */
-        LLAMA,
-        /** GPT-2 and GPT-3: LayerNorm, learned positions, GELU MLP, tied embeddings. */
-        GPT2,
-        /** BERT: post-LayerNorm encoder, learned positions and token types, GELU, pooler. */
-        BERT,
-        /** Mixtral: Llama layout with a routed mixture of SwiGLU experts. */
-        MIXTRAL,
-        /** DeepSeek-V3: multi-head latent attention, shared + routed experts, dense first layers. */
-        DEEPSEEK_V3
-    }
+public record TransformerConfig(String modelType, long hiddenSize, long vocabSize, long maxPositions,
+                                boolean tiedEmbeddings, Norm norm, Positions positions, long tokenTypes,
+                                boolean encoder, int hyperConnections, List<LayerSpec> layerSpecs, List<String> notes,
+                                java.util.Optional<Quantization> quantization) {
 
     public enum Norm { RMS, LAYER }
 
-    /** Feed-forward shape: gated SiLU (3 matrices) or GELU (2 matrices). */
-    public enum Mlp { SWIGLU, GELU }
-
     public enum Positions { ROPE, LEARNED }
-
-    /**
-     * Mixture of experts. Layers {@code [0, firstDenseLayers)} are dense with the config's
-     * intermediate size; the rest route each token to {@code expertsPerToken} of {@code experts}
-     * SwiGLU experts of width {@code expertIntermediateSize}, plus {@code sharedExperts} always-on ones.
-     */
-    public record Moe(long experts, long expertsPerToken, long expertIntermediateSize, long sharedExperts,
-                      long firstDenseLayers) {
-        public Moe {
-            positive("experts", experts);
-            positive("expertsPerToken", expertsPerToken);
-            positive("expertIntermediateSize", expertIntermediateSize);
-            nonNegative("sharedExperts", sharedExperts);
-            nonNegative("firstDenseLayers", firstDenseLayers);
-            if (expertsPerToken > experts) {
-                throw new InvalidValueException("expertsPerToken", expertsPerToken + " exceeds the " + experts + " experts");
-            }
-        }
-    }
-
-    /**
-     * DeepSeek multi-head latent attention: queries through a rank-{@code qLoraRank} bottleneck (0 =
-     * none), keys and values through a shared rank-{@code kvLoraRank} latent that is what the cache
-     * holds, plus a {@code qkRopeHeadDim}-wide decoupled rope key shared by all heads.
-     */
-    public record Mla(long qLoraRank, long kvLoraRank, long qkNopeHeadDim, long qkRopeHeadDim, long vHeadDim) {
-        public Mla {
-            nonNegative("qLoraRank", qLoraRank);
-            positive("kvLoraRank", kvLoraRank);
-            positive("qkNopeHeadDim", qkNopeHeadDim);
-            positive("qkRopeHeadDim", qkRopeHeadDim);
-            positive("vHeadDim", vHeadDim);
-        }
-
-        /** Query/key head size in the decompressed form: nope + rope. */
-        public long qkHeadDim() {
-            return qkNopeHeadDim + qkRopeHeadDim;
-        }
-
-        /** Cached values per token per layer: the latent plus the rope key. */
-        public long cacheWidth() {
-            return kvLoraRank + qkRopeHeadDim;
-        }
-    }
 
     public TransformerConfig {
         Objects.requireNonNull(modelType, "modelType");
-        Objects.requireNonNull(family, "family");
-        positive("hiddenSize", hiddenSize);
-        positive("layers", layers);
-        positive("queryHeads", queryHeads);
-        positive("kvHeads", kvHeads);
-        positive("headDim", headDim);
-        positive("intermediateSize", intermediateSize);
-        positive("vocabSize", vocabSize);
-        positive("maxPositions", maxPositions);
-        nonNegative("tokenTypes", tokenTypes);
+        positive("hidden_size", hiddenSize);
+        positive("vocab_size", vocabSize);
+        positive("max_position_embeddings", maxPositions);
+        nonNegative("type_vocab_size", tokenTypes);
         Objects.requireNonNull(norm, "norm");
-        Objects.requireNonNull(mlp, "mlp");
         Objects.requireNonNull(positions, "positions");
-        Objects.requireNonNull(moe, "moe");
-        Objects.requireNonNull(mla, "mla");
-        if (queryHeads % kvHeads != 0) {
-            throw new InvalidValueException("kvHeads", "the " + queryHeads + " attention heads are not a multiple of the "
-                    + kvHeads + " key/value heads");
+        if (hyperConnections < 1) {
+            throw new InvalidValueException("hc_mult", "must be >= 1, got " + hyperConnections);
         }
-        if (moe.isPresent() && moe.get().firstDenseLayers() > layers) {
-            throw new InvalidValueException("moe.firstDenseLayers", moe.get().firstDenseLayers() + " dense layers exceed the "
-                    + layers + " layers");
+        Objects.requireNonNull(layerSpecs, "layerSpecs");
+        if (layerSpecs.isEmpty()) {
+            throw new InvalidValueException("num_hidden_layers", "must be > 0, got 0");
         }
+        layerSpecs = List.copyOf(layerSpecs);
+        notes = List.copyOf(notes);
+        Objects.requireNonNull(quantization, "quantization");
+    }
+
+    /** A uniform model without notes or quantization. */
+    public static TransformerConfig uniform(String modelType, long hiddenSize, long vocabSize, long maxPositions,
+                                            boolean tied, Norm norm, Positions positions, long layers, LayerSpec layer) {
+        return new TransformerConfig(modelType, hiddenSize, vocabSize, maxPositions, tied, norm, positions, 0, false, 1,
+                java.util.Collections.nCopies((int) layers, layer), List.of(), java.util.Optional.empty());
     }
 
     static void positive(String field, long v) {
@@ -124,13 +73,105 @@ public record TransformerConfig(String modelType, Family family, long hiddenSize
         }
     }
 
-    /** Number of layers with routed experts. */
+    public long layers() {
+        return layerSpecs.size();
+    }
+
+    /** The same architecture with other checkpoint formats (or none). */
+    public TransformerConfig withQuantization(java.util.Optional<Quantization> q) {
+        return new TransformerConfig(modelType, hiddenSize, vocabSize, maxPositions, tiedEmbeddings, norm, positions,
+                tokenTypes, encoder, hyperConnections, layerSpecs, notes, q);
+    }
+
+    /** Identical layers grouped, in order of first appearance, with their counts. */
+    public Map<LayerSpec, Long> layerGroups() {
+        Map<LayerSpec, Long> groups = new LinkedHashMap<>();
+        for (LayerSpec l : layerSpecs) {
+            groups.merge(l, 1L, Long::sum);
+        }
+        return groups;
+    }
+
+    /** The first softmax-attention layer's query heads (the figure that bounds tensor parallelism). */
+    public long queryHeads() {
+        for (LayerSpec l : layerSpecs) {
+            if (l.mixer() instanceof Gqa g) {
+                return g.queryHeads();
+            }
+            if (l.mixer() instanceof Mla m) {
+                return m.queryHeads();
+            }
+            if (l.mixer() instanceof Csa c) {
+                return c.queryHeads();
+            }
+        }
+        return 0;
+    }
+
+    /** The first GQA layer's KV heads (MLA and DeepSeek-V4: 1 shared latent). */
+    public long kvHeads() {
+        for (LayerSpec l : layerSpecs) {
+            if (l.mixer() instanceof Gqa g) {
+                return g.kvHeads();
+            }
+            if (l.mixer() instanceof Mla || l.mixer() instanceof Csa) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Layers with routed experts. */
     public long moeLayers() {
-        return moe.map(m -> layers - m.firstDenseLayers()).orElse(0L);
+        return layerSpecs.stream().filter(l -> l.ffn() instanceof Moe).count();
+    }
+
+    /** The first MoE layer's experts, if any. */
+    public java.util.Optional<Moe> moe() {
+        return layerSpecs.stream().map(LayerSpec::ffn).filter(f -> f instanceof Moe).map(f -> (Moe) f).findFirst();
+    }
+
+    /** A short description of the layer forms: {@code "45 linear-attention + 15 attention (window 128)"}. */
+    public String attentionForms() {
+        Map<String, Long> forms = new LinkedHashMap<>();
+        for (LayerSpec l : layerSpecs) {
+            forms.merge(form(l.mixer()), 1L, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        forms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " + ").append(v).append(' ').append(k));
+        return sb.toString();
+    }
+
+    private static String form(LayerSpec.Mixer m) {
+        if (m instanceof Gqa g) {
+            String base = g.kvHeads() == g.queryHeads() ? "MHA" : g.kvHeads() == 1 ? "MQA" : "GQA";
+            String limit = switch (g.limit()) {
+                case NONE -> "";
+                case WINDOW -> " window " + g.keyLimit();
+                case CHUNK -> " chunk " + g.keyLimit();
+                case TOP_K -> " top-" + g.keyLimit();
+            };
+            return base + limit + (g.indexer().isPresent() ? " sparse" : "") + (g.sinks() ? " +sinks" : "");
+        }
+        if (m instanceof Mla ml) {
+            return ml.indexer().isPresent() ? "MLA sparse (top-" + ml.indexer().get().topK() + ")" : "MLA";
+        }
+        if (m instanceof Csa c) {
+            return c.compressRatio() == 0 ? "MQA window " + c.window()
+                    : "MQA window " + c.window() + " + " + c.compressRatio() + "x-compressed"
+                    + (c.indexer().isPresent() ? " top-" + c.indexer().get().topK() : "");
+        }
+        if (m instanceof LinearAttn la) {
+            return la.kind() == LayerSpec.LinearKind.KDA ? "KDA linear" : "gated-DeltaNet linear";
+        }
+        if (m instanceof Mamba) {
+            return "Mamba-2";
+        }
+        return "no-mixer";
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "%s (%s): %d layers, hidden %d, %d/%d heads", modelType,
-                family.name().toLowerCase(Locale.ROOT), layers, hiddenSize, queryHeads, kvHeads);
+        return String.format(Locale.ROOT, "%s: %d layers (%s), hidden %d", modelType, layers(), attentionForms(),
+                hiddenSize);
     }
 }

@@ -2,11 +2,12 @@ package org.opsim.model.transformer;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.opsim.graph.Attention;
 import org.opsim.graph.Block;
 import org.opsim.graph.Graph;
 import org.opsim.graph.Op;
@@ -18,16 +19,24 @@ import org.opsim.model.MemoryFootprint;
 import org.opsim.model.Model;
 import org.opsim.model.Precisions;
 import org.opsim.model.Workload;
-import org.opsim.model.transformer.TransformerConfig.Mla;
-import org.opsim.model.transformer.TransformerConfig.Mlp;
-import org.opsim.model.transformer.TransformerConfig.Moe;
+import org.opsim.model.transformer.LayerSpec.Csa;
+import org.opsim.model.transformer.LayerSpec.Dense;
+import org.opsim.model.transformer.LayerSpec.Ffn;
+import org.opsim.model.transformer.LayerSpec.Gqa;
+import org.opsim.model.transformer.LayerSpec.IndexerSpec;
+import org.opsim.model.transformer.LayerSpec.LinearAttn;
+import org.opsim.model.transformer.LayerSpec.Mamba;
+import org.opsim.model.transformer.LayerSpec.Mixer;
+import org.opsim.model.transformer.LayerSpec.Mla;
+import org.opsim.model.transformer.LayerSpec.Moe;
+import org.opsim.model.transformer.Quantization.LayerFormats;
 import org.opsim.model.transformer.TransformerConfig.Norm;
 import org.opsim.model.transformer.TransformerConfig.Positions;
 
 /**
- * A transformer architecture with what follows from it: parameter counts, KV-cache size, memory
- * footprint and the operator graph of a {@link Workload}. Immutable and thread-safe. Formulas are
- * in {@code docs/importers.md}.
+ * A transformer architecture with what follows from it: parameter counts, KV-cache (and recurrent
+ * state) size, memory footprint and the operator graph of a {@link Workload}. Immutable and
+ * thread-safe. Formulas are in {@code docs/importers.md}.
  */
 public final class TransformerModel implements Model {
 
@@ -60,6 +69,23 @@ public final class TransformerModel implements Model {
         return c;
     }
 
+    /** The checkpoint's formats, if its config gives them (the graph then uses them for the weights). */
+    public Optional<Quantization> quantization() {
+        return c.quantization();
+    }
+
+    /** The same model with every weight in the workload's precision (the checkpoint's formats set aside). */
+    public TransformerModel unquantized() {
+        return c.quantization().isEmpty() ? this : new TransformerModel(name, source, c.withQuantization(Optional.empty()));
+    }
+
+    /** The checkpoint's weight formats with another KV-cache format. */
+    public TransformerModel withKvCache(Precision kv) {
+        return c.quantization().map(q -> new TransformerModel(name, source, c.withQuantization(Optional.of(
+                new Quantization(q.scheme(), q.layers(), q.lmHead(), q.embedding(), q.quantisedInputs(), Optional.of(kv))))))
+                .orElse(this);
+    }
+
     @Override
     public String name() {
         return name;
@@ -67,7 +93,12 @@ public final class TransformerModel implements Model {
 
     @Override
     public String describe() {
-        return c.describe() + ", from " + source;
+        StringBuilder sb = new StringBuilder(c.describe()).append(", from ").append(source);
+        c.quantization().ifPresent(q -> sb.append("; weights ").append(q.summary()));
+        for (String n : c.notes()) {
+            sb.append("; ").append(n);
+        }
+        return sb.toString();
     }
 
     @Override
@@ -79,19 +110,20 @@ public final class TransformerModel implements Model {
     public Optional<Architecture> architecture() {
         Optional<Architecture.Experts> experts = c.moe().filter(m -> c.moeLayers() > 0)
                 .map(m -> new Architecture.Experts(m.experts(), m.expertsPerToken(), c.moeLayers(), routedExpertParameters()));
-        return Optional.of(new Architecture(c.layers(), c.hiddenSize(), c.queryHeads(), c.kvHeads(), experts));
+        long heads = c.queryHeads() > 0 ? c.queryHeads() : 1;
+        long kvHeads = c.kvHeads() > 0 ? c.kvHeads() : 1;
+        return Optional.of(new Architecture(c.layers(), c.hiddenSize(), heads, kvHeads, experts));
     }
 
-    /**
-     * Parameters of all routed experts: {@code (all − active) · E/(E − k)}, since the parameters a token
-     * does not touch are exactly the {@code E − k} experts it is not routed to, in every MoE layer.
-     */
+    /** Parameters of all routed experts of all MoE layers. */
     double routedExpertParameters() {
-        Moe m = c.moe().orElseThrow();
-        if (m.experts() == m.expertsPerToken()) {
-            return (double) c.moeLayers() * m.experts() * mlpParameters(m.expertIntermediateSize());
+        double total = 0;
+        for (LayerSpec l : c.layerSpecs()) {
+            if (l.ffn() instanceof Moe m) {
+                total += (double) m.experts() * expertParameters(m);
+            }
         }
-        return (double) (parameterCount() - activeParameterCount()) * m.experts() / (m.experts() - m.expertsPerToken());
+        return total;
     }
 
     // ---------------------------------------------------------------- parameters
@@ -110,44 +142,129 @@ public final class TransformerModel implements Model {
         return p;
     }
 
-    /** Attention weights and biases of one layer. */
-    public long attentionParametersPerLayer() {
+    /** Token-mixer (attention, linear attention, SSM) weights of one layer. */
+    public long mixerParameters(Mixer mixer) {
         long h = c.hiddenSize();
-        if (c.mla().isPresent()) {
-            Mla m = c.mla().get();
-            long hq = c.queryHeads();
+        if (mixer instanceof Gqa g) {
+            long d = g.headDim();
+            long qWidth = g.queryHeads() * d;
+            long kvWidth = g.kvHeads() * (g.kEqV() ? d : d + g.valueHeadDim());
+            long p = h * (qWidth * (g.outputGate() ? 2 : 1) + kvWidth) + g.queryHeads() * g.valueHeadDim() * h;
+            if (g.qkvBias()) {
+                p += qWidth + kvWidth;
+            }
+            if (g.outputBias()) {
+                p += h;
+            }
+            p += switch (g.qkNorm()) {
+                case PER_HEAD -> 2 * d;
+                case PER_LAYER -> (g.queryHeads() + g.kvHeads()) * d;
+                case NONE -> 0;
+            };
+            if (g.sinks()) {
+                p += g.queryHeads();
+            }
+            if (g.indexer().isPresent()) {
+                IndexerSpec ix = g.indexer().get();
+                p += h * (ix.heads() + 1) * ix.headDim();
+            }
+            return p;
+        }
+        if (mixer instanceof Mla m) {
+            long hq = m.queryHeads();
             long q = m.qLoraRank() > 0
                     ? h * m.qLoraRank() + m.qLoraRank() + m.qLoraRank() * hq * m.qkHeadDim()
                     : h * hq * m.qkHeadDim();
             long kv = h * m.cacheWidth() + m.kvLoraRank() + m.kvLoraRank() * hq * (m.qkNopeHeadDim() + m.vHeadDim());
-            return q + kv + hq * m.vHeadDim() * h;
+            long p = q + kv + hq * m.vHeadDim() * h;
+            if (m.indexer().isPresent()) {
+                IndexerSpec ix = m.indexer().get();
+                long source = m.qLoraRank() > 0 ? m.qLoraRank() : h;
+                p += source * ix.heads() * ix.headDim() + h * ix.headDim() + 2 * ix.headDim() + h * ix.heads();
+            }
+            return p;
         }
-        long qkv = (c.queryHeads() + 2 * c.kvHeads()) * c.headDim();
-        long p = h * qkv + c.queryHeads() * c.headDim() * h;
-        if (c.qkvBias()) {
-            p += qkv;
+        if (mixer instanceof Csa cs) {
+            long d = cs.headDim();
+            long p = h * cs.qLoraRank() + cs.qLoraRank() + cs.qLoraRank() * cs.queryHeads() * d // q
+                    + h * d + d                                                             // shared K=V, its norm
+                    + cs.queryHeads() * d * cs.oLoraRank() + cs.oGroups() * cs.oLoraRank() * h // grouped low-rank o
+                    + cs.queryHeads();                                                      // sinks
+            if (cs.compressRatio() > 0) {
+                p += h * 2 * d;
+                if (cs.indexer().isPresent()) {
+                    IndexerSpec ix = cs.indexer().get();
+                    p += cs.qLoraRank() * ix.heads() * ix.headDim() + h * 2 * ix.headDim() + h * ix.heads();
+                }
+            }
+            return p;
         }
-        if (c.outputBias()) {
-            p += h;
+        if (mixer instanceof LinearAttn la) {
+            long hk = la.keyHeads();
+            long hv = la.valueHeads();
+            long qkv = 2 * hk * la.keyDim() + hv * la.valueDim();
+            long conv = la.convChannels() * la.convKernel();
+            if (la.kind() == LayerSpec.LinearKind.KDA) {
+                // q, k, v; full-rank decay gate h→H·dk; β h→H; output gate low-rank h→dv→H·dv; A_log, dt_bias (H·dk).
+                return h * qkv + conv + h * hv * la.keyDim() + h * hv + (h * la.valueDim() + la.valueDim() * hv * la.valueDim())
+                        + hv + hv * la.keyDim() + la.valueDim() + hv * la.valueDim() * h;
+            }
+            // in_proj_qkvz (qkv + z), in_proj_ba (β, a), conv, A_log and dt_bias, the gated norm, out_proj.
+            return h * (qkv + hv * la.valueDim() + 2 * hv) + conv + 2 * hv + la.valueDim() + hv * la.valueDim() * h;
+        }
+        if (mixer instanceof Mamba mb) {
+            long inner = mb.innerSize();
+            long conv = mb.convChannels();
+            return h * (inner + conv + mb.heads()) + conv * mb.convKernel() + conv + 3 * mb.heads() + inner + inner * h;
+        }
+        return 0;
+    }
+
+    private long mlpParameters(long width, boolean gated, boolean bias) {
+        long h = c.hiddenSize();
+        if (gated) {
+            return 3 * h * width + (bias ? 3 * width : 0);
+        }
+        return 2 * h * width + (bias ? width + h : 0);
+    }
+
+    /** One routed expert (gpt-oss's biases: gate_up 2·w, down h). */
+    private long expertParameters(Moe m) {
+        long inner = m.latent() > 0 ? m.latent() : c.hiddenSize();
+        long w = m.expertWidth();
+        long p = (m.gated() ? 3 : 2) * inner * w;
+        if (m.bias()) {
+            p += (m.gated() ? 2 * w : w) + inner;
         }
         return p;
     }
 
-    /** Feed-forward weights of one dense layer. */
-    public long denseMlpParametersPerLayer() {
-        return mlpParameters(c.intermediateSize());
-    }
-
-    private long mlpParameters(long width) {
+    private long ffnParameters(Ffn f, boolean activeOnly) {
         long h = c.hiddenSize();
-        if (c.mlp() == Mlp.SWIGLU) {
-            return 3 * h * width + (c.mlpBias() ? 3 * width : 0);
+        if (f instanceof Dense d) {
+            return mlpParameters(d.width(), d.gated(), d.bias());
         }
-        return 2 * h * width + (c.mlpBias() ? width + h : 0);
+        if (f instanceof Moe m) {
+            long router = h * m.experts() + (m.bias() ? m.experts() : 0);
+            long experts = (activeOnly ? m.expertsPerToken() : m.experts()) * expertParameters(m);
+            long latent = m.latent() > 0 ? 2 * h * m.latent() : 0;
+            long shared = m.sharedWidth() > 0 ? mlpParameters(m.sharedWidth(), m.gated(), false) : 0;
+            return router + experts + latent + shared;
+        }
+        return 0;
     }
 
-    private long normParametersPerLayer() {
-        return (c.norm() == Norm.RMS ? 2 : 4) * c.hiddenSize();
+    private long normParameters(LayerSpec l) {
+        return (c.norm() == Norm.RMS ? 1 : 2) * c.hiddenSize() * l.norms();
+    }
+
+    /** Hyper-connection mixing weights of one layer: two sub-layers, each n·h → n² + 2n, plus static terms. */
+    private long hyperConnectionParameters() {
+        long n = c.hyperConnections();
+        if (n == 1) {
+            return 0;
+        }
+        return 2 * (n * c.hiddenSize() * (n * n + 2 * n) + (n * n + 2 * n) + 3);
     }
 
     /** Everything outside the layers after the embeddings: final norm, LM head (if untied), BERT pooler. */
@@ -158,12 +275,6 @@ public final class TransformerModel implements Model {
         }
         long finalNorm = c.norm() == Norm.RMS ? h : 2 * h;
         return finalNorm + (c.tiedEmbeddings() ? 0 : c.vocabSize() * h);
-    }
-
-    private long moeLayerParameters(long expertsCounted) {
-        Moe m = c.moe().orElseThrow();
-        long router = c.hiddenSize() * m.experts();
-        return router + (expertsCounted + m.sharedExperts()) * mlpParameters(m.expertIntermediateSize());
     }
 
     /** All parameters (the figure a model card quotes as the model's size). */
@@ -179,23 +290,121 @@ public final class TransformerModel implements Model {
     }
 
     private long count(boolean activeOnly) {
-        long perLayerFixed = attentionParametersPerLayer() + normParametersPerLayer();
-        long total = embeddingParameters() + headParameters() + c.layers() * perLayerFixed;
-        if (c.moe().isEmpty()) {
-            return total + c.layers() * denseMlpParametersPerLayer();
+        long total = embeddingParameters() + headParameters();
+        for (Map.Entry<LayerSpec, Long> e : c.layerGroups().entrySet()) {
+            LayerSpec l = e.getKey();
+            long perLayer = mixerParameters(l.mixer()) + ffnParameters(l.ffn(), activeOnly) + normParameters(l)
+                    + hyperConnectionParameters();
+            total += e.getValue() * perLayer;
         }
-        Moe m = c.moe().get();
-        total += m.firstDenseLayers() * denseMlpParametersPerLayer();
-        total += c.moeLayers() * moeLayerParameters(activeOnly ? m.expertsPerToken() : m.experts());
         return total;
     }
 
     // ---------------------------------------------------------------- KV cache and memory
 
-    /** KV-cache bytes per token of context, all layers, whole model (before any parallelism). */
+    /**
+     * KV-cache bytes each further token of context adds once the context is longer than every
+     * window, all layers, whole model (before any parallelism): full-attention layers' K and V (MLA:
+     * latent + rope key, plus the indexer's key), compressed layers' 1/r of an entry; sliding-window,
+     * chunked and recurrent layers add nothing (see {@link #kvCacheBytes}).
+     */
     public double kvCacheBytesPerToken(Precision kv) {
-        long perLayer = c.mla().map(Mla::cacheWidth).orElse(2 * c.kvHeads() * c.headDim());
-        return c.encoder() ? 0 : (double) c.layers() * perLayer * kv.bytesPerElement();
+        if (c.encoder()) {
+            return 0;
+        }
+        double total = 0;
+        for (LayerSpec l : c.layerSpecs()) {
+            total += growthPerToken(l.mixer(), kv, 1);
+        }
+        return total;
+    }
+
+    private double growthPerToken(Mixer mixer, Precision kv, int t) {
+        double e = kv.bytesPerElement();
+        if (mixer instanceof Gqa g) {
+            if (g.limit() == org.opsim.graph.Attention.Limit.WINDOW || g.limit() == org.opsim.graph.Attention.Limit.CHUNK) {
+                return 0;
+            }
+            long kvHeads = Math.max(1, g.kvHeads() / t);
+            return (double) kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim()) * e;
+        }
+        if (mixer instanceof Mla m) {
+            return (m.cacheWidth() + m.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
+        }
+        if (mixer instanceof Csa cs) {
+            if (cs.compressRatio() == 0) {
+                return 0;
+            }
+            long width = cs.headDim() + cs.indexer().map(IndexerSpec::headDim).orElse(0L);
+            return (double) width * e / cs.compressRatio();
+        }
+        return 0;
+    }
+
+    /**
+     * Bytes of one sequence's cache at {@code context} tokens, all layers, on one of {@code t}
+     * tensor-parallel chips: growing caches at their length, windows and chunks at
+     * {@code min(context, window)}, DeepSeek-V4's pooled caches at ⌈context/r⌉ entries, linear
+     * attention's and Mamba-2's fp32 states and their convolutions' last kernel − 1 inputs (in the
+     * activation precision {@code act}).
+     */
+    public double kvCacheBytes(long context, Precision kv, Precision act, int t) {
+        if (c.encoder()) {
+            return 0;
+        }
+        double total = 0;
+        double e = kv.bytesPerElement();
+        for (LayerSpec l : c.layerSpecs()) {
+            Mixer mixer = l.mixer();
+            if (mixer instanceof Gqa g) {
+                long tokens = g.limit() == org.opsim.graph.Attention.Limit.WINDOW
+                        || g.limit() == org.opsim.graph.Attention.Limit.CHUNK ? Math.min(context, g.keyLimit()) : context;
+                long kvHeads = Math.max(1, g.kvHeads() / t);
+                total += (double) tokens * kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim()) * e;
+            } else if (mixer instanceof Mla) {
+                total += context * growthPerToken(mixer, kv, t);
+            } else if (mixer instanceof Csa cs) {
+                total += (double) Math.min(context, cs.window()) * cs.headDim() * e;
+                if (cs.compressRatio() > 0) {
+                    long entries = Layers.ceilDiv(context, cs.compressRatio());
+                    total += (double) entries * (cs.headDim() + cs.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
+                }
+            } else if (mixer instanceof LinearAttn la) {
+                total += (double) la.stateElements() / t * Precision.FP32.bytesPerElement()
+                        + (double) (la.convKernel() - 1) * la.convChannels() / t * act.bytesPerElement();
+            } else if (mixer instanceof Mamba mb) {
+                total += (double) mb.stateElements() / t * Precision.FP32.bytesPerElement()
+                        + (double) (mb.convKernel() - 1) * mb.convChannels() / t * act.bytesPerElement();
+            }
+        }
+        return total;
+    }
+
+    /** The weight bytes of the whole model in its checkpoint formats (or {@code w} for all, without them). */
+    public double weightBytes(Precision w) {
+        if (c.quantization().isEmpty()) {
+            return parameterCount() * w.bytesPerElement();
+        }
+        Quantization q = c.quantization().get();
+        double total = embeddingParameters() * q.embedding().bytesPerElement()
+                + headParameters() * (c.tiedEmbeddings() ? q.embedding() : q.lmHead()).bytesPerElement();
+        for (int i = 0; i < c.layerSpecs().size(); i++) {
+            LayerSpec l = c.layerSpecs().get(i);
+            LayerFormats f = q.layers().get(i);
+            total += mixerParameters(l.mixer()) * f.attention().bytesPerElement();
+            total += (normParameters(l) + hyperConnectionParameters()) * 2.0;
+            if (l.ffn() instanceof Moe m) {
+                long h = c.hiddenSize();
+                total += (double) h * m.experts() * f.router().bytesPerElement();
+                total += (double) m.experts() * expertParameters(m) * f.experts().bytesPerElement();
+                total += (m.latent() > 0 ? 2.0 * h * m.latent() : 0) * f.experts().bytesPerElement();
+                total += (m.sharedWidth() > 0 ? mlpParameters(m.sharedWidth(), m.gated(), false) : 0)
+                        * f.sharedExperts().bytesPerElement();
+            } else {
+                total += ffnParameters(l.ffn(), false) * f.mlp().bytesPerElement();
+            }
+        }
+        return total;
     }
 
     /** What one chip holds for {@code w} (weights, KV cache, activations, training state). */
@@ -206,16 +415,15 @@ public final class TransformerModel implements Model {
         int t = w.tensorParallel();
         Precisions p = w.precisions();
         double params = parameterCount();
-        double weights = params * p.weights().bytesPerElement() / t;
+        double weights = weightBytes(p.weights()) / t;
         long context = switch (w.phase()) {
             case PREFILL, TRAINING -> w.sequenceLength();
             case DECODE -> w.sequenceLength() + 1;
             case GENERATION -> w.sequenceLength() + w.generatedTokens();
         };
-        double kvPerTokenPerChip = c.mla().isPresent()
-                ? kvCacheBytesPerToken(p.kvCache())
-                : (double) c.layers() * 2 * kvHeadsPerChip(t) * c.headDim() * p.kvCache().bytesPerElement();
-        double kv = w.phase() == Workload.Phase.TRAINING || c.encoder() ? 0 : w.batch() * context * kvPerTokenPerChip;
+        Precision kvp = c.quantization().flatMap(Quantization::kvCache).orElse(p.kvCache());
+        double kv = w.phase() == Workload.Phase.TRAINING || c.encoder() ? 0
+                : w.batch() * kvCacheBytes(context, kvp, p.activations(), t);
         double a = p.activations().bytesPerElement();
         long h = c.hiddenSize();
         double activations;
@@ -231,15 +439,33 @@ public final class TransformerModel implements Model {
         } else {
             // A decode step works on one row per sequence; prefill (also a generation's) on every prompt token.
             double rows = w.phase() == Workload.Phase.DECODE ? w.batch() : (double) w.batch() * w.sequenceLength();
-            long widest = Math.max(h, Math.max((c.queryHeads() + 2 * c.kvHeads()) * c.headDim() / t,
-                    2 * c.intermediateSize() / t));
-            if (c.moe().isPresent()) {
-                Moe m = c.moe().get();
-                widest = Math.max(widest, m.expertsPerToken() * 2 * m.expertIntermediateSize() / t);
-            }
-            activations = 2 * rows * widest * a + w.batch() * (double) c.vocabSize() / t * a;
+            activations = 2 * rows * widestActivation(t) * a + w.batch() * (double) c.vocabSize() / t * a;
         }
         return new MemoryFootprint(weights, kv, activations, training);
+    }
+
+    /** The widest per-token activation any layer writes on one chip. */
+    private long widestActivation(int t) {
+        long widest = c.hiddenSize();
+        for (LayerSpec l : c.layerSpecs()) {
+            if (l.mixer() instanceof Gqa g) {
+                widest = Math.max(widest, (2 * g.queryHeads() + 2 * g.kvHeads()) * g.headDim() / t);
+            } else if (l.mixer() instanceof Mla m) {
+                widest = Math.max(widest, m.queryHeads() * (m.qkHeadDim() + m.vHeadDim()) / t);
+            } else if (l.mixer() instanceof Csa cs) {
+                widest = Math.max(widest, cs.queryHeads() * cs.headDim() / t);
+            } else if (l.mixer() instanceof LinearAttn la) {
+                widest = Math.max(widest, 2 * la.convChannels() / t);
+            } else if (l.mixer() instanceof Mamba mb) {
+                widest = Math.max(widest, 2 * (mb.innerSize() + mb.convChannels()) / t);
+            }
+            if (l.ffn() instanceof Dense d) {
+                widest = Math.max(widest, 2 * d.width() / t);
+            } else if (l.ffn() instanceof Moe m) {
+                widest = Math.max(widest, m.expertsPerToken() * 2 * m.expertWidth() / t);
+            }
+        }
+        return widest;
     }
 
     // ---------------------------------------------------------------- graphs
@@ -260,6 +486,14 @@ public final class TransformerModel implements Model {
         return new Graph(name + ": " + w.describe(), blocks);
     }
 
+    /**
+     * A prefill, then {@code generated − 1} decode steps. Ops that do not depend on the context (all
+     * but attention, its indexer and the indexer's top-k) are the same at every step: one set of
+     * blocks, repeat × steps. The context-dependent ones are found by building the step at two
+     * contexts and comparing; they are summed over contexts p+1 … p+steps in at most
+     * {@link #GENERATION_SEGMENTS} segments, each at its mean context (two middle contexts when the
+     * segment's length is even), so the sum is exact for every op linear in the context.
+     */
     private void generation(Workload w, List<Block> blocks) {
         long p = w.sequenceLength();
         long steps = w.generatedTokens() - 1; // the first token comes out of the prefill
@@ -267,42 +501,64 @@ public final class TransformerModel implements Model {
         if (steps == 0) {
             return;
         }
-        // Every decode op but attention is the same at every step: one set of blocks, repeat × steps.
-        List<Block> step = pass("decode/", Stage.DECODE, w, w.batch(), 1, p + 1, true, true);
-        for (Block b : step) {
-            List<Op> rest = b.ops().stream().filter(o -> !(o instanceof Attention)).toList();
+        List<Block> step = decodeStep(w, p + 1);
+        List<Block> other = decodeStep(w, p + 2);
+        List<boolean[]> varies = new ArrayList<>();
+        for (int b = 0; b < step.size(); b++) {
+            List<Op> ops = step.get(b).ops();
+            boolean[] v = new boolean[ops.size()];
+            List<Op> rest = new ArrayList<>();
+            for (int i = 0; i < ops.size(); i++) {
+                v[i] = !ops.get(i).equals(other.get(b).ops().get(i));
+                if (!v[i]) {
+                    rest.add(ops.get(i));
+                }
+            }
+            varies.add(v);
             if (!rest.isEmpty()) {
-                blocks.add(new Block(b.name(), Stage.DECODE, b.repeat() * steps, rest));
+                blocks.add(new Block(step.get(b).name(), Stage.DECODE, step.get(b).repeat() * steps, rest));
             }
         }
-        // Attention reads a cache that grows by one token a step: contexts p+1 … p+steps, split into
-        // segments whose attention ops have the segment's mean context, so Σ kvLength is exact.
-        Block layer = step.stream().filter(b -> b.ops().stream().anyMatch(o -> o instanceof Attention)).findFirst().orElseThrow();
-        Attention proto = (Attention) layer.ops().stream().filter(o -> o instanceof Attention).findFirst().orElseThrow();
         long segments = Math.min(steps, GENERATION_SEGMENTS);
         long first = p + 1;
         for (long s = 0; s < segments; s++) {
             long lo = first + steps * s / segments;
             long hi = first + steps * (s + 1) / segments - 1;
             long n = hi - lo + 1;
-            List<Op> ops = new ArrayList<>();
+            List<List<Block>> at = new ArrayList<>();
             long repeat;
             if ((lo + hi) % 2 == 0) {
-                ops.add(withKv(proto, (lo + hi) / 2));
+                at.add(decodeStep(w, (lo + hi) / 2));
                 repeat = n;
             } else {
                 // lo + hi odd ⇒ n even: half the steps at each of the two middle contexts.
-                ops.add(withKv(proto, (lo + hi - 1) / 2));
-                ops.add(withKv(proto, (lo + hi + 1) / 2));
+                at.add(decodeStep(w, (lo + hi - 1) / 2));
+                at.add(decodeStep(w, (lo + hi + 1) / 2));
                 repeat = n / 2;
             }
-            blocks.add(new Block("decode/attention[context " + lo + "-" + hi + "]", Stage.DECODE, repeat * c.layers(), ops));
+            for (int b = 0; b < step.size(); b++) {
+                boolean[] v = varies.get(b);
+                List<Op> ops = new ArrayList<>();
+                for (List<Block> built : at) {
+                    List<Op> all = built.get(b).ops();
+                    for (int i = 0; i < all.size(); i++) {
+                        if (v[i]) {
+                            ops.add(all.get(i));
+                        }
+                    }
+                }
+                if (!ops.isEmpty()) {
+                    String base = step.get(b).name().substring("decode/".length());
+                    blocks.add(new Block("decode/" + base + "/attention[context " + lo + "-" + hi + "]", Stage.DECODE,
+                            repeat * step.get(b).repeat(), ops));
+                }
+            }
         }
     }
 
-    private static Attention withKv(Attention a, long kv) {
-        return new Attention(a.name(), a.batch(), a.queryHeads(), a.kvHeads(), a.queryLength(), kv, a.headDim(),
-                a.valueHeadDim(), a.sharedKv(), a.causal(), a.form(), a.pass(), a.precision(), a.kvPrecision());
+    /** One decode step's blocks at {@code kv} keys (the context including the new token). */
+    private List<Block> decodeStep(Workload w, long kv) {
+        return pass("decode/", Stage.DECODE, w, w.batch(), 1, kv, true, true);
     }
 
     private void training(Workload w, List<Block> blocks) {
@@ -327,32 +583,52 @@ public final class TransformerModel implements Model {
 
     /**
      * One pass of {@code batch} sequences of {@code q} new tokens attending to {@code kv} keys:
-     * embedding, layers, head. {@code lastTokenLogits}: the head runs on each sequence's last token
-     * only (inference); otherwise on every token (training). {@code decodeStep}: MLA uses its
-     * absorbed (latent) form.
+     * embedding, layers (identical layers, formats included, as one block repeated), head.
+     * {@code lastTokenLogits}: the head runs on each sequence's last token only (inference); otherwise
+     * on every token (training). {@code decodeStep}: MLA uses its absorbed (latent) form.
      */
     private List<Block> pass(String prefix, Stage stage, Workload w, long batch, long q, long kv,
                              boolean lastTokenLogits, boolean decodeStep) {
         Layers layers = new Layers(c, w, batch, q, kv, decodeStep);
         List<Block> out = new ArrayList<>();
         out.add(new Block(prefix + "embed", stage, 1, layers.embedding()));
-        if (c.moe().isEmpty()) {
-            out.add(new Block(prefix + "layer", stage, c.layers(), layers.layer(false)));
-        } else {
-            long dense = c.moe().get().firstDenseLayers();
-            if (dense > 0) {
-                out.add(new Block(prefix + "dense_layer", stage, dense, layers.layer(false)));
-            }
-            if (c.moeLayers() > 0) {
-                out.add(new Block(prefix + "moe_layer", stage, c.moeLayers(), layers.layer(true)));
-            }
+        Map<List<Object>, long[]> groups = new LinkedHashMap<>();
+        List<LayerSpec> specs = c.layerSpecs();
+        for (int i = 0; i < specs.size(); i++) {
+            List<Object> key = List.of(specs.get(i), layers.formats(i));
+            groups.computeIfAbsent(key, k -> new long[] {0, 0})[0]++;
+        }
+        boolean uniform = groups.size() == 1;
+        int g = 0;
+        for (Map.Entry<List<Object>, long[]> e : groups.entrySet()) {
+            LayerSpec spec = (LayerSpec) e.getKey().get(0);
+            LayerFormats f = (LayerFormats) e.getKey().get(1);
+            String blockName = uniform ? "layer" : "layer." + g + "[" + blockLabel(spec) + "]";
+            out.add(new Block(prefix + blockName, stage, e.getValue()[0], layers.layer(spec, f)));
+            g++;
         }
         out.add(new Block(prefix + "head", stage, 1, layers.head(lastTokenLogits ? batch : batch * q, !lastTokenLogits)));
         return out;
     }
 
-    long kvHeadsPerChip(int t) {
-        return Math.max(1, c.kvHeads() / t);
+    private static String blockLabel(LayerSpec l) {
+        String mixer;
+        if (l.mixer() instanceof Gqa g) {
+            mixer = g.limit() == org.opsim.graph.Attention.Limit.NONE ? (g.indexer().isPresent() ? "sparse" : "attn")
+                    : g.limit().id() + "-" + g.keyLimit();
+        } else if (l.mixer() instanceof Mla m) {
+            mixer = m.indexer().isPresent() ? "mla-sparse" : "mla";
+        } else if (l.mixer() instanceof Csa cs) {
+            mixer = "csa-" + cs.compressRatio();
+        } else if (l.mixer() instanceof LinearAttn) {
+            mixer = "linear";
+        } else if (l.mixer() instanceof Mamba) {
+            mixer = "mamba";
+        } else {
+            mixer = "-";
+        }
+        String ffn = l.ffn() instanceof Dense ? "dense" : l.ffn() instanceof Moe ? "moe" : "-";
+        return mixer + "/" + ffn;
     }
 
     private void checkPhase(Workload w) {
@@ -366,21 +642,40 @@ public final class TransformerModel implements Model {
         if (t == 1) {
             return;
         }
-        if (c.queryHeads() % t != 0) {
-            throw new IllegalArgumentException("tensor-parallel degree " + t + " does not divide the "
-                    + c.queryHeads() + " attention heads of " + c.modelType());
+        for (LayerSpec l : c.layerSpecs()) {
+            Mixer mixer = l.mixer();
+            if (mixer instanceof Gqa g) {
+                divides(t, g.queryHeads(), "attention heads");
+                if (g.kvHeads() % t != 0 && t % g.kvHeads() != 0) {
+                    throw new IllegalArgumentException("tensor-parallel degree " + t + " and the " + g.kvHeads()
+                            + " key/value heads of " + c.modelType() + " do not divide one another");
+                }
+            } else if (mixer instanceof Mla m) {
+                divides(t, m.queryHeads(), "attention heads");
+            } else if (mixer instanceof Csa cs) {
+                divides(t, cs.queryHeads(), "attention heads");
+            } else if (mixer instanceof LinearAttn la) {
+                divides(t, la.keyHeads(), "linear-attention key heads");
+                divides(t, la.valueHeads(), "linear-attention value heads");
+            } else if (mixer instanceof Mamba mb) {
+                divides(t, mb.heads(), "Mamba heads");
+                divides(t, mb.groups(), "Mamba groups");
+            }
+            if (l.ffn() instanceof Dense d) {
+                divides(t, d.width(), "intermediate size");
+            } else if (l.ffn() instanceof Moe m) {
+                divides(t, m.expertWidth(), "expert width");
+                if (m.sharedWidth() > 0) {
+                    divides(t, m.sharedWidth(), "shared-expert width");
+                }
+            }
         }
-        if (c.kvHeads() % t != 0 && t % c.kvHeads() != 0) {
-            throw new IllegalArgumentException("tensor-parallel degree " + t + " and the " + c.kvHeads()
-                    + " key/value heads of " + c.modelType() + " do not divide one another");
-        }
-        if (c.intermediateSize() % t != 0) {
-            throw new IllegalArgumentException("tensor-parallel degree " + t + " does not divide the intermediate size "
-                    + c.intermediateSize() + " of " + c.modelType());
-        }
-        if (c.moe().isPresent() && c.moe().get().expertIntermediateSize() % t != 0) {
-            throw new IllegalArgumentException("tensor-parallel degree " + t + " does not divide the expert width "
-                    + c.moe().get().expertIntermediateSize() + " of " + c.modelType());
+    }
+
+    private void divides(int t, long v, String what) {
+        if (v % t != 0) {
+            throw new IllegalArgumentException("tensor-parallel degree " + t + " does not divide the " + v + " " + what
+                    + " of " + c.modelType());
         }
     }
 }

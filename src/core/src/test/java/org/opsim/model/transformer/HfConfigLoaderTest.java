@@ -31,12 +31,15 @@ class HfConfigLoaderTest {
     @Test
     void llamaFieldsAreRead() {
         TransformerConfig c = HfConfigLoader.load(Repo.path("models/hf/llama-3.1-70b.json"));
-        assertEquals(TransformerConfig.Family.LLAMA, c.family());
         assertEquals(8192, c.hiddenSize());
-        assertEquals(64, c.queryHeads());
-        assertEquals(8, c.kvHeads());
-        assertEquals(128, c.headDim()); // 8192 / 64
-        assertEquals(28_672, c.intermediateSize());
+        assertEquals(80, c.layers());
+        LayerSpec l = c.layerSpecs().get(0);
+        assertEquals(1, c.layerGroups().size()); // 80 identical layers
+        LayerSpec.Gqa g = (LayerSpec.Gqa) l.mixer();
+        assertEquals(64, g.queryHeads());
+        assertEquals(8, g.kvHeads());
+        assertEquals(128, g.headDim()); // 8192 / 64
+        assertEquals(28_672, ((LayerSpec.Dense) l.ffn()).width());
     }
 
     @Test
@@ -44,7 +47,7 @@ class HfConfigLoaderTest {
         InputException e = bad("{\"model_type\": \"t5\", \"d_model\": 512}");
         assertEquals("$.model_type", e.path());
         assertTrue(e.problem().contains("unsupported model_type 't5'"), e.problem());
-        assertTrue(e.problem().contains("llama, mistral, qwen2, mixtral, gpt2, bert, deepseek_v3"), e.problem());
+        assertTrue(e.problem().contains("llama, mistral, qwen2, qwen3"), e.problem());
     }
 
     @Test

@@ -1,0 +1,44 @@
+package org.opsim.graph;
+
+/**
+ * Picks the {@code k} largest of each of {@code rows} rows of {@code cols} scores: a MoE router's
+ * expert choice, or a sparse-attention indexer's key choice.
+ *
+ * <p>FLOPs = cols·(1 + ⌈log₂ k⌉) per row (each score compared into a k-heap). Bytes: the scores read
+ * (rows·cols), the chosen values and their 4-byte indices written (rows·k·(e + 4)).
+ */
+public record TopK(String name, long rows, long cols, long k, Precision precision) implements VectorOp {
+
+    public TopK {
+        Shapes.name(name);
+        Shapes.positive(name, "rows", rows);
+        Shapes.positive(name, "cols", cols);
+        Shapes.positive(name, "k", k);
+        Shapes.present(name, "precision", precision);
+        if (k > cols) {
+            throw Shapes.invalid(name, "k", k + " exceeds the " + cols + " columns");
+        }
+    }
+
+    @Override
+    public OpKind kind() {
+        return OpKind.TOPK;
+    }
+
+    @Override
+    public double vectorFlops() {
+        int log = 64 - Long.numberOfLeadingZeros(Math.max(1, k - 1));
+        return (double) rows * cols * (1 + log);
+    }
+
+    @Override
+    public double bytes() {
+        return (double) rows * cols * precision.bytesPerElement() + (double) rows * k * (precision.bytesPerElement() + 4);
+    }
+
+    /** One thread block per row. */
+    @Override
+    public long parallelRows() {
+        return rows;
+    }
+}
