@@ -72,6 +72,35 @@ class NativeGraphLoaderTest {
     }
 
     @Test
+    void customAndArchitectureOpsAreReadFromTheFile() {
+        GraphFile gf = yaml("""
+                name: t
+                precision: bf16
+                blocks:
+                  - name: b
+                    ops:
+                      - {kind: custom, name: hc, supportKey: hyper_connection, vectorFlops: 3840, bytes: 1440}
+                      - {kind: linear_attention, batch: 2, tokens: 1, keyHeads: 1, valueHeads: 2, keyDim: 4, valueDim: 8}
+                      - {kind: attention, batch: 1, queryHeads: 2, kvHeads: 1, queryLength: 1, kvLength: 10, headDim: 4,
+                         limit: window, keyLimit: 3}
+                """);
+        var ops = gf.graph().blocks().get(0).ops();
+        assertEquals(new org.opsim.graph.CustomOp("hc", "hyper_connection", org.opsim.graph.Engine.VECTOR, 0, 3840, 1440,
+                Precision.BF16), ops.get(0));
+        assertEquals(1200.0, ops.get(1).bytes()); // as worked in ArchitectureOpsTest
+        assertEquals(3.0, ((org.opsim.graph.Attention) ops.get(2)).scorePairs());
+        InputException e = bad("""
+                name: t
+                precision: bf16
+                blocks:
+                  - name: b
+                    ops:
+                      - {kind: custom, supportKey: k, bytes: -1}
+                """);
+        assertEquals("$.blocks[0].ops[0].bytes", e.path());
+    }
+
+    @Test
     void unknownOpKindNamesItsPathAndTheValidKinds() {
         InputException e = bad("""
                 name: t
