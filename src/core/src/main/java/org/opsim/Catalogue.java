@@ -94,7 +94,15 @@ public final class Catalogue {
     private final List<ModelEntry> models;
     private final List<String> skipped;
 
+    private final Map<String, org.opsim.io.InputException> unreadable;
+
     private Catalogue(List<ProfileEntry> profiles, List<SystemEntry> systems, List<ModelEntry> models, List<String> skipped) {
+        this(profiles, systems, models, skipped, Map.of());
+    }
+
+    private Catalogue(List<ProfileEntry> profiles, List<SystemEntry> systems, List<ModelEntry> models, List<String> skipped,
+                      Map<String, org.opsim.io.InputException> unreadable) {
+        this.unreadable = Map.copyOf(unreadable);
         this.profiles = List.copyOf(profiles);
         this.systems = List.copyOf(systems);
         this.models = List.copyOf(models);
@@ -168,7 +176,7 @@ public final class Catalogue {
                         addedProfiles, f.toString());
             }
         }
-        Catalogue withChips = new Catalogue(ps, systems, models, skipped);
+        Catalogue withChips = new Catalogue(ps, systems, models, skipped, unreadable);
         List<SystemEntry> ss = new ArrayList<>(systems);
         Map<String, String> addedSystems = new HashMap<>();
         for (Path f : documents(dir.resolve("systems"))) {
@@ -176,7 +184,7 @@ public final class Catalogue {
             shadow(ss, new SystemEntry(stem(f), l.aliases(), f.toString(), l.system()), SystemEntry::name, addedSystems,
                     f.toString());
         }
-        return new Catalogue(ps, ss, models, skipped);
+        return new Catalogue(ps, ss, models, skipped, unreadable);
     }
 
     /**
@@ -184,12 +192,14 @@ public final class Catalogue {
      * recognises by content (a Hugging Face {@code config.json}, a native graph file, an ONNX file
      * when opsim-onnx is on the class path), named by its file name without the extension (a file
      * named {@code config.json} by its folder). Files no importer recognises are listed in
-     * {@link #skipped()}; a recognised file that is broken fails.
+     * {@link #skipped()}; a recognised file that is broken is listed in {@link #unreadable()} with its
+     * error, which looking it up by name throws.
      */
     public Catalogue withModels(Path dir) {
         requireDirectory(dir);
         List<ModelEntry> ms = new ArrayList<>(models);
         List<String> sk = new ArrayList<>(skipped);
+        Map<String, org.opsim.io.InputException> bad = new java.util.LinkedHashMap<>(unreadable);
         Map<String, String> added = new HashMap<>();
         for (Path d : List.of(dir, dir.resolve("hf"))) {
             for (Path f : files(d, p -> true)) {
@@ -199,10 +209,17 @@ public final class Catalogue {
                     continue;
                 }
                 String name = modelName(f);
-                shadow(ms, new ModelEntry(name, f.toString(), importer.get().load(f, name)), ModelEntry::name, added, f.toString());
+                ImportedModel loaded;
+                try {
+                    loaded = importer.get().load(f, name);
+                } catch (org.opsim.io.InputException e) {
+                    bad.put(name, e);
+                    continue;
+                }
+                shadow(ms, new ModelEntry(name, f.toString(), loaded), ModelEntry::name, added, f.toString());
             }
         }
-        return new Catalogue(profiles, systems, ms, sk);
+        return new Catalogue(profiles, systems, ms, sk, bad);
     }
 
     // ---------------------------------------------------------------- looking up
@@ -262,6 +279,9 @@ public final class Catalogue {
             Path f = Path.of(ref);
             return ModelImporters.load(f, modelName(f));
         }
+        if (unreadable.containsKey(ref) && models.stream().noneMatch(e -> e.name().equals(ref))) {
+            throw unreadable.get(ref);
+        }
         return find(models, ref, ModelEntry::name, e -> List.of(), ModelEntry::name)
                 .orElseThrow(() -> unknown("model", ref, names(models, ModelEntry::name, e -> List.of()), "opsim models"))
                 .model();
@@ -274,6 +294,11 @@ public final class Catalogue {
 
     public List<ModelEntry> modelEntries() {
         return models;
+    }
+
+    /** Model files an importer recognised but could not read, by model name, with the error. */
+    public Map<String, org.opsim.io.InputException> unreadable() {
+        return unreadable;
     }
 
     /** Files in model folders that no importer recognised (a tokenizer.json beside a config.json, say). */

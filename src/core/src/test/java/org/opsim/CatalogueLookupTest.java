@@ -47,12 +47,12 @@ class CatalogueLookupTest {
             }
         }
         assertEquals(new TreeSet<>(onDisk), new TreeSet<>(Bundled.files()));
-        // 19 chips, 2 calibrated variants, 8 systems, 12 Hugging Face configs and 2 native graphs (the
+        // 19 chips, 2 calibrated variants, 8 systems, 37 Hugging Face configs and 2 native graphs (the
         // test class path adds one chip through a ProfileProvider of its own).
         assertEquals(20, C.profiles().size());
         assertEquals(21, C.profileEntries().stream().filter(e -> e.source().endsWith("(bundled)")).count());
         assertEquals(8, C.systemEntries().size());
-        assertEquals(14, C.modelEntries().size());
+        assertEquals(39, C.modelEntries().size());
     }
 
     @Test
@@ -184,7 +184,18 @@ class CatalogueLookupTest {
         assertEquals(Opsim.model("mistral-7b").parameterCount(), mine.parametricModel("my-mistral", "test").parameterCount());
         assertInstanceOf(ImportedModel.Fixed.class, mine.model("step"));
         assertEquals(List.of(dir.resolve("tokenizer.json").toString()), mine.skipped());
-        assertEquals(16, mine.modelEntries().size());
+        assertEquals(41, mine.modelEntries().size());
+    }
+
+    @Test
+    void aBrokenConfigIsListedAsUnreadableAndLookingItUpThrowsItsError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("broken.json"), "{\"model_type\": \"llama\", \"hidden_size\": 64}");
+        Files.copy(Repo.path("models/hf/gpt2.json"), dir.resolve("mine.json"));
+        Catalogue mine = C.withModels(dir);
+        assertEquals(40, mine.modelEntries().size()); // the listing goes on
+        assertEquals(java.util.Set.of("broken"), mine.unreadable().keySet());
+        org.opsim.io.InputException e = assertThrows(org.opsim.io.InputException.class, () -> mine.model("broken"));
+        assertEquals("missing required field 'vocab_size'", e.problem());
     }
 
     @Test

