@@ -66,6 +66,10 @@ final class ModelOptions {
     @Option(names = "--recompute", description = "with --phase training: full activation recompute")
     boolean recompute;
 
+    @Option(names = "--allow-unmapped", description = "ONNX: cost each node opsim has no operator for as a memory-bound "
+            + "elementwise op over its known tensors (default: refuse the model, listing them)")
+    boolean allowUnmapped;
+
     @Option(names = "--unfused-attention", description = "attention as matmul + softmax + matmul instead of flash")
     boolean unfused;
 
@@ -73,12 +77,17 @@ final class ModelOptions {
     ImportedModel load(Catalogue catalogue, String defaultModel) {
         String ref = model != null ? model : defaultModel;
         ImportedModel m = catalogue.model(ref);
-        if (!dims.isEmpty()) {
+        if (!dims.isEmpty() || allowUnmapped) {
             if (m instanceof ImportedModel.Parametric p && p.model() instanceof OnnxWorkloadModel onnx) {
-                m = new ImportedModel.Parametric(onnx.withDimensions(dims));
+                OnnxWorkloadModel bound = onnx.withDimensions(dims);
+                m = new ImportedModel.Parametric(allowUnmapped ? bound.allowingUnmapped() : bound);
+                if (allowUnmapped) {
+                    LOG.warn("model {}: nodes opsim has no operator for are costed as memory-bound elementwise ops "
+                            + "(--allow-unmapped); the result may understate them", ref);
+                }
             } else {
-                throw new IllegalArgumentException("--dim binds an ONNX model's symbolic dimensions; " + m.name()
-                        + " is not an ONNX model");
+                throw new IllegalArgumentException("--dim and --allow-unmapped apply to ONNX models; " + m.name()
+                        + " is not one");
             }
         }
         if ((weights != null || kv != null) && m instanceof ImportedModel.Parametric p

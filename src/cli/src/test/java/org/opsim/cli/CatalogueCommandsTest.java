@@ -78,6 +78,24 @@ class CatalogueCommandsTest {
     }
 
     @Test
+    void theInt8OnnxModelIsCostedWithItsGemmsAtInt8(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("minilm-q.onnx");
+        try (InputStream in = getClass().getResourceAsStream("/all-minilm-l6-v2-q.onnx")) {
+            Files.copy(in, model);
+        }
+        CliRun r = CliRun.run("run", "-m", model.toString(), "--phase", "prefill", "--dim", "batch_size=1",
+                "--dim", "sequence_length=128", "-p", "h100", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains(",int8,")), r.out());
+        CliRun tpu = CliRun.run("compare", "-m", model.toString(), "--phase", "prefill", "--batch", "1", "--context", "128",
+                "-p", "h100", "-p", "tpu-v6e", "--format", "csv");
+        assertEquals(0, tpu.code(), tpu.err());
+        CliRun notOnnx = CliRun.run("run", "-m", "llama-3.1-8b", "-p", "h100", "--allow-unmapped");
+        assertEquals(2, notOnnx.code());
+        assertTrue(notOnnx.err().contains("--dim and --allow-unmapped apply to ONNX models"), notOnnx.err());
+    }
+
+    @Test
     void aFixedGraphRefusesWorkloadOptions() {
         CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b-decode", "--batch", "64");
         assertEquals(2, r.code());

@@ -89,7 +89,20 @@ public final class OnnxModel {
         return importAt(dimensionBindings, Objects.requireNonNull(precision, "precision"));
     }
 
+    /**
+     * Imports with every op costed in {@code precision}; with {@code allowUnmapped}, each node opsim
+     * has no operator for is costed as a memory-bound elementwise op over its known tensors (said in
+     * the import's notes) instead of being left out.
+     */
+    public OnnxImport bind(Map<String, Long> dimensionBindings, Precision precision, boolean allowUnmapped) {
+        return importAt(dimensionBindings, Objects.requireNonNull(precision, "precision"), allowUnmapped);
+    }
+
     private OnnxImport importAt(Map<String, Long> dimensionBindings, Precision precision) {
+        return importAt(dimensionBindings, precision, false);
+    }
+
+    private OnnxImport importAt(Map<String, Long> dimensionBindings, Precision precision, boolean allowUnmapped) {
         Objects.requireNonNull(dimensionBindings, "dimensionBindings");
         Map<String, Long> bindings = new LinkedHashMap<>();
         dimensionBindings.forEach((name, size) -> {
@@ -104,7 +117,7 @@ public final class OnnxModel {
             TensorData data = new TensorData(directory);
             Map<String, TensorInfo> infos = new ShapeInference(index, data, bindings).run();
             Patterns patterns = new Patterns(index, infos);
-            OpMapper.Result r = new OpMapper(index, infos, patterns, precision, effectiveOpset).run();
+            OpMapper.Result r = new OpMapper(index, infos, patterns, precision, effectiveOpset, allowUnmapped).run();
             if (r.ops().isEmpty()) {
                 throw new InputException(label, "$.graph", "no node maps onto an opsim operator (unmapped: "
                         + r.unmapped() + ", folded: " + r.folded() + ")");

@@ -37,8 +37,14 @@ public final class OnnxWorkloadModel implements Model {
     private final String name;
     private final OnnxModel onnx;
     private final Map<String, Long> dimensions;
+    private final boolean allowUnmapped;
 
     public OnnxWorkloadModel(String name, OnnxModel onnx, Map<String, Long> dimensions) {
+        this(name, onnx, dimensions, false);
+    }
+
+    private OnnxWorkloadModel(String name, OnnxModel onnx, Map<String, Long> dimensions, boolean allowUnmapped) {
+        this.allowUnmapped = allowUnmapped;
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a model name must not be blank");
         }
@@ -51,7 +57,15 @@ public final class OnnxWorkloadModel implements Model {
     public OnnxWorkloadModel withDimensions(Map<String, Long> more) {
         Map<String, Long> all = new LinkedHashMap<>(dimensions);
         all.putAll(more);
-        return new OnnxWorkloadModel(name, onnx, all);
+        return new OnnxWorkloadModel(name, onnx, all, allowUnmapped);
+    }
+
+    /**
+     * The same model costing each node opsim has no operator for as a memory-bound elementwise op over
+     * its known tensors, instead of refusing the model; the import's notes and {@link #describe()} say so.
+     */
+    public OnnxWorkloadModel allowingUnmapped() {
+        return new OnnxWorkloadModel(name, onnx, dimensions, true);
     }
 
     public OnnxModel onnx() {
@@ -67,7 +81,9 @@ public final class OnnxWorkloadModel implements Model {
     public String describe() {
         return "ONNX export " + onnx.label() + " (" + onnx.nodeCount() + " nodes, opset "
                 + (onnx.opsetVersion() > 0 ? onnx.opsetVersion() : "undeclared") + ", symbolic dimensions "
-                + (onnx.symbolicDimensions().isEmpty() ? "none" : String.join(", ", onnx.symbolicDimensions())) + ")";
+                + (onnx.symbolicDimensions().isEmpty() ? "none" : String.join(", ", onnx.symbolicDimensions())) + ")"
+                + (allowUnmapped ? "; nodes opsim has no operator for are costed as memory-bound elementwise ops "
+                + "(--allow-unmapped)" : "");
     }
 
     @Override
@@ -114,10 +130,11 @@ public final class OnnxWorkloadModel implements Model {
             throw new IllegalArgumentException(onnx.label() + ": symbolic dimensions " + String.join(", ", unbound)
                     + " are neither a batch nor a sequence length: bind them by name (--dim NAME=SIZE)");
         }
-        OnnxImport imported = onnx.bind(bindings, w.precisions().activations());
+        OnnxImport imported = onnx.bind(bindings, w.precisions().activations(), allowUnmapped);
         if (!imported.unmappedOpTypes().isEmpty()) {
             throw new IllegalArgumentException(onnx.label() + ": opsim cannot cost " + imported.unmappedNodes().size()
-                    + " of its nodes (" + imported.unmappedOpTypes() + "); costing the rest would understate the model");
+                    + " of its nodes (by type: " + imported.unmappedOpTypes() + "); costing the rest would understate "
+                    + "the model (--allow-unmapped costs each as a memory-bound elementwise op)");
         }
         return imported;
     }

@@ -14,6 +14,7 @@ import org.opsim.graph.Gelu;
 import org.opsim.graph.LayerNorm;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.Op;
+import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.graph.RmsNorm;
 import org.opsim.graph.Silu;
@@ -51,7 +52,17 @@ final class OpMapper {
     private final List<String> notes = new ArrayList<>();
     private final Set<Integer> approximatedTypes = new TreeSet<>();
 
+    /** Cost each node opsim has no operator for as a memory-bound elementwise op over its known tensors. */
+    private final boolean allowUnmapped;
+    private final Map<String, Integer> approximated = new TreeMap<>();
+
     OpMapper(GraphIndex graph, Map<String, TensorInfo> infos, Patterns patterns, Precision override, long opset) {
+        this(graph, infos, patterns, override, opset, false);
+    }
+
+    OpMapper(GraphIndex graph, Map<String, TensorInfo> infos, Patterns patterns, Precision override, long opset,
+             boolean allowUnmapped) {
+        this.allowUnmapped = allowUnmapped;
         this.graph = graph;
         this.infos = infos;
         this.patterns = patterns;
@@ -72,6 +83,11 @@ final class OpMapper {
             } else {
                 node(n);
             }
+        }
+        if (!approximated.isEmpty()) {
+            notes.add(approximated.values().stream().mapToInt(Integer::intValue).sum() + " nodes opsim has no operator for "
+                    + approximated + " are costed as memory-bound elementwise ops over their known tensors "
+                    + "(--allow-unmapped): their real cost may be higher");
         }
         for (int t : approximatedTypes) {
             notes.add("element type " + ElementTypes.name(t) + " has no opsim precision; costed as "
@@ -112,6 +128,19 @@ final class OpMapper {
             case "ConvTranspose" -> {
                 if (shaped(n, 2)) {
                     convTranspose(n);
+                }
+            }
+            case "MatMulInteger" -> {
+                if (shaped(n, 2)) {
+                    matmul(n); // int8 × int8 operands: the GEMM runs at int8, its int32 output written at 4 bytes
+                }
+            }
+            case "DynamicQuantizeLinear", "QuantizeLinear", "DequantizeLinear" -> {
+                if (shaped(n, 1)) {
+                    // One elementwise pass over the input (scale, round, clamp; DynamicQuantizeLinear's min/max
+                    // reduction reads it once more, not counted): 1 FLOP and 3 element moves at the input's precision.
+                    TensorInfo x = in(n, 0);
+                    emit(n, x.elements(), () -> new Elementwise(n.name, OpKind.MUL, x.elements(), prec(x.type())));
                 }
             }
             case "Softmax", "LogSoftmax" -> {
@@ -321,6 +350,31 @@ final class OpMapper {
     }
 
     private void unmapped(OnnxNode n) {
+        if (allowUnmapped) {
+            // One read of every known input and one write of every known output: an Elementwise add of n
+            // elements moves 3·n of them, so n = (Σ known elements) / 3, at the first known tensor's precision.
+            long elements = 0;
+            Precision p = null;
+            List<TensorInfo> known = new ArrayList<>();
+            for (int i = 0; i < n.inputCount(); i++) {
+                known.add(in(n, i));
+            }
+            for (String o : n.outputs()) {
+                known.add(infos.get(o));
+            }
+            for (TensorInfo t : known) {
+                if (t != null && t.known()) {
+                    elements += t.elements();
+                    if (p == null) {
+                        p = prec(t.type());
+                    }
+                }
+            }
+            count(approximated, n);
+            ops.add(Elementwise.add("unmapped." + n.opType + ":" + n.name, Math.max(1, elements / 3),
+                    p != null ? p : Precision.FP32));
+            return;
+        }
         count(unmapped, n);
         unmappedNodes.add(n.name);
     }
@@ -341,7 +395,8 @@ final class OpMapper {
     }
 
     private Precision prec(int type) {
-        if (override != null) {
+        // The serving precision replaces the file's float types; integer tensors (an int8 export) keep theirs.
+        if (override != null && ElementTypes.isFloat(type)) {
             return override;
         }
         if (!ElementTypes.hasExactPrecision(type)) {

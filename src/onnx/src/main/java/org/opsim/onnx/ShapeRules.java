@@ -82,6 +82,16 @@ final class ShapeRules {
                     : List.of();
             case "MatMul" -> known(in, 2) ? List.of(TensorInfo.of(matmul(in.get(0).shape(), in.get(1).shape()), x.type()))
                     : List.of();
+            // Integer quantisation (onnxruntime's dynamic int8 export): int32 accumulators, uint8 activations.
+            case "MatMulInteger" -> known(in, 2)
+                    ? List.of(TensorInfo.of(matmul(in.get(0).shape(), in.get(1).shape()), ElementTypes.INT32)) : List.of();
+            case "DynamicQuantizeLinear" -> x == null || !x.known() ? List.of()
+                    : List.of(TensorInfo.of(x.shape(), ElementTypes.UINT8), TensorInfo.of(new long[0], ElementTypes.FLOAT),
+                    TensorInfo.of(new long[0], ElementTypes.UINT8));
+            case "QuantizeLinear" -> x == null || !x.known() ? List.of()
+                    : List.of(TensorInfo.of(x.shape(), in.size() > 2 && in.get(2) != null ? in.get(2).type() : ElementTypes.UINT8));
+            case "DequantizeLinear" -> x == null || !x.known() ? List.of()
+                    : List.of(TensorInfo.of(x.shape(), in.size() > 1 && in.get(1) != null ? in.get(1).type() : ElementTypes.FLOAT));
             case "Gemm" -> known(in, 2) ? List.of(TensorInfo.of(gemm(n, in.get(0).shape(), in.get(1).shape()), x.type()))
                     : List.of();
             case "Conv" -> known(in, 2) ? List.of(TensorInfo.of(conv(n, in.get(0).shape(), in.get(1).shape()), x.type()))

@@ -82,6 +82,22 @@ class HandBuiltModelTest {
     }
 
     @Test
+    void allowingUnmappedCostsTheTopKAsAnElementwiseOpOverItsKnownTensorsAndSaysSo() {
+        OnnxWorkloadModel m = new OnnxWorkloadModel("cnn", OnnxImporter.read(cnn()), Map.of());
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.graph(org.opsim.model.Workload.prefill(2, 1)));
+        assertTrue(refused.getMessage().contains("by type: {TopK=1}"), refused.getMessage());
+        OnnxImport r = m.allowingUnmapped().bind(org.opsim.model.Workload.prefill(2, 1));
+        assertEquals(Map.of(), r.unmappedOpTypes());
+        Op topk = r.graph().blocks().get(0).ops().stream().filter(o -> o.name().equals("unmapped.TopK:topk"))
+                .findFirst().orElseThrow();
+        assertEquals(org.opsim.graph.OpKind.ADD, topk.kind());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("{TopK=1} are costed as memory-bound elementwise ops")),
+                r.notes().toString());
+        assertTrue(m.allowingUnmapped().describe().contains("--allow-unmapped"));
+    }
+
+    @Test
     void convGemmTanhGeluAndAnUnmappedTopK() {
         OnnxImport r = OnnxImporter.load(cnn(), Map.of("batch", 2L));
         List<Op> ops = r.graph().blocks().get(0).ops();
