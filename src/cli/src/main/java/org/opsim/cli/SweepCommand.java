@@ -58,8 +58,17 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--generate", defaultValue = "256", paramLabel = "LIST", description = "new tokens, for generation (default: ${DEFAULT-VALUE})")
     String generated;
 
-    @Option(names = "--weights", defaultValue = "bf16", paramLabel = "LIST", description = "weight precisions (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weights", defaultValue = "bf16", paramLabel = "LIST", description = "weight formats, one per "
+            + "configuration; a checkpoint's own mixed formats are set aside in a sweep (default: ${DEFAULT-VALUE})")
     String weights;
+
+    @Option(names = "--dim", paramLabel = "NAME=SIZE", description = "bind an ONNX model's symbolic dimension (repeatable; "
+            + "an unnamed one as INPUT:INDEX=SIZE)")
+    Map<String, Long> dims = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--allow-unmapped", description = "ONNX: cost nodes opsim has no operator for as memory-bound "
+            + "elementwise ops (default: refuse the model)")
+    boolean allowUnmapped;
 
     @Option(names = "--activations", defaultValue = "bf16", paramLabel = "LIST", description = "activation precisions (default: ${DEFAULT-VALUE})")
     String activations;
@@ -130,6 +139,19 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no profiles to sweep");
         }
         Model m = inputs.catalogue().parametricModel(model, "a sweep");
+        if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            // A sweep's rows name one weight format each: the checkpoint's mixed formats are not one of them.
+            System.err.println("opsim: " + model + ": the checkpoint's formats (" + tm.quantization().get().scheme()
+                    + ") are set aside; every weight is in the swept --weights format");
+            m = tm.unquantized();
+        }
+        if (!dims.isEmpty() || allowUnmapped) {
+            if (!(m instanceof org.opsim.onnx.OnnxWorkloadModel onnx)) {
+                throw new IllegalArgumentException("--dim and --allow-unmapped apply to ONNX models; " + model + " is not one");
+            }
+            org.opsim.onnx.OnnxWorkloadModel bound = onnx.withDimensions(dims);
+            m = allowUnmapped ? bound.allowingUnmapped() : bound;
+        }
         Sweep.Builder builder = Sweep.builder(m, space, profiles).keepOversized(keepOversized)
                 .pareto(metrics.get(0), metrics.get(1));
         if (threads != null) {

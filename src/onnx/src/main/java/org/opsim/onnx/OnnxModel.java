@@ -63,15 +63,23 @@ public final class OnnxModel {
         return index.nodes.size();
     }
 
-    /** The symbolic dimensions ({@code dim_param}) of the graph inputs: the names {@link #bind} needs. */
+    /**
+     * The symbolic dimensions of the graph inputs: the names {@link #bind} needs. A named one
+     * ({@code dim_param}) by its name; an unnamed one (neither a value nor a name) as
+     * {@code INPUT:INDEX}, e.g. {@code input_ids:1}.
+     */
     public Set<String> symbolicDimensions() {
         Set<String> names = new TreeSet<>();
         for (String input : index.inputIndex.keySet()) {
             ValueInfoProto v = index.input(input);
             if (v.getType().hasTensorType()) {
-                for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
+                List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+                for (int i = 0; i < dims.size(); i++) {
+                    TensorShapeProto.Dimension d = dims.get(i);
                     if (d.hasDimParam()) {
                         names.add(d.getDimParam());
+                    } else if (!d.hasDimValue()) {
+                        names.add(input + ":" + i);
                     }
                 }
             }

@@ -103,8 +103,11 @@ final class ShapeInference {
                     shape[d] = dim.getDimValue();
                 } else if (dim.hasDimParam() && bindings.containsKey(dim.getDimParam())) {
                     shape[d] = bindings.get(dim.getDimParam());
+                } else if (!dim.hasDimParam() && bindings.containsKey(v.getName() + ":" + d)) {
+                    shape[d] = bindings.get(v.getName() + ":" + d); // an unnamed dim, bound as INPUT:INDEX
                 } else {
-                    unbound.add(dim.hasDimParam() ? dim.getDimParam() : "(unnamed dim " + d + " of " + v.getName() + ")");
+                    unbound.add(dim.hasDimParam() ? dim.getDimParam() : v.getName() + ":" + d + " (unnamed: bind it as "
+                            + v.getName() + ":" + d + "=SIZE)");
                     firstWhere = firstWhere == null ? where : firstWhere;
                 }
             }

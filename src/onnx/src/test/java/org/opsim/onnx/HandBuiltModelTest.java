@@ -82,6 +82,23 @@ class HandBuiltModelTest {
     }
 
     @Test
+    void anUnnamedDimensionIsBoundAsInputColonIndex(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("unnamed")
+                .addInput(value("x", FLOAT16, null, 8L))
+                .addOutput(value("y", FLOAT16, null, 4L))
+                .addInitializer(tensor("w", FLOAT16, new long[] {8, 4}, new double[0]))
+                .addNode(node("MatMul", "mm", in("x", "w"), out("y")));
+        Path file = TestModels.write(tmp, "unnamed.onnx", TestModels.model(13, g));
+        OnnxModel m = OnnxImporter.read(file);
+        assertEquals(java.util.Set.of("x:0"), m.symbolicDimensions());
+        OnnxImport r = m.bind(Map.of("x:0", 5L));
+        assertEquals(List.of(new MatMul("mm", 5, 4, 8, Precision.FP16)), r.graph().blocks().get(0).ops());
+        org.opsim.io.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.opsim.io.InputException.class,
+                () -> m.bind(Map.of()));
+        assertTrue(e.problem().contains("bind it as x:0=SIZE"), e.problem());
+    }
+
+    @Test
     void allowingUnmappedCostsTheTopKAsAnElementwiseOpOverItsKnownTensorsAndSaysSo() {
         OnnxWorkloadModel m = new OnnxWorkloadModel("cnn", OnnxImporter.read(cnn()), Map.of());
         IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -79,11 +79,15 @@ final class TestModels {
                 .build();
     }
 
-    /** A tensor type; each dim is a Long (dim_value) or a String (dim_param). */
+    /** A tensor type; each dim is a Long (dim_value), a String (dim_param) or null (unnamed: neither). */
     static ValueInfoProto value(String name, int type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            if (d == null) {
+                shape.addDim(dim);
+                continue;
+            }
             if (d instanceof String s) {
                 dim.setDimParam(s);
             } else {
