@@ -27,7 +27,7 @@ public record TopK(String name, long rows, long cols, long k, Precision precisio
 
     @Override
     public double vectorFlops() {
-        int log = 64 - Long.numberOfLeadingZeros(Math.max(1, k - 1));
+        int log = k <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(k - 1); // ⌈log₂ k⌉
         return (double) rows * cols * (1 + log);
     }
 

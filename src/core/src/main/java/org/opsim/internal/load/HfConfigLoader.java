@@ -120,8 +120,19 @@ public final class HfConfigLoader {
         mtpNote(text, notes);
         Node t = text;
         Optional<Quantization> q = quant.map(n -> QuantConfigReader.read(n, b.layers, t));
+        if (q.isPresent() && text.optional("expert_dtype").map(Node::text).filter("fp4"::equals).isPresent()
+                && !sidecar.isPresent()) {
+            // DeepSeek-V4's checkpoints store the routed experts in fp4 (e2m1 with e8m0 scales per 32: MXFP4)
+            // whatever the quantization_config says of the other weights.
+            Quantization base = q.get();
+            List<Quantization.LayerFormats> layers = base.layers().stream().map(l -> new Quantization.LayerFormats(
+                    l.attention(), l.mlp(), l.sharedExperts(), org.opsim.graph.Precision.MXFP4, l.router())).toList();
+            q = Optional.of(new Quantization(base.scheme() + ", routed experts mxfp4 (expert_dtype fp4, weight-only)", layers,
+                    base.lmHead(), base.embedding(), base.quantisedInputs(), base.kvCache()));
+        }
+        Optional<Quantization> formats = q;
         return root.build(() -> new TransformerConfig(type, b.hidden, b.vocab, b.positions, b.tied, b.norm, b.pos,
-                b.tokenTypes, b.encoder, b.hyper, b.layers, notes, q));
+                b.tokenTypes, b.encoder, b.hyper, b.layers, notes, formats));
     }
 
     /** What a family reader found. */
@@ -237,20 +248,17 @@ public final class HfConfigLoader {
         boolean qkvBias = qwen2Like || attnBias;
         boolean oBias = !qwen2Like && attnBias;
         QkNorm qk = type.startsWith("qwen3") ? QkNorm.PER_HEAD : QkNorm.NONE;
-        Limit limit = Limit.NONE;
-        long window = 0;
-        if (n.has("sliding_window") && bool(n, "use_sliding_window", !type.startsWith("qwen") && !type.equals("mimo"))) {
-            window = whole(n, "sliding_window");
-            limit = Limit.WINDOW;
-            if (n.has("max_window_layers") && whole(n, "max_window_layers") < layers) {
-                throw n.field("max_window_layers").error("sliding windows on only some layers are not modelled");
-            }
-        }
+        // Mistral and Phi-3 window every layer; Qwen2/3 and MiMo (use_sliding_window) only the layers from
+        // max_window_layers on, as their transformers code does.
+        boolean windowed = n.has("sliding_window") && bool(n, "use_sliding_window", !type.startsWith("qwen") && !type.equals("mimo"));
+        long firstWindowed = windowed && n.has("max_window_layers") && (type.startsWith("qwen") || type.equals("mimo"))
+                ? whole(n, "max_window_layers") : 0;
+        long window = windowed ? whole(n, "sliding_window") : 0;
         long rope = ropeDim(n, d);
-        Limit lim = limit;
-        long win = window;
-        Gqa attn = at(n, () -> new Gqa(heads, kvHeads, d, d, lim, win, false, qk, false, qkvBias, oBias, false, rope,
+        Gqa full = at(n, () -> new Gqa(heads, kvHeads, d, d, Limit.NONE, 0, false, qk, false, qkvBias, oBias, false, rope,
                 Optional.empty()));
+        Gqa slid = windowed ? at(n, () -> new Gqa(heads, kvHeads, d, d, Limit.WINDOW, window, false, qk, false, qkvBias,
+                oBias, false, rope, Optional.empty())) : full;
         boolean mlpBias = bool(n, "mlp_bias", false);
         Ffn dense = at(n, () -> new Dense(whole(n, "intermediate_size"), true, mlpBias));
         Ffn ffn = dense;
@@ -270,7 +278,8 @@ public final class HfConfigLoader {
         }
         Ffn moeOrDense = ffn;
         long s = step;
-        layers(b, layers, i -> new LayerSpec(attn, denseOnly.contains((long) i) || (i + 1) % s != 0 ? dense : moeOrDense, 2));
+        layers(b, layers, i -> new LayerSpec(windowed && i >= firstWindowed ? slid : full,
+                denseOnly.contains((long) i) || (i + 1) % s != 0 ? dense : moeOrDense, 2));
         return b;
     }
 
@@ -292,6 +301,13 @@ public final class HfConfigLoader {
                 ? at(n, () -> new Moe(whole(n, "num_experts"), whole(n, "num_experts_per_tok"), whole(n, "moe_intermediate_size"),
                 whole(n, "shared_expert_intermediate_size", 0), true, false, 0))
                 : at(n, () -> new Dense(whole(n, "intermediate_size"), true, false));
+        List<Long> denseOnly = new ArrayList<>();
+        for (Node x : n.optional("mlp_only_layers").map(Node::elements).orElse(List.of())) {
+            denseOnly.add(x.whole());
+        }
+        long step = whole(n, "decoder_sparse_step", 1);
+        Ffn dense = ffn instanceof Moe ? (denseOnly.isEmpty() && step == 1 ? ffn
+                : at(n, () -> new Dense(whole(n, "intermediate_size"), true, false))) : ffn;
         List<Node> types = n.has("layer_types") ? list(n, "layer_types", layers) : null;
         long interval = whole(n, "full_attention_interval", 4);
         for (int i = 0; i < layers; i++) {
@@ -301,7 +317,8 @@ public final class HfConfigLoader {
                 case "linear_attention" -> linear;
                 default -> throw types.get(i).error("unknown layer type '" + kind + "' (full_attention, linear_attention)");
             };
-            b.layers.add(new LayerSpec(m, ffn, 2));
+            boolean moeLayer = !denseOnly.contains((long) i) && (i + 1) % step == 0;
+            b.layers.add(new LayerSpec(m, moeLayer ? ffn : dense, 2));
         }
         return b;
     }
@@ -369,7 +386,7 @@ public final class HfConfigLoader {
         if (every <= 0) {
             throw freq.get().error("must be > 0, got " + every);
         }
-        return (i - firstDense) % every == 0;
+        return i % every == 0; // transformers' DeepSeek: layer_idx >= first_k_dense_replace and layer_idx % freq == 0
     }
 
     /** DeepSeek-V2/V3/V3.2, Kimi-K2, GLM-5: MLA (+ sparse indexer), dense first layers, shared + routed experts. */
@@ -403,8 +420,10 @@ public final class HfConfigLoader {
             full.add(x.whole()); // 1-based layer numbers, as Kimi's modelling code reads them
         }
         long expertWidth = whole(n, "moe_intermediate_size");
+        // routed_expert_hidden_size: the routed experts work in a narrower latent space (entered and left by two projections).
+        long latent = whole(n, "routed_expert_hidden_size", 0);
         Ffn moe = at(n, () -> new Moe(whole(n, "num_experts"), whole(n, "num_experts_per_token"), expertWidth,
-                whole(n, "num_shared_experts", 0) * expertWidth, true, false, 0));
+                whole(n, "num_shared_experts", 0) * expertWidth, true, false, latent == b.hidden ? 0 : latent));
         Ffn dense = at(n, () -> new Dense(whole(n, "intermediate_size"), true, false));
         long firstDense = whole(n, "first_k_dense_replace", 0);
         layers(b, layers, i -> new LayerSpec(full.contains((long) i + 1) ? mla : kda, i < firstDense ? dense : moe, 2));

@@ -37,7 +37,7 @@ final class QuantConfigReader {
             "mixer.up_proj", "mixer.down_proj", "ffn.w1", "feed_forward.gate_proj");
     private static final List<String> SHARED = List.of("mlp.shared_experts.gate_proj", "mlp.shared_experts.down_proj",
             "mlp.shared_expert.gate_proj", "mlp.shared_expert.down_proj", "block_sparse_moe.shared_experts.gate_proj",
-            "ffn.shared_experts.w1", "mixer.shared_experts.up_proj", "feed_forward.shared_expert.gate_proj", "mlp.gate_proj");
+            "ffn.shared_experts.w1", "mixer.shared_experts.up_proj", "feed_forward.shared_expert.gate_proj");
     private static final List<String> EXPERTS = List.of("mlp.experts.0.gate_proj", "mlp.experts.0.down_proj",
             "mlp.experts.gate_up_proj", "mlp.experts.down_proj", "block_sparse_moe.experts.0.w1",
             "block_sparse_moe.experts.0.w2", "ffn.experts.0.w1", "mixer.experts.0.up_proj", "mixer.experts.0.down_proj",
@@ -117,6 +117,7 @@ final class QuantConfigReader {
                 } else {
                     main = algoFormat(algo);
                     scheme = "modelopt " + algo.text();
+                    activations = !weightOnly(algo.text());
                 }
                 Optional<Node> kvAlgo = root.optional("kv_cache_quant_algo");
                 if (kvAlgo.isPresent()) {
@@ -134,17 +135,23 @@ final class QuantConfigReader {
             Precision mainFormat = main;
             java.util.function.Function<List<String>, Precision> part = names -> format(names, layer, exclude, targets,
                     perModule, mainFormat);
+            // Routers are not quantised unless a module list names them: checkpoints keep them in bf16
+            // (DeepSeek's MoEGate is not an nn.Linear, which compressed-tensors' "Linear" target means).
+            Precision router = explicitlyQuantised(ROUTER, layer, targets, perModule)
+                    ? part.apply(ROUTER) : Precision.BF16;
             formats.add(new LayerFormats(part.apply(ATTENTION), part.apply(MLP), part.apply(SHARED), part.apply(EXPERTS),
-                    part.apply(ROUTER)));
+                    router));
         }
-        Precision head = format(HEAD, -1, exclude, targets, perModule, main);
+        // The LM head likewise stays bf16 unless named (fp8 checkpoints without a module list keep it bf16).
+        Precision head = explicitlyQuantised(HEAD, -1, targets, perModule)
+                ? format(HEAD, -1, exclude, targets, perModule, main) : Precision.BF16;
         Precision embed = Precision.BF16;
         java.util.Set<Precision> inputs = java.util.EnumSet.noneOf(Precision.class);
         java.util.Set<Precision> weightOnly = java.util.EnumSet.noneOf(Precision.class);
         if (perModule.isPresent()) {
             for (Map.Entry<String, Node> e : perModule.get().entries()) {
                 Node algo = e.getValue().field("quant_algo");
-                (algo.text().toUpperCase(Locale.ROOT).startsWith("W4A16") ? weightOnly : inputs).add(algoFormat(algo));
+                (weightOnly(algo.text()) ? weightOnly : inputs).add(algoFormat(algo));
             }
             java.util.Set<Precision> both = java.util.EnumSet.copyOf(inputs);
             both.retainAll(weightOnly);
@@ -155,6 +162,31 @@ final class QuantConfigReader {
             inputs.add(main);
         }
         return new Quantization(scheme, formats, head, embed, inputs, kv);
+    }
+
+    /** Whether per-module formats or explicit targets name one of the part's modules. */
+    private static boolean explicitlyQuantised(List<String> names, int layer, List<Matcher> targets, Optional<Node> perModule) {
+        for (String n : names) {
+            List<String> full = new ArrayList<>();
+            if (layer < 0) {
+                full.add(n);
+            } else {
+                for (String p : PREFIXES) {
+                    full.add(p + "layers." + layer + "." + n);
+                }
+            }
+            for (String f : full) {
+                if (perModule.isPresent() && perModule.get().has(f)) {
+                    return true;
+                }
+                for (Matcher m : targets) {
+                    if (m.matches(f)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The format of a part (module names relative to a layer, or whole names for layer −1). */
@@ -197,6 +229,12 @@ final class QuantConfigReader {
             return Precision.BF16;
         }
         return main;
+    }
+
+    /** ModelOpt algorithms that quantise weights only (the GEMM dequantises and runs at the activations'). */
+    private static boolean weightOnly(String algo) {
+        String a = algo.toUpperCase(Locale.ROOT);
+        return a.startsWith("W4A16") || a.equals("INT4_AWQ") || a.equals("FP8_PB_WO");
     }
 
     private static Precision algoFormat(Node algo) {

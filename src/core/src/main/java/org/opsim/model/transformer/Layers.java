@@ -53,8 +53,6 @@ import org.opsim.model.transformer.TransformerConfig.Positions;
 final class Layers {
     /** Chunk length of the gated-delta-rule kernels (fla {@code chunk_gated_delta_rule}: 64). */
     static final long LINEAR_CHUNK = 64;
-    /** Tokens the Mamba-2 scan's chunked kernel works in when the config gives no chunk_size. */
-    static final long SSM_CHUNK = 256;
 
     private final TransformerConfig c;
     private final long batch;
@@ -363,8 +361,15 @@ final class Layers {
         long dk = la.keyDim();
         long dv = la.valueDim();
         long qkv = 2 * hk * dk + hv * dv;
-        long gates = la.kind() == LayerSpec.LinearKind.KDA ? hv * dk + hv * dv + hv : hv * dv + 2 * hv;
+        // Gated DeltaNet: z (the output gate), β and the decay from in_proj. KDA: its full-rank decay gate and β;
+        // its output gate is low rank (h → dv → H·dv), two GEMMs of its own.
+        boolean kda = la.kind() == LayerSpec.LinearKind.KDA;
+        long gates = kda ? hv * dk + hv : hv * dv + 2 * hv;
         ops.add(gemm("in_proj", m, qkv + gates, h, wa));
+        if (kda) {
+            ops.add(gemm("output_gate.a", m, dv, h, wa));
+            ops.add(gemm("output_gate.b", m, hv * dv, dv, wa));
+        }
         ops.add(new CausalConv1d("conv1d", batch, q, qkv, la.convKernel(), a));
         ops.add(new LinearAttention("linear_attention", batch, q, hk, hv, dk, dv, LINEAR_CHUNK, a, Precision.FP32));
         ops.add(new RmsNorm("o_norm", m * hv, dv, a));

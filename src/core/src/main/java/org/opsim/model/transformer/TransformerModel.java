@@ -223,7 +223,7 @@ public final class TransformerModel implements Model {
     private long mlpParameters(long width, boolean gated, boolean bias) {
         long h = c.hiddenSize();
         if (gated) {
-            return 3 * h * width + (bias ? 3 * width : 0);
+            return 3 * h * width + (bias ? 2 * width + h : 0); // gate and up biases (width each), down (h)
         }
         return 2 * h * width + (bias ? width + h : 0);
     }
@@ -326,7 +326,8 @@ public final class TransformerModel implements Model {
                 return 0;
             }
             long kvHeads = Math.max(1, g.kvHeads() / t);
-            return (double) kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim()) * e;
+            return ((double) kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim())
+                    + g.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
         }
         if (mixer instanceof Mla m) {
             return (m.cacheWidth() + m.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
@@ -360,7 +361,8 @@ public final class TransformerModel implements Model {
                 long tokens = g.limit() == org.opsim.graph.Attention.Limit.WINDOW
                         || g.limit() == org.opsim.graph.Attention.Limit.CHUNK ? Math.min(context, g.keyLimit()) : context;
                 long kvHeads = Math.max(1, g.kvHeads() / t);
-                total += (double) tokens * kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim()) * e;
+                total += (double) tokens * (kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim())
+                        + g.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
             } else if (mixer instanceof Mla) {
                 total += context * growthPerToken(mixer, kv, t);
             } else if (mixer instanceof Csa cs) {

@@ -45,9 +45,14 @@ class FamiliesTest {
         // figures leave out the input embedding (201,088 × 2,880 = 579,133,440), which a token only gathers from.
         TransformerModel big = shared("openai--gpt-oss-120b_config.json");
         within(116.83e9, 0.001, big.parameterCount(), "gpt-oss-120b");
+        // Exactly, per layer: attention 2880·9216 weights + 8,000 biases + 64 sinks, norms 5,760, router 368,768
+        // (2880·128 + 128 biases), 128 experts × 24,891,840 (3·2880·2880 + 2·2880 + 2880) = 3,213,080,192;
+        // × 36, + 2 × 579,133,440 (embedding, LM head) + 2,880 (final norm) = 116,829,156,672.
+        assertEquals(116_829_156_672L, big.parameterCount());
         within(5.13e9, 0.01, big.activeParameterCount() - 579_133_440L, "gpt-oss-120b active");
         TransformerModel small = shared("openai--gpt-oss-20b_config.json");
         within(20.91e9, 0.001, small.parameterCount(), "gpt-oss-20b");
+        assertEquals(20_914_757_184L, small.parameterCount()); // likewise, 24 layers of 32 experts, 24·64 sinks
         within(3.61e9, 0.01, small.activeParameterCount() - 579_133_440L, "gpt-oss-20b active");
         // KV per token: the 18 full-attention layers × 8 KV heads × 64 × (K + V) × 2 B = 36,864; the 18 sliding
         // layers hold at most 128 tokens: 18 × 128 × 2,048 B = 4,718,592 B whatever the context.

@@ -110,6 +110,31 @@ class QuantizationTest {
     }
 
     @Test
+    void weightOnlyModulesReadBf16InputsWhileW8A8ModulesReadFp8() {
+        // Qwen3.6-27B-NVFP4 (hf_quant_config.json): its MLPs are W4A16_NVFP4, its linear-attention projections FP8.
+        TransformerModel m = FamiliesTest.shared("nvidia--Qwen3.6-27B-NVFP4_config.json");
+        var ops = m.graph(Workload.decode(1, 100)).blocks().stream().flatMap(b -> b.ops().stream()).toList();
+        MatMul gateUp = (MatMul) ops.stream().filter(o -> o.name().equals("mlp.gate_up_proj")).findFirst().orElseThrow();
+        assertEquals(Precision.NVFP4, gateUp.weightPrecision());
+        assertEquals(Precision.BF16, gateUp.activationPrecision());
+        assertEquals(Precision.BF16, gateUp.precision());
+        // 1·5120·2 + 5120·34816·0.5625 + 34816·2 = 100,349,952 bytes.
+        assertEquals(100_349_952.0, gateUp.bytes());
+        MatMul inProj = (MatMul) ops.stream().filter(o -> o.name().equals("in_proj")).findFirst().orElseThrow();
+        assertEquals(Precision.FP8, inProj.activationPrecision());
+        assertEquals(Precision.FP8, inProj.precision());
+    }
+
+    @Test
+    void routersAndTheLmHeadStayBf16WithoutAModuleListNamingThem() {
+        // DeepSeek-V3's fp8 quantization_config has no module list; its checkpoint keeps lm_head and the gates bf16.
+        Quantization q = quant("deepseek-ai--DeepSeek-V3_config.json");
+        assertEquals(Precision.BF16, q.lmHead());
+        assertEquals(Precision.BF16, q.layers().get(10).router());
+        assertEquals(Precision.FP8_BLOCK, q.layers().get(10).experts());
+    }
+
+    @Test
     void anUnknownFormatNamesItsField() {
         InputException e = assertThrows(InputException.class, () -> HfConfigLoader.parse("""
                 {"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2,
