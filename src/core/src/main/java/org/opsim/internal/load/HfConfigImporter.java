@@ -30,7 +30,7 @@ public final class HfConfigImporter implements ModelImporter {
 
     @Override
     public ImportedModel load(Path file, String name) {
-        Node root = Documents.readByContent(file);
-        return new ImportedModel.Parametric(new TransformerModel(name, file.toString(), HfConfigLoader.read(root)));
+        // load, not read: it picks up an hf_quant_config.json beside the file.
+        return new ImportedModel.Parametric(new TransformerModel(name, file.toString(), HfConfigLoader.load(file)));
     }
 }

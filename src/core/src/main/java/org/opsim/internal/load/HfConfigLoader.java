@@ -484,7 +484,8 @@ public final class HfConfigLoader {
         Ffn moe = at(n, () -> new Moe(whole(n, "num_local_experts"), whole(n, "num_experts_per_tok"), expertWidth, shared,
                 true, false, 0));
         long firstDense = whole(n, "first_k_dense_replace", 0);
-        Ffn denseFfn = firstDense > 0 ? at(n, () -> new Dense(whole(n, "dense_intermediate_size"), true, false)) : moe;
+        Ffn denseFfn = n.has("dense_intermediate_size")
+                ? at(n, () -> new Dense(whole(n, "dense_intermediate_size"), true, false)) : moe;
         layers(b, layers, i -> new LayerSpec(sparseFreq != null && sparseFreq.get(i).whole() != 0 ? sparseAttn : dense,
                 isMoeLayer(n, i, firstDense) ? moe : denseFfn, 2));
         return b;

@@ -38,10 +38,14 @@ final class QuantConfigReader {
     private static final List<String> SHARED = List.of("mlp.shared_experts.gate_proj", "mlp.shared_experts.down_proj",
             "mlp.shared_expert.gate_proj", "mlp.shared_expert.down_proj", "block_sparse_moe.shared_experts.gate_proj",
             "ffn.shared_experts.w1", "mixer.shared_experts.up_proj", "feed_forward.shared_expert.gate_proj");
-    private static final List<String> EXPERTS = List.of("mlp.experts.0.gate_proj", "mlp.experts.0.down_proj",
+    private static final List<String> EXPERTS = List.of("mlp.experts", "mlp.experts.0.gate_proj", "mlp.experts.0.down_proj",
             "mlp.experts.gate_up_proj", "mlp.experts.down_proj", "block_sparse_moe.experts.0.w1",
             "block_sparse_moe.experts.0.w2", "ffn.experts.0.w1", "mixer.experts.0.up_proj", "mixer.experts.0.down_proj",
             "feed_forward.experts.gate_up_proj", "feed_forward.experts.0.gate_proj");
+    /** Gemma 4: the routed experts and router sit beside the dense MLP (layers.i.experts, layers.i.router). */
+    private static final List<String> GEMMA4_EXPERTS = List.of("experts", "experts.gate_up_proj", "experts.down_proj",
+            "experts.0.gate_proj");
+    private static final List<String> GEMMA4_ROUTER = List.of("router", "router.proj");
     private static final List<String> ROUTER = List.of("mlp.gate", "block_sparse_moe.gate", "mlp.router", "ffn.gate",
             "mixer.gate", "router", "feed_forward.router");
     private static final List<String> HEAD = List.of("lm_head", "language_model.lm_head", "head");
@@ -50,6 +54,10 @@ final class QuantConfigReader {
 
     static Quantization read(Node q, List<LayerSpec> layers, Node text) {
         Node root = q.has("quantization") ? q.field("quantization") : q;
+        boolean gemma4 = text.optional("model_type").map(Node::text).orElse("").startsWith("gemma4");
+        List<String> experts = gemma4 ? GEMMA4_EXPERTS : EXPERTS;
+        List<String> shared = gemma4 ? MLP : SHARED;
+        List<String> routers = gemma4 ? GEMMA4_ROUTER : ROUTER;
         List<Matcher> exclude = new ArrayList<>();
         for (String key : List.of("ignore", "exclude_modules", "modules_to_not_convert")) {
             for (Node n : root.optional(key).map(Node::elements).orElse(List.of())) {
@@ -103,7 +111,7 @@ final class QuantConfigReader {
                     }
                 }
                 scheme = "compressed-tensors " + main.id() + (activations ? "" : " weight-only");
-                kv = root.optional("kv_cache_scheme").map(QuantConfigReader::tensorFormat);
+                kv = root.optional("kv_cache_scheme").map(k -> k.json().isTextual() ? algoFormat(k) : tensorFormat(k));
             }
             case "modelopt" -> {
                 Node algo = root.field("quant_algo");
@@ -123,7 +131,8 @@ final class QuantConfigReader {
                 if (kvAlgo.isPresent()) {
                     kv = Optional.of(algoFormat(kvAlgo.get()));
                 } else if (root.has("kv_cache_scheme")) {
-                    kv = Optional.of(tensorFormat(root.field("kv_cache_scheme")));
+                    Node k = root.field("kv_cache_scheme");
+                    kv = Optional.of(k.json().isTextual() ? algoFormat(k) : tensorFormat(k));
                 }
             }
             default -> throw root.optional("quant_method").orElse(root).error("quant_method '" + method
@@ -137,9 +146,9 @@ final class QuantConfigReader {
                     perModule, mainFormat);
             // Routers are not quantised unless a module list names them: checkpoints keep them in bf16
             // (DeepSeek's MoEGate is not an nn.Linear, which compressed-tensors' "Linear" target means).
-            Precision router = explicitlyQuantised(ROUTER, layer, targets, perModule)
-                    ? part.apply(ROUTER) : Precision.BF16;
-            formats.add(new LayerFormats(part.apply(ATTENTION), part.apply(MLP), part.apply(SHARED), part.apply(EXPERTS),
+            Precision router = explicitlyQuantised(routers, layer, targets, perModule)
+                    ? part.apply(routers) : Precision.BF16;
+            formats.add(new LayerFormats(part.apply(ATTENTION), part.apply(MLP), part.apply(shared), part.apply(experts),
                     router));
         }
         // The LM head likewise stays bf16 unless named (fp8 checkpoints without a module list keep it bf16).

@@ -412,6 +412,9 @@ public final class TransformerModel implements Model {
     /** What one chip holds for {@code w} (weights, KV cache, activations, training state). */
     @Override
     public MemoryFootprint memoryFootprint(Workload w) {
+        if (w.phase() == Workload.Phase.TRAINING && c.quantization().isPresent()) {
+            return unquantized().memoryFootprint(w);
+        }
         checkPhase(w);
         checkParallel(w.tensorParallel());
         int t = w.tensorParallel();
@@ -472,9 +475,15 @@ public final class TransformerModel implements Model {
 
     // ---------------------------------------------------------------- graphs
 
-    /** The operator graph of one execution of {@code w} on one chip. */
+    /**
+     * The operator graph of one execution of {@code w} on one chip. Training runs in the workload's
+     * precisions: a checkpoint's storage formats are for serving (training keeps bf16/fp32 weights).
+     */
     @Override
     public Graph graph(Workload w) {
+        if (w.phase() == Workload.Phase.TRAINING && c.quantization().isPresent()) {
+            return unquantized().graph(w);
+        }
         checkPhase(w);
         checkParallel(w.tensorParallel());
         List<Block> blocks = new ArrayList<>();
@@ -485,7 +494,7 @@ public final class TransformerModel implements Model {
             case GENERATION -> generation(w, blocks);
             case TRAINING -> training(w, blocks);
         }
-        return new Graph(name + ": " + w.describe(), blocks);
+        return new Graph(name + ": " + describe(w), blocks);
     }
 
     /**
@@ -556,6 +565,20 @@ public final class TransformerModel implements Model {
                 }
             }
         }
+    }
+
+    /** {@code w.describe()}, with the checkpoint's formats in place of the workload's weight (and KV) precision. */
+    public String describe(Workload w) {
+        String d = w.describe();
+        if (c.quantization().isEmpty()) {
+            return d;
+        }
+        Quantization q = c.quantization().get();
+        d = d.replace("weights " + w.precisions().weights().id(), "weights as in the checkpoint (" + q.scheme() + ")");
+        if (q.kvCache().isPresent()) {
+            d = d.replace("KV " + w.precisions().kvCache().id(), "KV " + q.kvCache().get().id());
+        }
+        return d;
     }
 
     /** One decode step's blocks at {@code kv} keys (the context including the new token). */

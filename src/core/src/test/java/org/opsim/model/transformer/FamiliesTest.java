@@ -128,6 +128,13 @@ class FamiliesTest {
     }
 
     @Test
+    void theVisionLanguageMiniMaxM3HasTheTextModelsLayers() {
+        // minimax_m3_vl's text_config has no first_k_dense_replace: its per-layer moe_layer_freq list decides.
+        assertEquals(shared("MiniMaxAI--MiniMax-M3_config.json").parameterCount(),
+                shared("nvidia--MiniMax-M3-NVFP4_config.json").parameterCount());
+    }
+
+    @Test
     void llama4InterleavesMoeAndChunkedAttention() {
         // Meta: Llama 4 Maverick 400B total, 17B active; Scout 17B active (its 109B includes the vision encoder).
         TransformerModel maverick = shared("meta-llama--Llama-4-Maverick-17B-128E-Instruct_config.json");

@@ -135,6 +135,38 @@ class QuantizationTest {
     }
 
     @Test
+    void aSidecarIsReadWhenTheModelIsOpenedByPathAndGemma4ExpertsAreFoundBesideItsMlp() {
+        // Opsim.model(path) goes through the importer, which must pick up the hf_quant_config.json beside the file.
+        var m = (TransformerModel) Opsim.model(org.opsim.Repo.shared("hf-configs/nvidia--Gemma-4-26B-A4B-NVFP4_config.json")
+                .toString());
+        Quantization q = m.quantization().orElseThrow();
+        assertEquals(Optional.of(Precision.FP8), q.kvCache());
+        // Gemma 4's exclude list keeps layers.i.mlp* (the dense MLP) and layers.i.router* in bf16; the experts
+        // (layers.i.experts) are NVFP4.
+        assertEquals(Precision.NVFP4, q.layers().get(3).experts());
+        assertEquals(Precision.BF16, q.layers().get(3).sharedExperts());
+        assertEquals(Precision.BF16, q.layers().get(3).router());
+    }
+
+    @Test
+    void fusedExpertModulesAndAStringKvSchemeAreRead() {
+        // Qwen3.6-35B-A3B-NVFP4: quantized_layers names the fused layers.i.mlp.experts (W4A16_NVFP4).
+        assertEquals(Precision.NVFP4, quant("nvidia--Qwen3.6-35B-A3B-NVFP4_config.json").layers().get(3).experts());
+        // Qwen3-32B-FP8-Static-PerTensor's inline config gives kv_cache_scheme as the string "FP8".
+        var inline = org.opsim.internal.load.HfConfigLoader.parse(org.opsim.internal.io.Documents.read(
+                org.opsim.Repo.shared("hf-configs/Qwen--Qwen3-32B-FP8-Static-PerTensor_config.json")).json().toString(), "x");
+        assertEquals(Optional.of(Precision.FP8), inline.quantization().orElseThrow().kvCache());
+    }
+
+    @Test
+    void trainingUsesTheWorkloadsPrecisionsNotTheCheckpointsStorageFormats() {
+        TransformerModel m = FamiliesTest.shared("openai--gpt-oss-20b_config.json");
+        Workload w = Workload.training(1, 512);
+        assertEquals(m.unquantized().memoryFootprint(w), m.memoryFootprint(w));
+        assertEquals(m.unquantized().graph(w).totalFlops(), m.graph(w).totalFlops());
+    }
+
+    @Test
     void anUnknownFormatNamesItsField() {
         InputException e = assertThrows(InputException.class, () -> HfConfigLoader.parse("""
                 {"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2,
