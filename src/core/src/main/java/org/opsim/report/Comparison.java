@@ -72,10 +72,25 @@ public final class Comparison {
                     String.format(Locale.ROOT, "%.1f", capacity / 1e9), needed.map(String::valueOf).orElse("none"));
             if (autoParallel && needed.isEmpty()) {
                 int largest = TP_DEGREES.get(TP_DEGREES.size() - 1);
+                // The largest degree the model's heads and widths allow, and what a chip would need there.
+                int legal = 0;
+                double legalBytes = 0;
+                String why = "";
+                for (int t : TP_DEGREES) {
+                    try {
+                        legalBytes = model.memoryFootprint(workload.withTensorParallel(t)).totalBytes();
+                        legal = t;
+                    } catch (IllegalArgumentException e) {
+                        why = why.isEmpty() ? e.getMessage() : why;
+                    }
+                }
+                String detail = legal == largest || legal == 0 ? ""
+                        : String.format(Locale.ROOT, "; the largest degree the model divides by is %d (%s), which needs "
+                        + "%.1f GB per chip", legal, why, legalBytes / 1e9);
                 out.add(new ChipResult(p, largest, needed, OptionalDouble.empty(), Optional.empty(), workload.tokens(),
                         workload.generatedTokens(), Optional.of(phase), Optional.of(String.format(Locale.ROOT,
-                        "%s cannot hold the model at any tensor-parallel degree up to %d (%.0f GB of memory per chip)",
-                        p.name(), largest, capacity / 1e9))));
+                        "%s cannot hold the model at any tensor-parallel degree up to %d (%.0f GB of memory per chip)%s",
+                        p.name(), largest, capacity / 1e9, detail))));
                 continue;
             }
             int t = autoParallel ? needed.get() : workload.tensorParallel();
