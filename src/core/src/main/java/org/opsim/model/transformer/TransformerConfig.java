@@ -158,7 +158,7 @@ public record TransformerConfig(String modelType, long hiddenSize, long vocabSiz
         }
         if (m instanceof Csa c) {
             return c.compressRatio() == 0 ? "MQA window " + c.window()
-                    : "MQA window " + c.window() + " + " + c.compressRatio() + "x-compressed"
+                    : "MQA window " + c.window() + " with " + c.compressRatio() + "x-compressed"
                     + (c.indexer().isPresent() ? " top-" + c.indexer().get().topK() : "");
         }
         if (m instanceof LinearAttn la) {
@@ -167,7 +167,7 @@ public record TransformerConfig(String modelType, long hiddenSize, long vocabSiz
         if (m instanceof Mamba) {
             return "Mamba-2";
         }
-        return "no-mixer";
+        return "FFN-only";
     }
 
     public String describe() {
