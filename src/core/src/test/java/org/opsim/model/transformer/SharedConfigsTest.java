@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,6 @@ class SharedConfigsTest {
         HardwareProfile b200 = Opsim.profile("nvidia-b200");
         HardwareProfile tpu = Opsim.profile("google-tpu-v6e");
         TreeSet<String> types = new TreeSet<>();
-        StringBuilder table = new StringBuilder();
         for (Path f : files) {
             TransformerConfig c = HfConfigLoader.load(f);
             types.add(c.modelType());
@@ -53,11 +51,8 @@ class SharedConfigsTest {
                     assertTrue(e.total().latencySeconds() > 0 && Double.isFinite(e.total().latencySeconds()), f + " " + w.describe());
                 }
             }
-            table.append(String.format(Locale.ROOT, "%-60s %-14s %9.2fB %8.2fB kv/tok %8.0f  %s%n", f.getFileName(),
-                    c.modelType(), m.parameterCount() / 1e9, m.activeParameterCount() / 1e9,
-                    m.kvCacheBytesPerToken(org.opsim.graph.Precision.BF16), c.attentionForms()));
+            assertTrue(m.parameterCount() > 0 && m.activeParameterCount() <= m.parameterCount(), f.toString());
         }
-        System.out.print(table);
         assertEquals(27, types.size(), types.toString());
     }
 }
