@@ -112,16 +112,10 @@ final class CompareCommand implements Callable<Integer> {
     private static List<String> describe(Model m, Workload w, boolean auto) {
         double weightsBytes = m.parameterCount() * w.precisions().weights().bytesPerElement();
         String format = w.precisions().weights().id();
-        String workload = (auto ? w.withTensorParallel(1) : w).describe();
+        String workload = m.describe(auto ? w.withTensorParallel(1) : w);
         if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-            // The checkpoint's formats, part by part, replace the workload's weight precision (and its KV, if it gives one).
             weightsBytes = tm.weightBytes(w.precisions().weights());
             format = "checkpoint-format";
-            workload = workload.replace("weights " + w.precisions().weights().id(), "weights as in the checkpoint");
-            if (tm.quantization().get().kvCache().isPresent()) {
-                workload = workload.replace("KV " + w.precisions().kvCache().id(),
-                        "KV " + tm.quantization().get().kvCache().get().id());
-            }
         }
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%s (%s B parameters, %s GB of %s weights): %s", m.name(),

@@ -85,7 +85,7 @@ final class DeployCommand implements Callable<Integer> {
         Workload w = workload();
         SystemProfile s = catalogue.system(system);
         var out = spec.commandLine().getOut();
-        out.println(m.name() + ", " + w.describe());
+        out.println(m.name() + ", " + m.describe(w));
         out.println("system: " + s.name() + " (" + s.chips() + " chips of " + s.chip().name() + ", "
                 + Capacity.gb(s.chip().memory().capacityBytes().value()) + " GB each)");
         Capacity.Minimum min = Capacity.minimumChips(m, w, s);

@@ -24,6 +24,14 @@ public interface Model {
     /** Where the architecture comes from and what it is, in one line (for headers and logs). */
     String describe();
 
+    /**
+     * {@code w} as this model runs it: {@link Workload#describe()}, or, for a model with formats of its
+     * own (a quantised checkpoint), with those in place of the workload's.
+     */
+    default String describe(Workload w) {
+        return w.describe();
+    }
+
     /** All parameters (the figure a model card quotes as the model's size). */
     long parameterCount();
 

@@ -103,7 +103,8 @@ public final class Comparison {
             out.add(new ChipResult(p, t, needed, OptionalDouble.of(f.totalBytes()), Optional.of(evaluate(graph, p)),
                     w.tokens(), w.generatedTokens(), Optional.of(phase), notice));
         }
-        return new Comparison(model.name() + ": " + (autoParallel ? workload.withTensorParallel(1) : workload).describe(), out);
+        return new Comparison(model.name() + ": " + model.describe(autoParallel ? workload.withTensorParallel(1) : workload),
+                out);
     }
 
     /** The smallest degree of {@link #TP_DEGREES} the model divides by and whose per-chip footprint fits. */

@@ -568,6 +568,7 @@ public final class TransformerModel implements Model {
     }
 
     /** {@code w.describe()}, with the checkpoint's formats in place of the workload's weight (and KV) precision. */
+    @Override
     public String describe(Workload w) {
         String d = w.describe();
         if (c.quantization().isEmpty()) {
