@@ -7,18 +7,23 @@ import org.opsim.cost.Totals;
 import org.opsim.graph.OpKind;
 
 /**
- * Groups of op kinds an analyst asks about: "how much is matmul vs softmax vs norms?". {@code elementwise}
- * holds add, mul, rope and the embedding lookup.
+ * Groups of op kinds an analyst asks about: "how much is matmul vs softmax vs norms?". Every op kind
+ * is in exactly one. {@code attention} holds every token mixer (softmax attention, linear attention,
+ * the Mamba-2 scan, the sparse-attention indexer); {@code elementwise} add, mul, rope, the embedding
+ * lookup and the short causal convolution; {@code routing} MoE top-k and token dispatch;
+ * {@code custom} user-defined ops.
  */
 public enum OpCategory {
     MATMUL("matmul", List.of(OpKind.MATMUL, OpKind.BATCHED_MATMUL)),
-    ATTENTION("attention", List.of(OpKind.ATTENTION)),
+    ATTENTION("attention", List.of(OpKind.ATTENTION, OpKind.LINEAR_ATTENTION, OpKind.SSM_SCAN, OpKind.INDEXER)),
     SOFTMAX("softmax", List.of(OpKind.SOFTMAX)),
     NORMS("norms", List.of(OpKind.LAYERNORM, OpKind.RMSNORM)),
     ACTIVATIONS("activations", List.of(OpKind.GELU, OpKind.SILU, OpKind.SILU_AND_MUL)),
-    ELEMENTWISE("elementwise", List.of(OpKind.ADD, OpKind.MUL, OpKind.ROPE, OpKind.EMBEDDING)),
+    ELEMENTWISE("elementwise", List.of(OpKind.ADD, OpKind.MUL, OpKind.ROPE, OpKind.EMBEDDING, OpKind.CONV1D)),
+    ROUTING("routing", List.of(OpKind.TOPK, OpKind.MOE_DISPATCH)),
     COLLECTIVES("collectives", List.of(OpKind.ALL_REDUCE, OpKind.ALL_GATHER)),
-    OPTIMIZER("optimizer", List.of(OpKind.OPTIMIZER));
+    OPTIMIZER("optimizer", List.of(OpKind.OPTIMIZER)),
+    CUSTOM("custom", List.of(OpKind.CUSTOM));
 
     private final String label;
     private final List<OpKind> kinds;

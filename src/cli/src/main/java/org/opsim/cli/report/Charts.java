@@ -225,6 +225,8 @@ public final class Charts {
             case ELEMENTWISE -> new Color(0xd6, 0x27, 0x28);
             case COLLECTIVES -> new Color(0xbc, 0xbd, 0x22);
             case OPTIMIZER -> new Color(0x17, 0xbe, 0xcf);
+            case ROUTING -> new Color(0xe3, 0x77, 0xc2);
+            case CUSTOM -> new Color(0x7f, 0x7f, 0x7f);
         };
     }
 
