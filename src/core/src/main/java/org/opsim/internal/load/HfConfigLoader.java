@@ -569,6 +569,9 @@ public final class HfConfigLoader {
             layers(b, layers, i -> new LayerSpec((i + 1) % pattern == 0 ? global : local, ffn, 4));
         }
         b.notes.add("GeGLU is costed as SiLU-and-mul (same shapes and bytes)");
+        if (n.has("final_logit_softcapping") || n.has("attn_logit_softcapping")) {
+            b.notes.add("logit soft-capping (a tanh per attention score or output logit) is not costed");
+        }
         return b;
     }
 
