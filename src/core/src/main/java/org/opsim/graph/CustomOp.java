@@ -17,9 +17,12 @@ public record CustomOp(String name, String supportKey, Engine engine, double mat
                        double bytes, Precision precision, double efficiency, long parallelRows)
         implements ComputeOp {
 
+    /** What a support key may be made of (as in a profile's {@code customOps}). */
+    public static final String SUPPORT_KEY = "[a-z0-9_.-]+";
+
     public CustomOp {
         Shapes.name(name);
-        if (supportKey == null || supportKey.isBlank() || !supportKey.matches("[a-z0-9_.-]+")) {
+        if (supportKey == null || supportKey.isBlank() || !supportKey.matches(SUPPORT_KEY)) {
             throw Shapes.invalid(name, "supportKey", "must be lower-case letters, digits, '_', '.' or '-', got '"
                     + supportKey + "'");
         }

@@ -84,11 +84,6 @@ public record LinearAttention(String name, long batch, long tokens, long keyHead
     public double bytes() {
         double perToken = (2.0 * keyHeads * keyDim + 2.0 * valueHeads * valueDim + 2.0 * valueHeads)
                 * precision.bytesPerElement();
-        double tokensBytes = (double) batch * tokens * perToken;
-        if (recurrent()) {
-            return tokensBytes + 2.0 * batch * stateBytesPerSequence();
-        }
-        long chunks = (tokens + chunk - 1) / chunk;
-        return tokensBytes + batch * stateBytesPerSequence() * (2.0 * chunks + 1.0);
+        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence());
     }
 }

@@ -77,11 +77,6 @@ public record SelectiveScan(String name, long batch, long tokens, long heads, lo
     @Override
     public double bytes() {
         double perToken = (2.0 * heads * headDim + 2.0 * groups * stateSize + heads) * precision.bytesPerElement();
-        double tokensBytes = (double) batch * tokens * perToken;
-        if (recurrent()) {
-            return tokensBytes + 2.0 * batch * stateBytesPerSequence();
-        }
-        long chunks = (tokens + chunk - 1) / chunk;
-        return tokensBytes + batch * stateBytesPerSequence() * (2.0 * chunks + 1.0);
+        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence());
     }
 }

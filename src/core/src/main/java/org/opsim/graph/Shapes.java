@@ -37,4 +37,18 @@ final class Shapes {
     static <T> T present(String op, String field, T value) {
         return Objects.requireNonNull(value, () -> op + ": " + field + " is required");
     }
+
+    /**
+     * Bytes of a state-carrying op (linear attention, an SSM scan): its per-token tensors, plus, for a
+     * recurrent step (one token), the state read and written; for a chunked pass, the per-chunk states
+     * written and read back and the final state written.
+     */
+    static double stateOpBytes(long batch, long tokens, double bytesPerToken, long chunk, double stateBytesPerSequence) {
+        double tokensBytes = (double) batch * tokens * bytesPerToken;
+        if (tokens == 1) {
+            return tokensBytes + 2.0 * batch * stateBytesPerSequence;
+        }
+        long chunks = (tokens + chunk - 1) / chunk;
+        return tokensBytes + batch * stateBytesPerSequence * (2.0 * chunks + 1.0);
+    }
 }

@@ -470,6 +470,9 @@ public final class HfConfigLoader {
         long rope = ropeDim(n, d);
         String qkType = n.optional("qk_norm_type").map(Node::text).orElse("per_layer");
         QkNorm qk = !bool(n, "use_qk_norm", false) ? QkNorm.NONE : qkType.equals("per_head") ? QkNorm.PER_HEAD : QkNorm.PER_LAYER;
+        if (bool(n, "attention_output_gate", false)) {
+            throw n.field("attention_output_gate").error("MiniMax's attention output gate is not modelled");
+        }
         Optional<Node> sparse = n.optional("sparse_attention_config").filter(s -> bool(s, "use_sparse_attention", false));
         Optional<IndexerSpec> ix = sparse.map(s -> at(s, () -> new IndexerSpec(whole(s, "sparse_num_index_heads"),
                 whole(s, "sparse_index_dim"), (whole(s, "sparse_topk_blocks") + whole(s, "sparse_local_block", 0)
@@ -693,6 +696,9 @@ public final class HfConfigLoader {
                 whole(n, "n_shared_experts", 0) * expertWidth, true, false, 0));
         Ffn dense = at(n, () -> new Dense(whole(n, "intermediate_size"), true, false));
         layers(b, layers, i -> new LayerSpec(pattern.get(i).whole() == 1 ? swa : full, isMoeLayer(n, i, 0) ? moe : dense, 2));
+        if (n.has("attention_value_scale")) {
+            b.notes.add("attention_value_scale (one multiply per value) is not costed");
+        }
         return b;
     }
 

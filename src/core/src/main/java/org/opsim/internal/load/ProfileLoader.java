@@ -203,7 +203,7 @@ public final class ProfileLoader {
         java.util.Set<String> customOps = new java.util.TreeSet<>();
         for (Node k : root.optional("customOps").map(Node::elements).orElse(List.of())) {
             String key = k.text();
-            if (!key.matches("[a-z0-9_.-]+")) {
+            if (!key.matches(org.opsim.graph.CustomOp.SUPPORT_KEY)) {
                 throw k.error("a custom-op key is lower-case letters, digits, '_', '.' or '-', got '" + key + "'");
             }
             if (!customOps.add(key)) {

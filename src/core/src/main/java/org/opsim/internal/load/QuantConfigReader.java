@@ -173,34 +173,8 @@ final class QuantConfigReader {
         return new Quantization(scheme, formats, head, embed, inputs, kv);
     }
 
-    /** Whether per-module formats or explicit targets name one of the part's modules. */
-    private static boolean explicitlyQuantised(List<String> names, int layer, List<Matcher> targets, Optional<Node> perModule) {
-        for (String n : names) {
-            List<String> full = new ArrayList<>();
-            if (layer < 0) {
-                full.add(n);
-            } else {
-                for (String p : PREFIXES) {
-                    full.add(p + "layers." + layer + "." + n);
-                }
-            }
-            for (String f : full) {
-                if (perModule.isPresent() && perModule.get().has(f)) {
-                    return true;
-                }
-                for (Matcher m : targets) {
-                    if (m.matches(f)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The format of a part (module names relative to a layer, or whole names for layer −1). */
-    private static Precision format(List<String> names, int layer, List<Matcher> exclude, List<Matcher> targets,
-                                    Optional<Node> perModule, Precision main) {
+    /** The module names of a part: relative to layer {@code layer} under every prefix, or whole names for layer −1. */
+    private static List<String> candidates(List<String> names, int layer) {
         List<String> full = new ArrayList<>();
         for (String n : names) {
             if (layer < 0) {
@@ -211,12 +185,32 @@ final class QuantConfigReader {
                 }
             }
         }
-        for (String n : full) {
-            for (Matcher m : exclude) {
+        return full;
+    }
+
+    private static boolean anyMatches(List<Matcher> matchers, List<String> names) {
+        for (String n : names) {
+            for (Matcher m : matchers) {
                 if (m.matches(n)) {
-                    return Precision.BF16;
+                    return true;
                 }
             }
+        }
+        return false;
+    }
+
+    /** Whether per-module formats or explicit targets name one of the part's modules. */
+    private static boolean explicitlyQuantised(List<String> names, int layer, List<Matcher> targets, Optional<Node> perModule) {
+        List<String> full = candidates(names, layer);
+        return perModule.isPresent() && full.stream().anyMatch(perModule.get()::has) || anyMatches(targets, full);
+    }
+
+    /** The format of a part (module names relative to a layer, or whole names for layer −1). */
+    private static Precision format(List<String> names, int layer, List<Matcher> exclude, List<Matcher> targets,
+                                    Optional<Node> perModule, Precision main) {
+        List<String> full = candidates(names, layer);
+        if (anyMatches(exclude, full)) {
+            return Precision.BF16;
         }
         if (perModule.isPresent()) {
             for (String n : full) {
@@ -228,14 +222,7 @@ final class QuantConfigReader {
             return Precision.BF16;
         }
         if (!targets.isEmpty()) {
-            for (String n : full) {
-                for (Matcher m : targets) {
-                    if (m.matches(n)) {
-                        return main;
-                    }
-                }
-            }
-            return Precision.BF16;
+            return anyMatches(targets, full) ? main : Precision.BF16;
         }
         return main;
     }

@@ -99,13 +99,16 @@ final class Layers {
      * activation precision, and the GEMM runs at the wider of the two (it dequantises).
      */
     private MatMul gemm(String name, long rows, long n, long k, Precision weights) {
-        Precision in = quantisedInputs.contains(weights) ? weights : a;
-        return new MatMul(name, rows, n, k, in, weights, a);
+        return new MatMul(name, rows, n, k, input(weights), weights, a);
     }
 
     private GroupedMatMul grouped(String name, long rows, long n, long k, long groups, Precision weights) {
-        Precision in = quantisedInputs.contains(weights) ? weights : a;
-        return new GroupedMatMul(name, rows, n, k, groups, in, weights, a);
+        return new GroupedMatMul(name, rows, n, k, groups, input(weights), weights, a);
+    }
+
+    /** A weight GEMM's input format: its weights' own under a W=A scheme, else the activations'. */
+    private Precision input(Precision weights) {
+        return quantisedInputs.contains(weights) ? weights : a;
     }
 
     List<Op> embedding() {

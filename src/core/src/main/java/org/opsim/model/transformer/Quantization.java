@@ -33,11 +33,6 @@ public record Quantization(String scheme, List<LayerFormats> layers, Precision l
             Objects.requireNonNull(experts, "experts");
             Objects.requireNonNull(router, "router");
         }
-
-        /** Whether a GEMM of this format quantises its activations too. */
-        static boolean quantised(Precision p) {
-            return p != Precision.BF16 && p != Precision.FP16 && p != Precision.FP32;
-        }
     }
 
     public Quantization {

@@ -319,15 +319,22 @@ public final class TransformerModel implements Model {
         return total;
     }
 
+    /** A window or a chunk: the cache holds at most {@code keyLimit} tokens. */
+    private static boolean bounded(Gqa g) {
+        return g.limit() == org.opsim.graph.Attention.Limit.WINDOW || g.limit() == org.opsim.graph.Attention.Limit.CHUNK;
+    }
+
+    /** One token's cache entry of a GQA layer on one of {@code t} chips: K and V (one tensor when K = V), the index key. */
+    private static double gqaEntryBytes(Gqa g, int t, double e) {
+        long kvHeads = Math.max(1, g.kvHeads() / t);
+        return ((double) kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim())
+                + g.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
+    }
+
     private double growthPerToken(Mixer mixer, Precision kv, int t) {
         double e = kv.bytesPerElement();
         if (mixer instanceof Gqa g) {
-            if (g.limit() == org.opsim.graph.Attention.Limit.WINDOW || g.limit() == org.opsim.graph.Attention.Limit.CHUNK) {
-                return 0;
-            }
-            long kvHeads = Math.max(1, g.kvHeads() / t);
-            return ((double) kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim())
-                    + g.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
+            return bounded(g) ? 0 : gqaEntryBytes(g, t, e);
         }
         if (mixer instanceof Mla m) {
             return (m.cacheWidth() + m.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
@@ -358,11 +365,7 @@ public final class TransformerModel implements Model {
         for (LayerSpec l : c.layerSpecs()) {
             Mixer mixer = l.mixer();
             if (mixer instanceof Gqa g) {
-                long tokens = g.limit() == org.opsim.graph.Attention.Limit.WINDOW
-                        || g.limit() == org.opsim.graph.Attention.Limit.CHUNK ? Math.min(context, g.keyLimit()) : context;
-                long kvHeads = Math.max(1, g.kvHeads() / t);
-                total += (double) tokens * (kvHeads * (g.kEqV() ? g.headDim() : g.headDim() + g.valueHeadDim())
-                        + g.indexer().map(IndexerSpec::headDim).orElse(0L)) * e;
+                total += (bounded(g) ? Math.min(context, g.keyLimit()) : context) * gqaEntryBytes(g, t, e);
             } else if (mixer instanceof Mla) {
                 total += context * growthPerToken(mixer, kv, t);
             } else if (mixer instanceof Csa cs) {

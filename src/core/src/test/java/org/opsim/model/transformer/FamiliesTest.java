@@ -132,6 +132,9 @@ class FamiliesTest {
         // minimax_m3_vl's text_config has no first_k_dense_replace: its per-layer moe_layer_freq list decides.
         assertEquals(shared("MiniMaxAI--MiniMax-M3_config.json").parameterCount(),
                 shared("nvidia--MiniMax-M3-NVFP4_config.json").parameterCount());
+        // Per token: 60 layers × 4 KV heads × 128 × (K + V) × 2 B = 122,880, plus the 57 sparse layers' 128-wide
+        // index key × 2 B = 14,592: 137,472.
+        assertEquals(137_472.0, shared("MiniMaxAI--MiniMax-M3_config.json").kvCacheBytesPerToken(Precision.BF16));
     }
 
     @Test
