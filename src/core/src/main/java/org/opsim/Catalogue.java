@@ -23,6 +23,8 @@ import org.opsim.hardware.ProfileProvider;
 import org.opsim.internal.io.Documents;
 import org.opsim.internal.load.Bundled;
 import org.opsim.internal.load.BundledProfiles;
+import org.opsim.internal.load.StackLoader;
+import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.load.ModelImporters;
 import org.opsim.internal.load.ProfileLoader;
 import org.opsim.internal.load.SystemLoader;
@@ -95,13 +97,17 @@ public final class Catalogue {
     private final List<String> skipped;
 
     private final Map<String, org.opsim.io.InputException> unreadable;
+    /** Software stacks by family name (hardware-profiles/stacks/), bundled first. */
+    private final Map<String, StackLoader.StackFile> stacks;
 
-    private Catalogue(List<ProfileEntry> profiles, List<SystemEntry> systems, List<ModelEntry> models, List<String> skipped) {
-        this(profiles, systems, models, skipped, Map.of());
+    private Catalogue(List<ProfileEntry> profiles, List<SystemEntry> systems, List<ModelEntry> models, List<String> skipped,
+                      Map<String, StackLoader.StackFile> stacks) {
+        this(profiles, systems, models, skipped, Map.of(), stacks);
     }
 
     private Catalogue(List<ProfileEntry> profiles, List<SystemEntry> systems, List<ModelEntry> models, List<String> skipped,
-                      Map<String, org.opsim.io.InputException> unreadable) {
+                      Map<String, org.opsim.io.InputException> unreadable, Map<String, StackLoader.StackFile> stacks) {
+        this.stacks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stacks));
         this.unreadable = Map.copyOf(unreadable);
         this.profiles = List.copyOf(profiles);
         this.systems = List.copyOf(systems);
@@ -141,7 +147,14 @@ public final class Catalogue {
                 profiles.add(new ProfileEntry(slug(h.name()), List.of(), "provider " + p.type().getName(), false, h));
             }
         }
-        Catalogue partial = new Catalogue(profiles, List.of(), List.of(), List.of());
+        Map<String, StackLoader.StackFile> stacks = new LinkedHashMap<>();
+        for (String f : Bundled.files()) {
+            if (f.startsWith("hardware-profiles/stacks/")) {
+                StackLoader.StackFile s = StackLoader.parse(Bundled.read(f), Documents.Format.of(f), Bundled.label(f));
+                stacks.put(s.name(), s);
+            }
+        }
+        Catalogue partial = new Catalogue(profiles, List.of(), List.of(), List.of(), stacks);
         List<SystemEntry> systems = new ArrayList<>();
         List<ModelEntry> models = new ArrayList<>();
         for (String f : Bundled.files()) {
@@ -153,7 +166,7 @@ public final class Catalogue {
                 models.add(new ModelEntry(Bundled.stem(f), Bundled.label(f), Bundled.model(f, Bundled.stem(f))));
             }
         }
-        return new Catalogue(profiles, systems, models, List.of());
+        return new Catalogue(profiles, systems, models, List.of(), stacks);
     }
 
     // ---------------------------------------------------------------- adding your own
@@ -176,7 +189,16 @@ public final class Catalogue {
                         addedProfiles, f.toString());
             }
         }
-        Catalogue withChips = new Catalogue(ps, systems, models, skipped, unreadable);
+        Map<String, StackLoader.StackFile> st = new LinkedHashMap<>(stacks);
+        for (Path f : documents(dir.resolve("stacks"))) {
+            StackLoader.StackFile s = StackLoader.load(f);
+            if (!s.name().equals(stem(f))) {
+                throw new org.opsim.io.InputException(f.toString(), "$.name", "a stack file is named by its stack: '"
+                        + s.name() + "' belongs in " + s.name() + ".yaml");
+            }
+            st.put(s.name(), s);
+        }
+        Catalogue withChips = new Catalogue(ps, systems, models, skipped, unreadable, st);
         List<SystemEntry> ss = new ArrayList<>(systems);
         Map<String, String> addedSystems = new HashMap<>();
         for (Path f : documents(dir.resolve("systems"))) {
@@ -184,7 +206,7 @@ public final class Catalogue {
             shadow(ss, new SystemEntry(stem(f), l.aliases(), f.toString(), l.system()), SystemEntry::name, addedSystems,
                     f.toString());
         }
-        return new Catalogue(ps, ss, models, skipped, unreadable);
+        return new Catalogue(ps, ss, models, skipped, unreadable, st);
     }
 
     /**
@@ -219,7 +241,7 @@ public final class Catalogue {
                 shadow(ms, new ModelEntry(name, f.toString(), loaded), ModelEntry::name, added, f.toString());
             }
         }
-        return new Catalogue(profiles, systems, ms, sk, bad);
+        return new Catalogue(profiles, systems, ms, sk, bad, stacks);
     }
 
     // ---------------------------------------------------------------- looking up
@@ -240,6 +262,53 @@ public final class Catalogue {
         return find(profiles, ref, ProfileEntry::name, ProfileEntry::aliases, e -> e.profile().name())
                 .orElseThrow(() -> unknown("profile", ref, names(profiles, ProfileEntry::name, ProfileEntry::aliases),
                         "opsim profiles"));
+    }
+
+    // ---------------------------------------------------------------- software stacks
+
+    /**
+     * A software stack by reference: {@code name} (its default version), {@code name@version}, or a
+     * stack file ({@code .yaml}/{@code .json}; {@code file@version} picks a version in it).
+     */
+    public SoftwareStack stack(String ref) {
+        requireRef(ref, "stack");
+        int at = ref.lastIndexOf('@');
+        String family = at < 0 ? ref : ref.substring(0, at);
+        Optional<String> version = at < 0 ? Optional.empty() : Optional.of(ref.substring(at + 1));
+        StackLoader.StackFile file;
+        if (isPath(family, ".yaml", ".yml", ".json")) {
+            file = StackLoader.load(Path.of(family));
+        } else {
+            file = stacks.get(family);
+            if (file == null) {
+                throw new IllegalArgumentException("no stack '" + family + "'; known: " + String.join(", ", stacks.keySet())
+                        + " (opsim stacks)");
+            }
+        }
+        if (version.isEmpty()) {
+            return file.defaultVersion();
+        }
+        StackLoader.StackFile f = file;
+        return file.version(version.get()).orElseThrow(() -> new IllegalArgumentException("stack " + f.name()
+                + " has no version '" + version.get() + "'; its versions: "
+                + String.join(", ", f.versions().stream().map(SoftwareStack::version).toList())));
+    }
+
+    /** The stack files, by family name. */
+    public List<StackLoader.StackFile> stackFiles() {
+        return List.copyOf(stacks.values());
+    }
+
+    /** The stack a chip of {@code vendor} runs by default: the first stack file listing the vendor, else none. */
+    public SoftwareStack defaultStack(String vendor) {
+        for (StackLoader.StackFile f : stacks.values()) {
+            for (String v : f.vendors()) {
+                if (v.equalsIgnoreCase(vendor)) {
+                    return f.defaultVersion();
+                }
+            }
+        }
+        return SoftwareStack.none();
     }
 
     /** The chips: every profile but the calibrated variants, bundled first, in file-name order. */

@@ -57,6 +57,16 @@ public final class Opsim {
         return Catalogue.bundled().profile(nameOrFile);
     }
 
+    /** Writes a stack version as a stack file ({@code .yaml} or {@code .json}), atomically. */
+    public static void writeStack(org.opsim.hardware.SoftwareStack stack, Path file) {
+        org.opsim.internal.load.StackWriter.write(stack, List.of(), file);
+    }
+
+    /** A software stack: {@code vllm}, {@code vllm@<version>}, or a stack file (see {@link Catalogue#stack}). */
+    public static org.opsim.hardware.SoftwareStack stack(String ref) {
+        return Catalogue.bundled().stack(ref);
+    }
+
     /** A bundled system by name or alias ({@code nvidia-hgx-h100-8}, {@code hgx-h100}), or a system file. */
     public static SystemProfile system(String nameOrFile) {
         return Catalogue.bundled().system(nameOrFile);

@@ -30,8 +30,20 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--cases", required = true, paramLabel = "CSV", description = "measured cases")
     Path cases;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the calibrated profile (.yaml or .json)")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "the calibrated chip profile (.yaml or .json): the datasheet figures and the fitted chip figures")
     Path out;
+
+    @Option(names = "--stack", paramLabel = "STACK",
+            description = "the stack the cases were measured with, whose structure the fit starts from (default: the vendor's)")
+    String stack;
+
+    @Option(names = "--stack-out", paramLabel = "FILE",
+            description = "where to write the fitted stack version (default: beside --out, <out-name>-stack.yaml)")
+    Path stackOut;
+
+    @Option(names = "--stack-version", paramLabel = "NAME", description = "the fitted version's name (default: <stack version>-fitted-<date>)")
+    String stackVersion;
 
     @Option(names = "--holdout", description = "fit on half the models (alternating by name) and report on the other half")
     boolean holdout;
@@ -48,7 +60,7 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() {
         Progress bar = Progress.start("calibrate", 4, !noProgress);
         bar.step("reading " + cases);
-        HardwareProfile base = Opsim.profile(profile);
+        HardwareProfile base = Inputs.withStack(org.opsim.Catalogue.bundled(), Opsim.profile(profile), stack);
         List<MeasuredCase> all = Measurements.read(cases);
         LOG.info("read {} measured cases from {}", all.size(), cases);
         List<MeasuredCase> fit = all;
@@ -61,6 +73,7 @@ final class CalibrateCommand implements Callable<Integer> {
             what = "fitted on " + s.fitModels() + ", scored on " + s.scoreModels();
         }
         HardwareProfile calibrated;
+        Calibrator.Result result;
         List<ErrorStats> before;
         List<ErrorStats> after;
         try (bar) {
@@ -68,12 +81,20 @@ final class CalibrateCommand implements Callable<Integer> {
             before = Validation.validate(score, base);
             bar.step("fitting " + fit.size() + " rows");
             long start = System.nanoTime();
-            calibrated = Calibrator.fit(base, fit, cases.toString()).profile();
+            String label = cases.getFileName() + (holdout ? " models " + Split.byModel(all).fitModels() : " (all rows)");
+            result = Calibrator.fit(base, base.stackOrNone(), fit, label, true);
+            calibrated = result.profile();
             LOG.info("fitted {} rows in {} ms", fit.size(), (System.nanoTime() - start) / 1_000_000);
             bar.step("scoring the calibrated profile");
             after = Validation.validate(score, calibrated);
         }
-        Opsim.writeProfile(calibrated, out);
+        org.opsim.hardware.SoftwareStack fitted = result.stack().withVersion(stackVersion != null ? stackVersion
+                : result.stack().version() + "-fitted-" + java.time.LocalDate.now(), "Fitted by opsim calibrate on " + cases.getFileName()
+                + " (" + what + ") from the chip " + base.name() + ".");
+        Path stackFile = stackOut != null ? stackOut : (out.toAbsolutePath().getParent() == null ? Path.of(".")
+                : out.toAbsolutePath().getParent()).resolve(out.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "-stack.yaml");
+        Opsim.writeProfile(result.chip().toBuilder().name(base.name() + " (calibrated)").build(), out);
+        Opsim.writeStack(fitted, stackFile);
         var o = spec.commandLine().getOut();
         o.println("Calibrated " + base.name() + " on " + cases + ": " + what);
         o.println();
@@ -83,7 +104,7 @@ final class CalibrateCommand implements Callable<Integer> {
         o.println("after:");
         o.print(ValidationReport.table(after));
         o.println();
-        o.println("wrote " + out);
+        o.println("wrote " + out + " (the chip) and " + stackFile + " (stack " + fitted.id() + ")");
         o.flush();
         return 0;
     }

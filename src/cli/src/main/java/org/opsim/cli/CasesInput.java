@@ -15,6 +15,11 @@ final class CasesInput {
             description = "the chip: a catalogue name or alias (a100) or a profile file")
     String profile;
 
+    @Option(names = "--stack", paramLabel = "STACK",
+            description = "the software stack the cases were measured with: a name, name@version or a stack file "
+                    + "(default: the vendor's)")
+    String stack;
+
     @Option(names = "--cases", required = true, paramLabel = "CSV",
             description = "operator cases in the shared/validation/*-ops.csv format: kind, dtype, m, n, k, rows, cols, median_ms, ...")
     Path cases;
@@ -24,7 +29,7 @@ final class CasesInput {
     }
 
     Loaded load() {
-        HardwareProfile p = Opsim.profile(profile);
+        HardwareProfile p = Inputs.withStack(org.opsim.Catalogue.bundled(), Opsim.profile(profile), stack);
         List<MeasuredCase> rows = Measurements.read(cases);
         return new Loaded(p, rows, Validation.predict(rows, p));
     }

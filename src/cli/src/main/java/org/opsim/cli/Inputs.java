@@ -25,6 +25,11 @@ final class Inputs {
                     + "bundled ones of the same name")
     Path profileDir;
 
+    @Option(names = "--stack", paramLabel = "STACK",
+            description = "the software stack the chips run: a name (vllm, pytorch-eager; hardware-profiles/stacks/), "
+                    + "name@version, or a stack file (default: the chip vendor's stack, e.g. vllm for NVIDIA and AMD)")
+    String stackRef;
+
     /** The bundled catalogue, with --profiles DIR added. */
     Catalogue catalogue() {
         return catalogue(profileDir);
@@ -43,7 +48,23 @@ final class Inputs {
     /** The --profile chips, else every chip of the catalogue (bundled and --profiles DIR). */
     List<HardwareProfile> profiles() {
         Catalogue c = catalogue();
-        return profileRefs.isEmpty() ? c.profiles() : resolve(c, profileRefs);
+        return profileRefs.isEmpty() ? c.profiles().stream().map(h -> withStack(c, h, stackRef)).toList()
+                : resolve(c, profileRefs);
+    }
+
+    /**
+     * {@code h} under the stack {@code ref} names, or, with none named, under its own stack if it has
+     * one, else its vendor's default stack ({@link Catalogue#defaultStack}).
+     */
+    static HardwareProfile withStack(Catalogue c, HardwareProfile h, String ref) {
+        if (ref != null) {
+            return h.withStack(c.stack(ref));
+        }
+        if (h.stack().isPresent()) {
+            return h;
+        }
+        org.opsim.hardware.SoftwareStack def = c.defaultStack(h.vendor());
+        return def.kernels().isEmpty() && def.name().equals("none") ? h : h.withStack(def);
     }
 
     /**
@@ -67,10 +88,10 @@ final class Inputs {
         return resolve(c, List.copyOf(names));
     }
 
-    private static List<HardwareProfile> resolve(Catalogue c, List<String> refs) {
+    private List<HardwareProfile> resolve(Catalogue c, List<String> refs) {
         List<HardwareProfile> out = new ArrayList<>();
         for (String ref : refs) {
-            HardwareProfile h = c.profile(ref);
+            HardwareProfile h = withStack(c, c.profile(ref), stackRef);
             LOG.info("profile {}: {}", ref, h.name());
             out.add(h);
         }

@@ -37,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
     /** The model {@code run} costs without -m: one Llama-3.1-8B decode step, a native graph file. */
     static final String DEFAULT_MODEL = "llama-3.1-8b-decode";
 
+    @picocli.CommandLine.Option(names = "--stack", paramLabel = "STACK",
+            description = "the software stack: a name (vllm, pytorch-eager), name@version or a stack file (default: the vendor's)")
+    String stackRef;
+
     @Mixin
     Output output;
 
@@ -53,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         } else {
             graph = m.requireModel("run").graph(modelOptions.workload(Workload.Phase.DECODE, 1, 1));
         }
-        HardwareProfile p = catalogue.profile(profile);
+        HardwareProfile p = Inputs.withStack(catalogue, catalogue.profile(profile), stackRef);
         Evaluation e = Opsim.evaluate(graph, p);
         double total = e.total().latencySeconds();
         Table ops = new Table(List.of("block", "op", "kind", "count", "precision", "engine", "bound", "us each",

@@ -37,11 +37,19 @@ public final class CostModel {
      * independent ops (validation against measurements, calibration).
      */
     public static double[] latencies(List<? extends Op> ops, HardwareProfile profile) {
+        return latencies(ops, profile, MemoryState.IN_GRAPH);
+    }
+
+    /**
+     * As {@link #latencies(List, HardwareProfile)}, each op in {@code state} ({@link MemoryState#WARM}:
+     * timed alone in a loop, as the measurements calibration fits are).
+     */
+    public static double[] latencies(List<? extends Op> ops, HardwareProfile profile, MemoryState state) {
         if (ops.isEmpty()) {
             return new double[0];
         }
         Graph g = new Graph("ops", List.of(new Block("-", Stage.FORWARD, 1, new ArrayList<Op>(ops))));
-        Plan plan = Plan.compile(g, profile);
+        Plan plan = Plan.compile(g, profile, state);
         double[] parts = new double[plan.operationCount()];
         plan.latencies(parts);
         double[] out = new double[ops.size()];

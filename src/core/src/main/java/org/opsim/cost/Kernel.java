@@ -13,7 +13,8 @@ import org.opsim.internal.cost.CostFormulas;
  *
  * <ul>
  * <li>Native: {@code max(effective matrix FLOPs / (peak × e_c), vector FLOPs / (peak × e_c),
- *   bytes / min(bandwidth × e_m, cap))} + overhead.</li>
+ *   max(main-memory bytes / min(bandwidth × e_m, cap) + on-chip bytes / on-chip rate, row chain))} +
+ *   overhead, and at least the stack's per-call floor.</li>
  * <li>Vector fallback: all FLOPs on the vector unit; the roofline time × penalty, + overhead.</li>
  * <li>Host fallback: (2 × bytes over the host link + FLOPs at the host's rate) × penalty, + dispatch
  *   overhead + host latency.</li>
@@ -103,10 +104,11 @@ final class Kernel {
                             peakUsed += o.vectorPeak[i];
                             flopJoules += work * o.vectorJoulesPerFlop[i];
                         }
-                        memory = CostFormulas.memorySeconds(bytes, bandwidth, o.memoryEff[i], o.memoryCap[i]);
+                        memory = CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
+                                o.memoryCap[i], o.onChipRate, o.chainSeconds[i]);
                         double roof = Math.max(compute, memory);
                         link = 0;
-                        overhead = o.overhead[i];
+                        overhead = Math.max(o.overhead[i], o.floor[i] - roof);
                         latency = roof + overhead;
                         limit = bound(overhead, roof, compute, memory);
                         energy = CostFormulas.computeEnergy(coefficients, flops, bytes, flopJoules, latency, peakUsed,
@@ -115,10 +117,11 @@ final class Kernel {
                     case LoweredOps.VECTOR_FALLBACK -> {
                         double peak = o.vectorPeak[i];
                         compute = flops > 0 ? CostFormulas.engineSeconds(flops, peak, o.vectorEff[i]) : 0;
-                        memory = CostFormulas.memorySeconds(bytes, bandwidth, o.memoryEff[i], o.memoryCap[i]);
+                        memory = CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
+                                o.memoryCap[i], o.onChipRate, o.chainSeconds[i]);
                         double roof = o.penalty[i] * Math.max(compute, memory);
                         link = 0;
-                        overhead = o.overhead[i];
+                        overhead = Math.max(o.overhead[i], o.floor[i] - roof);
                         latency = roof + overhead;
                         limit = bound(overhead, roof, compute, memory);
                         peakUsed = flops > 0 ? peak : 0;

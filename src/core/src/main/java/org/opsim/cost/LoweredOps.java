@@ -17,7 +17,10 @@ import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Fallback;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.Figure;
 import org.opsim.hardware.HostLink;
+import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.cost.CostFormulas;
 import org.opsim.io.InputException;
 import org.opsim.internal.cost.Waves;
@@ -66,10 +69,19 @@ final class LoweredOps {
     final double[] vectorPeak;
     final double[] matrixJoulesPerFlop;
     final double[] vectorJoulesPerFlop;
-    /** The kind's per-unit cap κ (NaN: none); the chip-wide cap depends on the op's rows. */
+    /** The stack's per-unit cap κ × clock in bytes/s per unit (NaN: none); the chip-wide cap depends on the op's rows. */
     final double[] unitCap;
     final double[] overhead;
     final double[] penalty;
+    /** The least time a call takes (the stack's per-call floor; 0: none). */
+    final double[] floor;
+    /** Row chain of the stack's kernel (docs/cost-model.md §8.3): threads per row block, 0 if none. */
+    final long[] blockThreads;
+    final double[] fixedCycles;
+    final double[] cyclesPerIteration;
+    /** The stack's factors on the chip's compute and memory efficiencies (null: 1). */
+    final EfficiencyCurve[] computeFactor;
+    final EfficiencyCurve[] memoryFactor;
 
     // shape
     /** The ops the shape arrays were last filled from: an equal op needs no refill. */
@@ -90,6 +102,10 @@ final class LoweredOps {
     final double[] memoryEff;
     /** {@code min(U, rows) × κ} at the op's current rows, NaN without a cap. */
     final double[] memoryCap;
+    /** The row chain's time at the op's current shape (0 without a chain). */
+    final double[] chainSeconds;
+    /** The op's bytes served from on-chip memory (L2, SBUF, VMEM) at its current shape. */
+    final double[] onChipBytes;
     final int[] groupSize;
     /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
     final boolean[] tree;
@@ -108,12 +124,18 @@ final class LoweredOps {
     final double hostBandwidth;
     final double hostFlopsPerSecond;
     final double hostLatency;
+    /** On-chip memory rate (bandwidth × efficiency), NaN without one. */
+    final double onChipRate;
+    final MemoryState state;
+    private final double onChipCapacity;
+    private final double clockHz;
+    private final long threadsPerUnit;
     private final long units;
     private final long capUnits;
     private final long tileM;
     private final long tileN;
 
-    private LoweredOps(Graph graph, HardwareProfile p) {
+    private LoweredOps(Graph graph, HardwareProfile p, MemoryState state) {
         int n = 0;
         for (Block b : graph.blocks()) {
             for (Op o : b.ops()) {
@@ -142,6 +164,14 @@ final class LoweredOps {
         unitCap = new double[n];
         overhead = new double[n];
         penalty = new double[n];
+        floor = new double[n];
+        blockThreads = new long[n];
+        fixedCycles = new double[n];
+        cyclesPerIteration = new double[n];
+        computeFactor = new EfficiencyCurve[n];
+        memoryFactor = new EfficiencyCurve[n];
+        chainSeconds = new double[n];
+        onChipBytes = new double[n];
         op = new Op[n];
         repeat = new double[blocks];
         repeatCount = new long[blocks];
@@ -177,6 +207,13 @@ final class LoweredOps {
         tileM = waves ? p.matmulTile().get().m() : 0;
         tileN = waves ? p.matmulTile().get().n() : 0;
         capUnits = CostFormulas.computeUnits(p);
+        this.state = state;
+        clockHz = p.clock().map(c -> c.hz()).orElse(Double.NaN);
+        threadsPerUnit = p.threadsPerUnit().map(f -> (long) f.value()).orElse(0L);
+        onChipCapacity = p.onChip().map(c -> c.capacityBytes().value()).orElse(0.0);
+        onChipRate = p.onChip().map(c -> c.bandwidthBytesPerSecond().value()
+                * c.efficiency().map(f -> f.value()).orElse(p.efficiency().defaultMemory().at(c.capacityBytes().value())))
+                .orElse(Double.NaN);
     }
 
     /**
@@ -184,7 +221,11 @@ final class LoweredOps {
      * precision the chip has neither natively nor by fallback.
      */
     static LoweredOps lower(Graph graph, HardwareProfile p) {
-        LoweredOps l = new LoweredOps(graph, p);
+        return lower(graph, p, MemoryState.IN_GRAPH);
+    }
+
+    static LoweredOps lower(Graph graph, HardwareProfile p, MemoryState state) {
+        LoweredOps l = new LoweredOps(graph, p, state);
         int i = 0;
         for (int b = 0; b < l.blocks; b++) {
             Block block = graph.blocks().get(b);
@@ -292,8 +333,24 @@ final class LoweredOps {
 
     private void onChipMemory(int i, OpKind k, Precision used, HardwareProfile p) {
         memoryCurve[i] = p.efficiency().memory(k, used);
-        unitCap[i] = CostFormulas.unitBytesPerSecond(p, k, used);
         overhead[i] = CostFormulas.overheadSeconds(p, k, used);
+        SoftwareStack stack = p.stackOrNone();
+        floor[i] = stack.floorSeconds().map(Figure::value).orElse(0.0);
+        KernelRule r = stack.kernel(k).orElse(null);
+        if (r == null) {
+            return;
+        }
+        double kernels = r.kernelsPerOp().map(Figure::value).orElse(1.0);
+        overhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(overhead[i]);
+        floor[i] = r.floorSeconds().map(Figure::value).orElse(floor[i]);
+        unitCap[i] = r.unitBytesPerCycle().map(f -> f.value() * clockHz).orElse(Double.NaN);
+        computeFactor[i] = r.computeFactor().orElse(null);
+        memoryFactor[i] = r.memoryFactor().orElse(null);
+        if (r.chain()) {
+            blockThreads[i] = (long) r.blockThreads().orElseThrow().value();
+            fixedCycles[i] = r.fixedCycles().map(Figure::value).orElse(0.0);
+            cyclesPerIteration[i] = r.cyclesPerIteration().orElseThrow().value();
+        }
     }
 
     /**
@@ -357,6 +414,10 @@ final class LoweredOps {
         return i == size;
     }
 
+    private static double factor(EfficiencyCurve c, double size) {
+        return c == null ? 1.0 : c.at(size);
+    }
+
     private void refillOne(int i, Op o) {
         op[i] = o;
         if (o instanceof Collective c) {
@@ -376,15 +437,25 @@ final class LoweredOps {
         double own = c instanceof CustomOp custom ? custom.efficiency() : 0;
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
             effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
-            matrixEff[i] = own > 0 ? own : matrixCurve[i].at(flops[i]);
+            matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(matrixCurve[i].at(flops[i]), factor(computeFactor[i], flops[i]));
         }
         boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
         if (vectorWork) {
-            vectorEff[i] = own > 0 ? own : vectorCurve[i].at(flops[i]);
+            vectorEff[i] = own > 0 ? own : CostFormulas.efficiency(vectorCurve[i].at(flops[i]), factor(computeFactor[i], flops[i]));
         }
         if (mode[i] != HOST_FALLBACK) {
-            memoryEff[i] = memoryCurve[i].at(bytes[i]);
-            memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(unitCap[i], capUnits, CostFormulas.parallelRows(c));
+            memoryEff[i] = CostFormulas.efficiency(memoryCurve[i].at(bytes[i]), factor(memoryFactor[i], bytes[i]));
+            long rows = CostFormulas.parallelRows(c);
+            // A row chain's cap is per resident row block (U·b of them at once); other kernels' per unit.
+            long slots = blockThreads[i] == 0 ? capUnits
+                    : capUnits * CostFormulas.residentBlocks(CostFormulas.rowElements(c), blockThreads[i], threadsPerUnit);
+            memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(unitCap[i], slots, rows);
+            onChipBytes[i] = Double.isNaN(onChipRate) ? 0
+                    : CostFormulas.onChipBytes(bytes[i], CostFormulas.streamedBytes(c, state == MemoryState.WARM),
+                            onChipCapacity);
+            chainSeconds[i] = blockThreads[i] == 0 ? 0
+                    : CostFormulas.chainSeconds(rows, CostFormulas.rowElements(c), blockThreads[i], fixedCycles[i],
+                            cyclesPerIteration[i], capUnits, threadsPerUnit, clockHz);
         }
     }
 }

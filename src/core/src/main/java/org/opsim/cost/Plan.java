@@ -41,13 +41,15 @@ import org.opsim.internal.cost.CostFormulas;
 public final class Plan {
     private static final Bound[] BOUNDS = Bound.values();
     private final HardwareProfile profile;
+    private final MemoryState state;
     private Graph graph;
     private LoweredOps ops;
 
-    private Plan(Graph graph, HardwareProfile p) {
+    private Plan(Graph graph, HardwareProfile p, MemoryState state) {
         this.profile = p;
+        this.state = state;
         this.graph = graph;
-        this.ops = LoweredOps.lower(graph, p);
+        this.ops = LoweredOps.lower(graph, p, state);
     }
 
     /**
@@ -55,7 +57,16 @@ public final class Plan {
      * neither natively nor by fallback.
      */
     public static Plan compile(Graph graph, HardwareProfile profile) {
-        return new Plan(Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(profile, "profile"));
+        return compile(graph, profile, MemoryState.IN_GRAPH);
+    }
+
+    /**
+     * As {@link #compile(Graph, HardwareProfile)}, for ops that run in {@code state}: {@link MemoryState#WARM}
+     * for ops timed one at a time in a loop, as a microbenchmark does.
+     */
+    public static Plan compile(Graph graph, HardwareProfile profile, MemoryState state) {
+        return new Plan(Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(profile, "profile"),
+                Objects.requireNonNull(state, "state"));
     }
 
     /** One plan per profile, in order. */
@@ -95,7 +106,7 @@ public final class Plan {
         }
         LoweredOps fresh;
         try {
-            fresh = LoweredOps.lower(next, profile);
+            fresh = LoweredOps.lower(next, profile, state);
         } catch (RuntimeException e) {
             ops.refill(graph);
             throw e;

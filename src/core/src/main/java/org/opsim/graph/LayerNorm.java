@@ -38,4 +38,10 @@ public record LayerNorm(String name, long rows, long hidden, Precision precision
     public long parallelRows() {
         return rows;
     }
+
+    /** One row's elements a row-wise kernel's block walks over. */
+    @Override
+    public long rowElements() {
+        return hidden;
+    }
 }

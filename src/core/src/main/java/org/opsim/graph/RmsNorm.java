@@ -37,4 +37,10 @@ public record RmsNorm(String name, long rows, long hidden, Precision precision) 
     public long parallelRows() {
         return rows;
     }
+
+    /** One row's elements a row-wise kernel's block walks over. */
+    @Override
+    public long rowElements() {
+        return hidden;
+    }
 }

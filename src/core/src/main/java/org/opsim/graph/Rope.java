@@ -45,4 +45,10 @@ public record Rope(String name, long tokens, long width, long headDim, Precision
     public long parallelRows() {
         return tokens;
     }
+
+    /** One row's elements a row-wise kernel's block walks over (the rotated pairs of the token). */
+    @Override
+    public long rowElements() {
+        return width / 2;
+    }
 }

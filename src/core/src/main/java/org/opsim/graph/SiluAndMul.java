@@ -37,4 +37,10 @@ public record SiluAndMul(String name, long rows, long cols, Precision precision)
     public long parallelRows() {
         return rows;
     }
+
+    /** One row's elements a row-wise kernel's block walks over. */
+    @Override
+    public long rowElements() {
+        return cols;
+    }
 }

@@ -38,4 +38,10 @@ public record Softmax(String name, long rows, long cols, Precision precision) im
     public long parallelRows() {
         return rows;
     }
+
+    /** One row's elements a row-wise kernel's block walks over. */
+    @Override
+    public long rowElements() {
+        return cols;
+    }
 }

@@ -41,4 +41,10 @@ public record TopK(String name, long rows, long cols, long k, Precision precisio
     public long parallelRows() {
         return rows;
     }
+
+    /** One row's elements a row-wise kernel's block walks over. */
+    @Override
+    public long rowElements() {
+        return cols;
+    }
 }

@@ -28,4 +28,13 @@ public sealed interface VectorOp extends ComputeOp
     default long parallelRows() {
         return Long.MAX_VALUE;
     }
+
+    /**
+     * The elements of one of the {@link #parallelRows} rows, which a row-wise kernel's thread block
+     * walks in iterations of its block size (docs/cost-model.md §8.3); 1 for kernels that are not
+     * row-wise.
+     */
+    default long rowElements() {
+        return 1;
+    }
 }

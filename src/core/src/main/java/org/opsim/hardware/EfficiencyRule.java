@@ -9,14 +9,13 @@ import org.opsim.io.InvalidValueException;
 /**
  * Efficiencies for one op kind, optionally only at one precision; optionally the kind's own fixed
  * overhead per op (replacing the profile's dispatch overhead: a calibrated kernel launch plus
- * prologue/epilogue); and optionally a per-compute-unit throughput cap for memory traffic, for
- * kernels limited by latency and occupancy rather than by DRAM bandwidth (memory time is then
- * {@code bytes / min(bandwidth × e_m, computeUnits × unitBytesPerSecond)}). A missing entry falls
- * through to the kind-wide rule, then to the defaults.
+ * prologue/epilogue). A missing entry falls through to the kind-wide rule, then to the defaults.
+ * These are the chip's figures; what a software stack's kernels add (per-unit caps in bytes per
+ * unit-cycle, row chains in cycles, launch floors) is in its {@link SoftwareStack}.
  */
 public record EfficiencyRule(OpKind kind, Optional<Precision> precision,
                              Optional<EfficiencyCurve> compute, Optional<EfficiencyCurve> memory,
-                             Optional<Figure> overheadSeconds, Optional<Figure> unitBytesPerSecond) {
+                             Optional<Figure> overheadSeconds) {
 
     public EfficiencyRule {
         Checks.required("kind", kind);
@@ -25,22 +24,15 @@ public record EfficiencyRule(OpKind kind, Optional<Precision> precision,
         Checks.required("memory", memory);
         Checks.required("overheadSeconds", overheadSeconds);
         overheadSeconds.ifPresent(f -> Checks.nonNegative("overheadSeconds", f));
-        Checks.required("unitBytesPerSecond", unitBytesPerSecond);
-        unitBytesPerSecond.ifPresent(f -> Checks.positive("unitBytesPerSecond", f));
-        if (compute.isEmpty() && memory.isEmpty() && overheadSeconds.isEmpty() && unitBytesPerSecond.isEmpty()) {
+        if (compute.isEmpty() && memory.isEmpty() && overheadSeconds.isEmpty()) {
             throw new InvalidValueException("", "the efficiency rule for " + kind.id()
-                    + " sets none of compute, memory, overheadSeconds or unitBytesPerSecond");
+                    + " sets none of compute, memory or overheadSeconds");
         }
     }
 
     public EfficiencyRule(OpKind kind, Optional<Precision> precision, Optional<EfficiencyCurve> compute,
-                          Optional<EfficiencyCurve> memory, Optional<Figure> overheadSeconds) {
-        this(kind, precision, compute, memory, overheadSeconds, Optional.empty());
-    }
-
-    public EfficiencyRule(OpKind kind, Optional<Precision> precision, Optional<EfficiencyCurve> compute,
                           Optional<EfficiencyCurve> memory) {
-        this(kind, precision, compute, memory, Optional.empty(), Optional.empty());
+        this(kind, precision, compute, memory, Optional.empty());
     }
 
     public static EfficiencyRule of(OpKind kind, EfficiencyCurve compute, EfficiencyCurve memory) {

@@ -48,11 +48,6 @@ public record EfficiencyTable(EfficiencyCurve defaultCompute, EfficiencyCurve de
         return find(kind, precision, EfficiencyRule::overheadSeconds);
     }
 
-    /** The kind's per-compute-unit memory throughput cap, if a rule sets one. */
-    public Optional<Figure> unitBytesPerSecond(OpKind kind, Precision precision) {
-        return find(kind, precision, EfficiencyRule::unitBytesPerSecond);
-    }
-
     private <T> Optional<T> find(OpKind kind, Precision precision, Function<EfficiencyRule, Optional<T>> slot) {
         Optional<T> kindWide = Optional.empty();
         for (EfficiencyRule r : rules) {

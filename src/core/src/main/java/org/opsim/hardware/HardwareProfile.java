@@ -22,7 +22,14 @@ import org.opsim.io.InvalidValueException;
  * @param description free text: what the chip is, as of when, caveats
  * @param computeUnits SMs, CUs, cores or matrix engines that GEMM tiles are spread over (optional)
  * @param matmulTile the output tile each unit computes per pass (optional; with computeUnits it
- *     turns on the wave model of matmul time)
+ *     turns on the wave model of matmul time; a tile without computeUnits is refused)
+ * @param clock the compute units' clock (optional; needed by a stack whose kernels are in cycles)
+ * @param threadsPerUnit resident threads per compute unit (GPUs; optional, needs computeUnits): with a
+ *     row-wise kernel's block size it sets how many rows a unit runs at once
+ * @param onChip the last-level on-chip memory (L2, SBUF, VMEM, SRAM; optional): operands that fit move
+ *     at its rate (docs/cost-model.md §8.4)
+ * @param stack the software stack the chip runs under (empty: the chip's figures only); loaded from
+ *     its own file and attached with {@link #withStack}
  */
 public record HardwareProfile(
         String name,
@@ -39,7 +46,11 @@ public record HardwareProfile(
         OpSupport support,
         Optional<String> description,
         Optional<Figure> computeUnits,
-        Optional<MatmulTile> matmulTile) {
+        Optional<MatmulTile> matmulTile,
+        Optional<Clock> clock,
+        Optional<Figure> threadsPerUnit,
+        Optional<OnChipMemory> onChip,
+        Optional<SoftwareStack> stack) {
 
     public HardwareProfile {
         Checks.text("name", name);
@@ -78,6 +89,31 @@ public record HardwareProfile(
                 throw new InvalidValueException("computeUnits.value", "must be a whole number >= 1, got " + Checks.fmt(f.value()));
             }
         });
+        Checks.required("clock", clock);
+        Checks.required("threadsPerUnit", threadsPerUnit);
+        Checks.required("onChip", onChip);
+        Checks.required("stack", stack);
+        if (matmulTile.isPresent() && computeUnits.isEmpty()) {
+            throw new InvalidValueException("computeUnits", "matmulTile is given but computeUnits is not: the wave model "
+                    + "spreads tiles over the units");
+        }
+        threadsPerUnit.ifPresent(f -> {
+            if (computeUnits.isEmpty()) {
+                throw new InvalidValueException("computeUnits", "threadsPerUnit is given but computeUnits is not");
+            }
+            if (f.value() < 1 || f.value() != Math.rint(f.value())) {
+                throw new InvalidValueException("threadsPerUnit.value", "must be a whole number >= 1, got " + Checks.fmt(f.value()));
+            }
+        });
+        if (stack.isPresent()) {
+            for (KernelRule r : stack.get().kernels()) {
+                if (r.inCycles() && (clock.isEmpty() || computeUnits.isEmpty())) {
+                    throw new InvalidValueException(clock.isEmpty() ? "clock" : "computeUnits", "stack "
+                            + stack.get().id() + " gives " + r.kind().id() + " in cycles per compute unit: the profile needs "
+                            + (clock.isEmpty() ? "a clock" : "computeUnits") + " to run it");
+                }
+            }
+        }
         if (power.hasEnergyCoefficients()) {
             for (Engine e : List.of(Engine.MATRIX, Engine.VECTOR)) {
                 for (Precision p : peakFlopsPerSecond.get(e).keySet()) {
@@ -113,6 +149,16 @@ public record HardwareProfile(
         return Optional.empty();
     }
 
+    /** This chip under {@code s} (the chip's figures unchanged): refused if the stack needs a figure it lacks. */
+    public HardwareProfile withStack(SoftwareStack s) {
+        return toBuilder().stack(s).build();
+    }
+
+    /** The stack this chip runs under, or {@link SoftwareStack#none()}. */
+    public SoftwareStack stackOrNone() {
+        return stack.orElseGet(SoftwareStack::none);
+    }
+
     public static Builder builder(String name) {
         return new Builder().name(name);
     }
@@ -136,6 +182,10 @@ public record HardwareProfile(
         b.description = description.orElse(null);
         b.computeUnits = computeUnits.orElse(null);
         b.matmulTile = matmulTile.orElse(null);
+        b.clock = clock.orElse(null);
+        b.threadsPerUnit = threadsPerUnit.orElse(null);
+        b.onChip = onChip.orElse(null);
+        b.stack = stack.orElse(null);
         return b;
     }
 
@@ -144,7 +194,7 @@ public record HardwareProfile(
         return toBuilder()
                 .name(name + " (memory bandwidth ×" + factor + ")")
                 .memory(new Memory(memory.capacityBytes(),
-                        memory.bandwidthBytesPerSecond().scaled(factor, "what-if")))
+                        memory.bandwidthBytesPerSecond().scaled(factor, "what-if"), memory.latencySeconds()))
                 .build();
     }
 
@@ -165,6 +215,10 @@ public record HardwareProfile(
         private String description;
         private Figure computeUnits;
         private MatmulTile matmulTile;
+        private Clock clock;
+        private Figure threadsPerUnit;
+        private OnChipMemory onChip;
+        private SoftwareStack stack;
 
         private Builder() {
         }
@@ -256,13 +310,39 @@ public record HardwareProfile(
             return this;
         }
 
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        public Builder clock(double maxBoostHz, double sustainedHz, String source) {
+            return clock(new Clock(new Figure(maxBoostHz, source), new Figure(sustainedHz, source)));
+        }
+
+        public Builder threadsPerUnit(long v, String source) {
+            threadsPerUnit = new Figure(v, source);
+            return this;
+        }
+
+        public Builder onChip(OnChipMemory v) {
+            onChip = v;
+            return this;
+        }
+
+        /** The stack to run under; null for none. */
+        public Builder stack(SoftwareStack v) {
+            stack = v;
+            return this;
+        }
+
         public HardwareProfile build() {
             Map<Engine, Map<Precision, Figure>> copy = new EnumMap<>(Engine.class);
             peaks.forEach((e, m) -> copy.put(e, new EnumMap<>(m)));
             return new HardwareProfile(name, kind, vendor, copy, memory, onChipSramBytes, dispatchOverheadSeconds,
                     interconnect, power, pricePerChipHourUsd, efficiency, support,
                     Optional.ofNullable(description).filter(d -> !d.isBlank()), Optional.ofNullable(computeUnits),
-                    Optional.ofNullable(matmulTile));
+                    Optional.ofNullable(matmulTile), Optional.ofNullable(clock), Optional.ofNullable(threadsPerUnit),
+                    Optional.ofNullable(onChip), Optional.ofNullable(stack));
         }
     }
 }

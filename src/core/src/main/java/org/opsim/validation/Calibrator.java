@@ -3,6 +3,7 @@ package org.opsim.validation;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,93 +17,102 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.util.Pair;
 import org.opsim.cost.CostModel;
+import org.opsim.cost.MemoryState;
 import org.opsim.graph.ComputeOp;
-import org.opsim.graph.Engine;
 import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
+import org.opsim.graph.VectorOp;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyRule;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.OnChipMemory;
+import org.opsim.hardware.SoftwareStack;
 
 /**
- * Fits a profile's per-op-kind efficiencies to measured latencies with Levenberg–Marquardt least
- * squares (Apache Commons Math), minimising the squared log ratio of predicted to measured time (so
- * a 10% miss on a 5 µs op weighs as much as on a 50 ms one).
+ * Fits a chip's figures and a software stack's figures to measured latencies, separately, with
+ * Levenberg–Marquardt least squares (Apache Commons Math) on the log ratio of predicted to measured
+ * time (a 10% miss on a 5 µs op weighs as much as on a 50 ms one). The measurements are costed as
+ * they were timed: one op at a time in a loop ({@link MemoryState#WARM}).
  *
- * <p>For each op kind in the data it fits: a fixed overhead per op; a memory-efficiency curve over
- * the op's bytes; and, for kinds with matrix work, a compute-efficiency curve over the op's FLOPs.
- * Curves have {@value #KNOTS} knots at quantiles of the kind's sizes (log10), so they are
- * size-dependent, not one constant per op; efficiencies are kept in (0, 1] and overheads ≥ 0 by
- * construction (logistic and exponential parameters). Peaks, bandwidths, compute units and tiles —
- * the datasheet figures — are not touched: the fit is of how close to them software gets, which is
- * what carries over to another chip.
+ * <ol>
+ * <li><b>Chip</b> (when the data has plain element-wise adds, the purest probe of a memory system):
+ *   the chip's streaming efficiency (the fraction of DRAM bandwidth a streaming kernel reaches) and
+ *   its on-chip memory's efficiency (the fraction of L2/SBUF bandwidth operands that stay on chip move
+ *   at). Written into the chip profile. Peaks, bandwidths, units, tiles and clocks, the datasheet
+ *   figures, are never touched.</li>
+ * <li><b>Stack</b>, per op kind in the data, with the chip fitted first held fixed: the kernel's
+ *   overhead per call; for row-wise kernels whose stack rule gives a block size, the row chain
+ *   (fixed cycles and cycles per iteration); for vector kernels, a per-unit cap in bytes per
+ *   unit-cycle; memory- and (GEMMs) compute-efficiency factors relative to the chip, as curves over
+ *   bytes and FLOPs with {@value #KNOTS} knots; and, for a stack with a per-call floor, the kind's
+ *   floor. Written into the stack version.</li>
+ * </ol>
+ *
+ * Cycles and bytes per unit-cycle are what carries to another chip: {@link #transfer} runs a fitted
+ * stack on another chip's datasheet profile. Every fitted figure's source names the rows it came from.
  */
 public final class Calibrator {
 
     static final int KNOTS = 4;
     /** At most this many cases per kind enter the fit (a fixed-seed sample); all are used to report. */
     static final int MAX_CASES_PER_KIND = 3000;
+    /** Marks every figure a fit produced (the start of its source). */
+    public static final String SOURCE_PREFIX = "calibrated ";
 
     private Calibrator() {
     }
 
-    /** A calibrated profile and what the fit saw. */
-    public record Result(HardwareProfile profile, Map<OpKind, Integer> casesPerKind) {
+    /** What a fit produced: the chip profile (no stack attached) and the stack, and what it saw. */
+    public record Result(HardwareProfile chip, SoftwareStack stack, Map<OpKind, Integer> casesPerKind) {
+        /** The chip running the fitted stack: what the fit predicts with. */
+        public HardwareProfile profile() {
+            return chip.withStack(stack);
+        }
     }
 
-    /** Fits {@code base}'s efficiencies to {@code cases}; {@code label} names the data in the sources. */
-    public static Result fit(HardwareProfile base, List<MeasuredCase> cases, String label) {
+    /**
+     * Fits {@code base}'s chip figures and the stack {@code start} (its structure: block sizes, which
+     * kinds have a floor) to {@code cases}; {@code label} names the rows in every fitted figure's
+     * source. {@code fitChip} false keeps the chip's figures as they are (a stack fitted on a chip that
+     * is already calibrated, or data without a memory probe).
+     */
+    public static Result fit(HardwareProfile base, SoftwareStack start, List<MeasuredCase> cases, String label, boolean fitChip) {
         Map<OpKind, List<MeasuredCase>> byKind = new EnumMap<>(OpKind.class);
         for (MeasuredCase c : cases) {
             byKind.computeIfAbsent(c.op().kind(), k -> new ArrayList<>()).add(c);
         }
-        List<EfficiencyRule> rules = new ArrayList<>();
+        HardwareProfile chip = base.toBuilder().stack(null).build();
+        SoftwareStack stack = start;
+        String date = LocalDate.now().toString();
+        if (fitChip && byKind.containsKey(OpKind.ADD)) {
+            chip = fitChip(chip, stack, sample(byKind.get(OpKind.ADD)), src(date, byKind.get(OpKind.ADD).size(), "add", label));
+        }
         Map<OpKind, Integer> counts = new EnumMap<>(OpKind.class);
         for (Map.Entry<OpKind, List<MeasuredCase>> e : byKind.entrySet()) {
-            List<MeasuredCase> sample = sample(e.getValue());
             counts.put(e.getKey(), e.getValue().size());
-            rules.add(fitKind(base, e.getKey(), sample, label, e.getValue().size()));
+            KernelRule fitted = fitKind(chip, stack, e.getKey(), sample(e.getValue()),
+                    src(date, e.getValue().size(), e.getKey().id(), label));
+            stack = stack.with(fitted);
         }
-        // Keep the base profile's rules for kinds the data does not cover.
-        for (EfficiencyRule r : base.efficiency().rules()) {
-            if (!byKind.containsKey(r.kind())) {
-                rules.add(r);
-            }
-        }
-        EfficiencyTable table = new EfficiencyTable(base.efficiency().defaultCompute(), base.efficiency().defaultMemory(), rules);
-        HardwareProfile out = base.toBuilder().name(base.name() + " (calibrated)").efficiency(table).build();
-        return new Result(out, counts);
+        return new Result(chip, stack, counts);
     }
 
-    /** Marks every figure a fit produced (the start of its source). */
-    public static final String SOURCE_PREFIX = "calibrated ";
-
-    /**
-     * {@code target}'s datasheet figures with the fitted rules of {@code calibrated}: how a fit on one
-     * chip carries over to another. For each op kind the fit covered, its fitted (kind-wide) rule
-     * replaces the target's kind-wide rule; the target keeps its defaults, its precision-specific rules
-     * and its rules for kinds the fit never saw.
-     */
-    public static HardwareProfile transfer(HardwareProfile calibrated, HardwareProfile target) {
-        List<EfficiencyRule> fitted = calibrated.efficiency().rules().stream()
-                .filter(r -> r.precision().isEmpty() && isFitted(r)).toList();
-        java.util.Set<OpKind> kinds = java.util.EnumSet.noneOf(OpKind.class);
-        fitted.forEach(r -> kinds.add(r.kind()));
-        List<EfficiencyRule> rules = new ArrayList<>(fitted);
-        for (EfficiencyRule r : target.efficiency().rules()) {
-            if (!kinds.contains(r.kind()) || r.precision().isPresent()) {
-                rules.add(r);
-            }
-        }
-        EfficiencyTable table = new EfficiencyTable(target.efficiency().defaultCompute(), target.efficiency().defaultMemory(), rules);
-        return target.toBuilder().name(target.name() + " (efficiencies from " + calibrated.name() + ")")
-                .efficiency(table).build();
+    /** Fits {@code base} and its own stack (or none) to {@code cases}, chip figures included. */
+    public static Result fit(HardwareProfile base, List<MeasuredCase> cases, String label) {
+        return fit(base, base.stackOrNone(), cases, label, true);
     }
 
-    private static boolean isFitted(EfficiencyRule r) {
-        return r.overheadSeconds().map(f -> f.source().startsWith(SOURCE_PREFIX)).orElse(false);
+    /** {@code target}'s datasheet figures running the stack fitted in {@code fitted}: how a fit carries to another chip. */
+    public static HardwareProfile transfer(Result fitted, HardwareProfile target) {
+        return target.withStack(fitted.stack());
+    }
+
+    private static String src(String date, int rows, String kind, String label) {
+        return SOURCE_PREFIX + date + " by opsim calibrate (Levenberg-Marquardt, log error) on " + rows + " " + kind
+                + " rows of " + label;
     }
 
     private static List<MeasuredCase> sample(List<MeasuredCase> all) {
@@ -110,136 +120,242 @@ public final class Calibrator {
             return all;
         }
         List<MeasuredCase> copy = new ArrayList<>(all);
-        java.util.Collections.shuffle(copy, new Random(42));
+        Collections.shuffle(copy, new Random(42));
         return copy.subList(0, MAX_CASES_PER_KIND);
     }
 
-    /**
-     * Parameter layout: [log overhead, log per-unit cap (vector kinds on profiles with compute units),
-     * memory knots (logit)…, compute knots (logit)… if matrix work]. For vector kinds a weak prior
-     * holds the memory knots near the streaming efficiency {@value #STREAMING_PRIOR}, so that a kernel
-     * that never reaches DRAM speed is explained by the per-unit cap (which scales with the next
-     * chip's unit count) rather than by a low fraction of this chip's bandwidth.
-     */
-    private static EfficiencyRule fitKind(HardwareProfile base, OpKind kind, List<MeasuredCase> cases, String label, int total) {
-        boolean matrix = cases.stream().anyMatch(c -> c.op() instanceof ComputeOp co && co.matrixFlops() > 0);
-        boolean cap = !matrix && base.computeUnits().isPresent();
-        double[] memKnots = knots(cases, false);
-        double[] cmpKnots = matrix ? knots(cases, true) : new double[0];
-        int capIndex = cap ? 1 : -1;
-        int memOffset = cap ? 2 : 1;
-        int n = memOffset + memKnots.length + cmpKnots.length;
-        double[] start = new double[n];
-        start[0] = Math.log(Math.max(1e-7, base.dispatchOverheadSeconds().value()));
-        if (cap) {
-            // Start the cap where it binds — at the throughput the kind's largest quarter of ops reaches —
-            // so it has a gradient; the fit then raises it out of the way if the data says so.
-            start[capIndex] = Math.log(achievedBytesPerSecond(cases) / base.computeUnits().get().value());
-        }
-        Arrays.fill(start, memOffset, memOffset + memKnots.length, logit(STREAMING_PRIOR));
-        Arrays.fill(start, memOffset + memKnots.length, n, logit(0.75));
-        double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
-        List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
-        double noCap = cap ? Math.log(base.memory().bandwidthBytesPerSecond().value() / base.computeUnits().get().value()) : 0;
-        Layout layout = new Layout(capIndex, memOffset, memKnots, cmpKnots, cap ? PRIOR_WEIGHT : 0, noCap);
+    // ---------------------------------------------------------------- chip
 
-        MultivariateJacobianFunction model = point -> {
-            double[] p = point.toArray();
-            double[] r = residuals(base, kind, cases, ops, measured, layout, p, label);
-            double[][] jac = new double[r.length][n];
-            for (int j = 0; j < n; j++) {
-                double[] q = p.clone();
-                double h = 1e-4 * Math.max(1, Math.abs(p[j]));
-                q[j] += h;
-                double[] rq = residuals(base, kind, cases, ops, measured, layout, q, label);
-                for (int i = 0; i < r.length; i++) {
-                    jac[i][j] = (rq[i] - r[i]) / h;
-                }
-            }
-            return new Pair<>(new ArrayRealVector(r, false), new Array2DRowRealMatrix(jac, false));
-        };
-        int residualCount = cases.size() + (layout.priorWeight() > 0 ? memKnots.length + 1 : 0);
-        LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                .start(start).model(model).target(new double[residualCount]).lazyEvaluation(false)
-                .maxEvaluations(400).maxIterations(200).build());
-        EfficiencyRule fitted = rule(kind, layout, opt.getPoint().toArray(), label, total);
-        return cap && !capBinds(base, fitted, cases) ? withoutCap(fitted) : fitted;
+    /** Parameters: [log overhead of add, logit streaming efficiency, logit on-chip efficiency (if any)]. */
+    private static HardwareProfile fitChip(HardwareProfile chip, SoftwareStack stack, List<MeasuredCase> cases, String src) {
+        boolean onChip = chip.onChip().isPresent();
+        double[] start = {Math.log(Math.max(1e-7, chip.dispatchOverheadSeconds().value())), logit(0.85), logit(0.5)};
+        if (!onChip) {
+            start = Arrays.copyOf(start, 2);
+        }
+        List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
+        double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
+        double[] p = optimize(start, q -> {
+            HardwareProfile trial = chipWith(chip, q, src).withStack(stack.with(overheadOnly(OpKind.ADD, q[0], src)));
+            return logResiduals(ops, trial, measured);
+        }, measured.length);
+        return chipWith(chip, p, src);
     }
 
-    /** Whether the per-unit cap is the tighter limit for at least one of the fitted cases. */
-    private static boolean capBinds(HardwareProfile base, EfficiencyRule rule, List<MeasuredCase> cases) {
-        double units = base.computeUnits().orElseThrow().value();
-        double capRate = units * rule.unitBytesPerSecond().orElseThrow().value();
-        double bandwidth = base.memory().bandwidthBytesPerSecond().value();
-        for (MeasuredCase c : cases) {
-            if (capRate < 0.999 * bandwidth * rule.memory().orElseThrow().at(c.op().bytes())) {
+    private static KernelRule overheadOnly(OpKind kind, double logOverhead, String src) {
+        return new KernelRule(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new Figure(Math.exp(logOverhead), src)), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /**
+     * The chip with streaming efficiency {@code logistic(p[1])} as its default memory efficiency and as
+     * every kind-wide memory rule of a vector kind, and its on-chip efficiency {@code logistic(p[2])}.
+     */
+    private static HardwareProfile chipWith(HardwareProfile chip, double[] p, String src) {
+        String s = src + " (chip: streaming efficiency)";
+        EfficiencyCurve stream = EfficiencyCurve.constant(clamp(logistic(p[1])), s);
+        List<EfficiencyRule> rules = new ArrayList<>();
+        for (EfficiencyRule r : chip.efficiency().rules()) {
+            if (r.precision().isEmpty() && r.memory().isPresent() && r.compute().isEmpty() && isVectorKind(r.kind())) {
+                rules.add(new EfficiencyRule(r.kind(), r.precision(), r.compute(), Optional.of(stream), r.overheadSeconds()));
+            } else {
+                rules.add(r);
+            }
+        }
+        HardwareProfile.Builder b = chip.toBuilder().efficiency(new EfficiencyTable(chip.efficiency().defaultCompute(), stream, rules));
+        if (p.length > 2) {
+            OnChipMemory m = chip.onChip().orElseThrow();
+            b.onChip(m.withEfficiency(new Figure(clamp(logistic(p[2])), src + " (chip: " + m.name() + " efficiency)")));
+        }
+        return b.build();
+    }
+
+    private static boolean isVectorKind(OpKind k) {
+        return switch (k) {
+            case MATMUL, BATCHED_MATMUL, ATTENTION, ALL_REDUCE, ALL_GATHER, LINEAR_ATTENTION, SSM_SCAN, INDEXER, CUSTOM -> false;
+            default -> true;
+        };
+    }
+
+    // ---------------------------------------------------------------- stack
+
+    /** Where each parameter of a kind's fit sits (-1: not fitted). */
+    private record Layout(int chain, int cap, int floor, int memOffset, double[] memKnots, int cmpOffset, double[] cmpKnots,
+                          int size, long blockThreads) {
+    }
+
+    /** Streaming factor the memory knots of vector kinds are held near: the kernel streams as the chip does. */
+    static final double STREAMING_PRIOR = 0.995;
+    /** Residual weight of that prior per knot. */
+    static final double PRIOR_WEIGHT = 3.0;
+    /**
+     * Residual weight (per e-fold) pulling the per-unit cap up to where it stops binding: with one
+     * chip's data a kernel at the streaming efficiency is as well explained by a cap, and the physics
+     * prefers bandwidth-bound unless the data needs the cap.
+     */
+    static final double CAP_PRIOR_WEIGHT = 0.3;
+
+    private static KernelRule fitKind(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<MeasuredCase> cases, String src) {
+        Optional<KernelRule> was = stack.kernel(kind);
+        boolean matrix = cases.stream().anyMatch(c -> c.op() instanceof ComputeOp co && co.matrixFlops() > 0);
+        boolean cycles = chip.clock().isPresent() && chip.computeUnits().isPresent();
+        boolean rowWise = cases.stream().allMatch(c -> c.op() instanceof VectorOp v && v.rowElements() > 1);
+        long blockThreads = was.flatMap(KernelRule::blockThreads).map(f -> (long) f.value()).orElse(0L);
+        boolean chain = cycles && rowWise && blockThreads > 0;
+        boolean cap = cycles && !matrix;
+        boolean floor = stack.floorSeconds().isPresent() || was.flatMap(KernelRule::floorSeconds).isPresent();
+        double[] memKnots = knots(cases, false);
+        double[] cmpKnots = matrix ? knots(cases, true) : new double[0];
+        int n = 1;
+        int chainAt = chain ? n : -1;
+        n += chain ? 2 : 0;
+        int capAt = cap ? n : -1;
+        n += cap ? 1 : 0;
+        int floorAt = floor ? n : -1;
+        n += floor ? 1 : 0;
+        int memAt = n;
+        n += memKnots.length;
+        int cmpAt = n;
+        n += cmpKnots.length;
+        Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, n, blockThreads);
+
+        double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
+        List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
+        double clock = cycles ? chip.clock().get().hz() : 1;
+        double units = cycles ? chip.computeUnits().get().value() : 1;
+        double[] start = new double[n];
+        start[0] = Math.log(Math.max(1e-7, was.flatMap(KernelRule::overheadSeconds).map(Figure::value)
+                .orElse(chip.dispatchOverheadSeconds().value()) / 2));
+        if (chain) {
+            // One row of the smallest case, ~2 µs of cycles split between the fixed part and the loop.
+            start[chainAt] = Math.log(2e-6 * clock / 2);
+            start[chainAt + 1] = Math.log(2e-6 * clock / 8);
+        }
+        double noCap = 0;
+        if (cap) {
+            start[capAt] = Math.log(achievedBytesPerSecond(cases) / units / clock);
+            noCap = Math.log(chip.memory().bandwidthBytesPerSecond().value() / units / clock);
+        }
+        if (floor) {
+            start[floorAt] = Math.log(minimum(measured) * 0.9);
+        }
+        Arrays.fill(start, memAt, memAt + memKnots.length, logit(STREAMING_PRIOR));
+        Arrays.fill(start, cmpAt, cmpAt + cmpKnots.length, logit(0.9));
+        boolean priors = !matrix;
+        int extra = priors ? memKnots.length + (cap ? 1 : 0) : 0;
+        double noCapLog = noCap;
+        double[] p = optimize(start, q -> {
+            KernelRule rule = rule(kind, was, layout, q, src);
+            double[] r = logResiduals(ops, chip.withStack(stack.with(rule)), measured);
+            if (!priors) {
+                return r;
+            }
+            double[] all = Arrays.copyOf(r, r.length + extra);
+            for (int i = 0; i < memKnots.length; i++) {
+                all[r.length + i] = PRIOR_WEIGHT * (q[memAt + i] - logit(STREAMING_PRIOR));
+            }
+            if (cap) {
+                all[all.length - 1] = CAP_PRIOR_WEIGHT * Math.min(0, q[capAt] - noCapLog);
+            }
+            return all;
+        }, measured.length + extra);
+        KernelRule fitted = rule(kind, was, layout, p, src);
+        if (cap && !capBinds(chip, stack.with(fitted), kind, ops)) {
+            fitted = new KernelRule(kind, fitted.blockThreads(), fitted.fixedCycles(), fitted.cyclesPerIteration(),
+                    Optional.empty(), fitted.overheadSeconds(), fitted.floorSeconds(), fitted.kernelsPerOp(),
+                    fitted.computeFactor(), fitted.memoryFactor());
+        }
+        return fitted;
+    }
+
+    /** Whether removing the cap changes any fitted case's prediction (a cap that never binds says nothing). */
+    private static boolean capBinds(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<Op> ops) {
+        KernelRule r = stack.kernel(kind).orElseThrow();
+        KernelRule without = new KernelRule(kind, r.blockThreads(), r.fixedCycles(), r.cyclesPerIteration(), Optional.empty(),
+                r.overheadSeconds(), r.floorSeconds(), r.kernelsPerOp(), r.computeFactor(), r.memoryFactor());
+        double[] with = CostModel.latencies(ops, chip.withStack(stack), MemoryState.WARM);
+        double[] free = CostModel.latencies(ops, chip.withStack(stack.with(without)), MemoryState.WARM);
+        for (int i = 0; i < with.length; i++) {
+            if (with[i] > free[i] * 1.001) {
                 return true;
             }
         }
         return false;
     }
 
-    /** A cap that never binds on the fitted chip says nothing about another chip: leave it out. */
-    private static EfficiencyRule withoutCap(EfficiencyRule r) {
-        return new EfficiencyRule(r.kind(), r.precision(), r.compute(), r.memory(), r.overheadSeconds(), Optional.empty());
+    private static KernelRule rule(OpKind kind, Optional<KernelRule> was, Layout l, double[] p, String src) {
+        Optional<Figure> overhead = Optional.of(new Figure(bexp(p[0]), src));
+        Optional<Figure> c0 = Optional.empty();
+        Optional<Figure> c1 = Optional.empty();
+        Optional<Figure> bt = was.flatMap(KernelRule::blockThreads);
+        if (l.chain() >= 0) {
+            c0 = Optional.of(new Figure(bexp(p[l.chain()]), src));
+            c1 = Optional.of(new Figure(bexp(p[l.chain() + 1]), src));
+        } else {
+            bt = Optional.empty();
+        }
+        Optional<Figure> cap = l.cap() < 0 ? Optional.empty() : Optional.of(new Figure(bexp(p[l.cap()]), src));
+        Optional<Figure> floor = l.floor() < 0 ? Optional.empty() : Optional.of(new Figure(bexp(p[l.floor()]), src));
+        Optional<EfficiencyCurve> mem = Optional.of(curve(l.memKnots(), p, l.memOffset(), src));
+        Optional<EfficiencyCurve> cmp = l.cmpKnots().length == 0 ? Optional.empty()
+                : Optional.of(curve(l.cmpKnots(), p, l.cmpOffset(), src));
+        return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem);
     }
 
-    /** Where each parameter sits, and the weight of the streaming prior on the memory knots. */
-    private record Layout(int capIndex, int memOffset, double[] memKnots, double[] cmpKnots, double priorWeight,
-                          double logUnitShareOfBandwidth) {
+    // ---------------------------------------------------------------- machinery
+
+    private interface Residuals {
+        double[] at(double[] p);
     }
 
-    /** Streaming efficiency the memory knots of vector kinds are held near (a plain copy kernel's). */
-    static final double STREAMING_PRIOR = 0.85;
-    /** Residual weight of the prior per knot (one logit off costs as much as this many times a 100% miss). */
-    static final double PRIOR_WEIGHT = 3.0;
-    /**
-     * Residual weight (per e-fold) pulling the per-unit cap up to one unit's share of the bandwidth,
-     * where it stops binding: with one chip's data a kernel at the streaming efficiency is equally well
-     * explained by a cap, and the physics prefers "bandwidth-bound" unless the data needs the cap.
-     */
-    static final double CAP_PRIOR_WEIGHT = 0.3;
+    /** Levenberg–Marquardt with a forward-difference Jacobian. */
+    private static double[] optimize(double[] start, Residuals f, int count) {
+        int n = start.length;
+        MultivariateJacobianFunction model = point -> {
+            double[] p = point.toArray();
+            double[] r = f.at(p);
+            double[][] jac = new double[r.length][n];
+            for (int j = 0; j < n; j++) {
+                double[] q = p.clone();
+                double h = 1e-4 * Math.max(1, Math.abs(p[j]));
+                q[j] += h;
+                double[] rq = f.at(q);
+                for (int i = 0; i < r.length; i++) {
+                    jac[i][j] = (rq[i] - r[i]) / h;
+                }
+            }
+            return new Pair<>(new ArrayRealVector(r, false), new Array2DRowRealMatrix(jac, false));
+        };
+        LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
+                .start(start).model(model).target(new double[count]).lazyEvaluation(false)
+                .maxEvaluations(400).maxIterations(200).build());
+        return opt.getPoint().toArray();
+    }
 
-    private static double[] residuals(HardwareProfile base, OpKind kind, List<MeasuredCase> cases, List<Op> ops,
-                                      double[] measured, Layout layout, double[] p, String label) {
-        EfficiencyRule rule = rule(kind, layout, p, label, cases.size());
-        HardwareProfile trial = base.toBuilder().efficiency(new EfficiencyTable(base.efficiency().defaultCompute(),
-                base.efficiency().defaultMemory(), List.of(rule))).build();
-        boolean priors = layout.priorWeight() > 0;
-        double[] r = new double[cases.size() + (priors ? layout.memKnots().length + 1 : 0)];
-        double[] predicted = CostModel.latencies(ops, trial);
-        for (int i = 0; i < cases.size(); i++) {
+    private static double[] logResiduals(List<Op> ops, HardwareProfile trial, double[] measured) {
+        double[] predicted = CostModel.latencies(ops, trial, MemoryState.WARM);
+        double[] r = new double[measured.length];
+        for (int i = 0; i < r.length; i++) {
             r[i] = Math.log(predicted[i] / measured[i]);
         }
-        if (priors) {
-            for (int i = 0; i < layout.memKnots().length; i++) {
-                r[cases.size() + i] = layout.priorWeight() * (p[layout.memOffset() + i] - logit(STREAMING_PRIOR));
-            }
-            double below = Math.min(0, p[layout.capIndex()] - layout.logUnitShareOfBandwidth());
-            r[r.length - 1] = CAP_PRIOR_WEIGHT * below;
-        }
         return r;
-    }
-
-    private static EfficiencyRule rule(OpKind kind, Layout layout, double[] p, String label, int total) {
-        String src = SOURCE_PREFIX + LocalDate.now() + " by opsim calibrate (Levenberg-Marquardt, log error) on "
-                + total + " " + kind.id() + " rows of " + label;
-        double overhead = Math.exp(p[0]);
-        EfficiencyCurve memory = curve(layout.memKnots(), p, layout.memOffset(), src);
-        Optional<EfficiencyCurve> compute = layout.cmpKnots().length == 0 ? Optional.empty()
-                : Optional.of(curve(layout.cmpKnots(), p, layout.memOffset() + layout.memKnots().length, src));
-        Optional<Figure> cap = layout.capIndex() < 0 ? Optional.empty()
-                : Optional.of(new Figure(Math.exp(p[layout.capIndex()]), src));
-        return new EfficiencyRule(kind, Optional.empty(), compute, Optional.of(memory), Optional.of(new Figure(overhead, src)), cap);
     }
 
     private static EfficiencyCurve curve(double[] log10Sizes, double[] p, int offset, String src) {
         List<EfficiencyCurve.Point> pts = new ArrayList<>();
         for (int i = 0; i < log10Sizes.length; i++) {
-            double e = Math.max(1e-4, Math.min(1.0, logistic(p[offset + i])));
-            pts.add(new EfficiencyCurve.Point(Math.pow(10, log10Sizes[i]), e));
+            pts.add(new EfficiencyCurve.Point(Math.pow(10, log10Sizes[i]), clamp(logistic(p[offset + i]))));
         }
         return new EfficiencyCurve(pts, src);
+    }
+
+    private static double clamp(double e) {
+        return Math.max(1e-4, Math.min(1.0, e));
+    }
+
+    private static double minimum(double[] v) {
+        return Arrays.stream(v).min().orElse(1e-6);
     }
 
     /** Median bytes/s of the largest quarter of the cases (by bytes). */
@@ -258,8 +374,12 @@ public final class Calibrator {
         for (int i = 0; i < KNOTS; i++) {
             k[i] = ErrorStats.quantile(x, i / (double) (KNOTS - 1));
         }
-        // Strictly increasing (curves require it): drop repeated knots.
         return Arrays.stream(k).distinct().sorted().toArray();
+    }
+
+    /** exp kept finite over the optimizer's trial steps. */
+    private static double bexp(double p) {
+        return Math.exp(Math.max(-200, Math.min(60, p)));
     }
 
     private static double logistic(double z) {
@@ -268,9 +388,5 @@ public final class Calibrator {
 
     private static double logit(double e) {
         return Math.log(e / (1 - e));
-    }
-
-    static boolean usesMatrix(Op op) {
-        return op instanceof ComputeOp c && c.engine() == Engine.MATRIX;
     }
 }

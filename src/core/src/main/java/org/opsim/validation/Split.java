@@ -10,6 +10,27 @@ import java.util.TreeSet;
  */
 public record Split(List<MeasuredCase> fit, List<MeasuredCase> score, List<String> fitModels, List<String> scoreModels) {
 
+    /**
+     * Every other case of each kind, in order of size (bytes, then FLOPs): a split by shape for data
+     * from one source (the LLMCompass sweeps), so both halves cover the whole size range.
+     */
+    public static Split alternating(List<MeasuredCase> cases) {
+        java.util.Map<org.opsim.graph.OpKind, List<MeasuredCase>> byKind = new java.util.TreeMap<>();
+        for (MeasuredCase c : cases) {
+            byKind.computeIfAbsent(c.op().kind(), k -> new ArrayList<>()).add(c);
+        }
+        List<MeasuredCase> fit = new ArrayList<>();
+        List<MeasuredCase> score = new ArrayList<>();
+        for (List<MeasuredCase> l : byKind.values()) {
+            l.sort(java.util.Comparator.comparingDouble((MeasuredCase c) -> c.op().bytes()).thenComparingDouble(c -> c.op().flops())
+                    .thenComparingInt(MeasuredCase::row));
+            for (int i = 0; i < l.size(); i++) {
+                (i % 2 == 0 ? fit : score).add(l.get(i));
+            }
+        }
+        return new Split(fit, score, List.of("every other row by size"), List.of("the rows between"));
+    }
+
     public static Split byModel(List<MeasuredCase> cases) {
         List<String> models = new ArrayList<>(new TreeSet<>(cases.stream().map(MeasuredCase::model).toList()));
         if (models.size() < 2) {

@@ -1,5 +1,8 @@
 package org.opsim.cost;
 
+import org.opsim.hardware.OnChipMemory;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.hardware.KernelRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -317,32 +320,109 @@ class CostModelTest {
         close(8192 / (989.4e12 * 0.1), CostModel.cost(new MatMul("s", 16, 16, 16, Precision.BF16), gpu).computeSeconds());
     }
 
+    private static KernelRule rule(OpKind kind, Double blockThreads, Double fixedCycles, Double cyclesPerIteration,
+                                   Double unitBytesPerCycle, Double overheadSeconds, Double floorSeconds) {
+        String s = "test";
+        java.util.function.Function<Double, Optional<Figure>> f = v -> v == null ? Optional.empty() : Optional.of(new Figure(v, s));
+        return new KernelRule(kind, f.apply(blockThreads), f.apply(fixedCycles), f.apply(cyclesPerIteration),
+                f.apply(unitBytesPerCycle), f.apply(overheadSeconds), f.apply(floorSeconds), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    private static SoftwareStack stack(KernelRule... rules) {
+        return new SoftwareStack("test", "1", Optional.empty(), Optional.empty(), Optional.empty(), List.of(rules));
+    }
+
     /**
-     * The per-unit cap counts only the units a row-wise kernel can occupy (docs/cost-model.md §8.2):
-     * 100 units, κ = 4 GB/s per unit, memory 2 TB/s at efficiency 1.0, 4 µs overhead for rmsnorm.
-     * RMSNorm bytes = (2·rows·hidden + hidden) · 2 (fp16).
+     * The per-unit cap is in bytes per unit-cycle and counts only the units a row-wise kernel can
+     * occupy (docs/cost-model.md §8.2): 100 units at 1 GHz, κ = 4 B per unit-cycle (4 GB/s per unit),
+     * memory 2 TB/s at efficiency 1.0, 4 µs overhead for rmsnorm. RMSNorm bytes = (2·rows·hidden + hidden) · 2.
      */
     @Test
     void rowWiseKernelsUseAtMostOneUnitPerRow() {
-        String s = "test";
-        EfficiencyRule norm = new EfficiencyRule(OpKind.RMSNORM, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(new Figure(4e-6, s)), Optional.of(new Figure(4e9, s)));
-        EfficiencyRule add = new EfficiencyRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(new Figure(4e9, s)));
-        HardwareProfile gpu = TestChips.gpu().computeUnits(100, s)
-                .efficiency(new EfficiencyTable(EfficiencyCurve.constant(0.7, s), EfficiencyCurve.constant(1.0, s),
-                        List.of(norm, add))).build();
-        // 10 rows of 4096: bytes = (2·10·4096 + 4096)·2 = 172,032; cap = min(100, 10)·4e9 = 40e9 B/s
+        HardwareProfile gpu = TestChips.gpu().computeUnits(100, "test").clock(1e9, 1e9, "test")
+                .stack(stack(rule(OpKind.RMSNORM, null, null, null, 4.0, 4e-6, null), rule(OpKind.ADD, null, null, null, 4.0, null, null)))
+                .build();
+        // 10 rows of 4096: bytes = (2·10·4096 + 4096)·2 = 172,032; cap = min(100, 10)·4·1e9 = 40e9 B/s
         // (below 2e12); t_m = 172,032 / 40e9 = 4.3008 µs; t = 4.3008 + 4 = 8.3008 µs.
         OpResult few = CostModel.cost(new RmsNorm("norm", 10, 4096, Precision.FP16), gpu);
         close(4.3008e-6, few.memorySeconds());
         close(8.3008e-6, few.latencySeconds());
         // 1000 rows: bytes = (2·1000·4096 + 4096)·2 = 16,392,192; cap = min(100, 1000)·4e9 = 400e9;
         // t_m = 16,392,192 / 400e9 = 40.98048 µs.
-        close(40.98048e-6, CostModel.cost(new RmsNorm("norm", 1000, 4096, Precision.FP16), gpu)
-                .memorySeconds());
+        close(40.98048e-6, CostModel.cost(new RmsNorm("norm", 1000, 4096, Precision.FP16), gpu).memorySeconds());
         // An elementwise add of the same 10×4096 is not row-limited: 40,960 elements · 3 · 2 B =
         // 245,760 B at min(2e12, 100·4e9 = 400e9) = 0.6144 µs.
         close(0.6144e-6, CostModel.cost(new Elementwise("add", OpKind.ADD, 40960, Precision.FP16), gpu).memorySeconds());
+        // The same cap on a chip at twice the clock moves twice the bytes per second: 8 GB/s per unit.
+        HardwareProfile fast = gpu.toBuilder().clock(2e9, 2e9, "test").build();
+        close(4.3008e-6 / 2, CostModel.cost(new RmsNorm("norm", 10, 4096, Precision.FP16), fast).memorySeconds());
+    }
+
+    /**
+     * The row chain (docs/cost-model.md §8.3), by hand: 10 units at 1 GHz, 2048 threads per unit;
+     * rmsnorm blocks of min(hidden, 1024) threads, 300 fixed cycles + 100 per iteration.
+     * hidden 4096: T = 1024, b = 2048/1024 = 2 blocks per unit, 20 rows at once; 4 iterations
+     * → 300 + 400 = 700 cycles = 0.7 µs per wave.
+     */
+    @Test
+    void rowWiseKernelsAreChainsOfCyclesOverWavesOfRows() {
+        HardwareProfile gpu = TestChips.gpu().computeUnits(10, "test").threadsPerUnit(2048, "test").clock(1e9, 1e9, "test")
+                .stack(stack(rule(OpKind.RMSNORM, 1024.0, 300.0, 100.0, null, null, null))).build();
+        // 20 rows: 1 wave = 0.7 µs; bytes (2·20·4096 + 4096)·2 = 335,872 B at 2 TB/s = 0.168 µs < 0.7.
+        close(0.7e-6, CostModel.cost(new RmsNorm("n", 20, 4096, Precision.FP16), gpu).memorySeconds());
+        // 21 rows: 2 waves = 1.4 µs.
+        close(1.4e-6, CostModel.cost(new RmsNorm("n", 21, 4096, Precision.FP16), gpu).memorySeconds());
+        // hidden 512: T = 512, b = 4, 40 rows at once; 1 iteration → 400 cycles; 100 rows → 3 waves = 1.2 µs.
+        close(1.2e-6, CostModel.cost(new RmsNorm("n", 100, 512, Precision.FP16), gpu).memorySeconds());
+        // Without a thread count each unit holds one block: 100 rows of 512 over 10 units = 10 waves = 4 µs.
+        HardwareProfile noThreads = TestChips.gpu().computeUnits(10, "test").clock(1e9, 1e9, "test")
+                .stack(gpu.stack().orElseThrow()).build();
+        close(4.0e-6, CostModel.cost(new RmsNorm("n", 100, 512, Precision.FP16), noThreads).memorySeconds());
+        // A large op is still bandwidth-bound: 100,000 rows of 4096: 5000 waves · 0.7 µs = 3.5 ms, bytes
+        // (2·1e5·4096 + 4096)·2 = 1,638,408,192 B at 2e12 = 0.819 ms < 3.5 ms, so the chain: 3.5 ms.
+        close(3.5e-3, CostModel.cost(new RmsNorm("n", 100_000, 4096, Precision.FP16), gpu).memorySeconds());
+    }
+
+    /**
+     * Two-level memory (docs/cost-model.md §8.4), by hand: 1 MB of L2 at 10 TB/s, efficiency 0.5
+     * (5 TB/s); DRAM 2 TB/s at 1.0. An op's footprint F (its bytes less what streams) is on chip in the
+     * share min(1, C/F)².
+     */
+    @Test
+    void operandsThatFitOnChipMoveAtItsRate() {
+        HardwareProfile gpu = TestChips.gpu().onChip(new OnChipMemory("L2", new Figure(1e6, "t"), new Figure(10e12, "t"),
+                new Figure(1e-7, "t"), Optional.of(new Figure(0.5, "t")))).build();
+        // add of 100,000 fp16 elements: 600,000 B ≤ 1 MB, all on chip: 0.6e6 / 5e12 = 0.12 µs.
+        Elementwise small = new Elementwise("add", OpKind.ADD, 100_000, Precision.FP16);
+        close(0.12e-6, CostModel.cost(small, gpu).memorySeconds());
+        // 400,000 elements: F = 2.4e6 B, share (1/2.4)² = 0.173611…; on chip 416,666.7 B at 5e12 = 83.333 ns,
+        // the other 1,983,333.3 B at 2e12 = 991.667 ns; total 1.075 µs.
+        close(1.075e-6, CostModel.cost(new Elementwise("add", OpKind.ADD, 400_000, Precision.FP16), gpu).memorySeconds());
+        // A GEMM's weights always stream: 1×1024×256 fp16, weights 524,288 B from DRAM (0.262144 µs), the rest
+        // (1024 + 256)·2 = 2,560 B on chip (0.512 ns): 0.262656 µs.
+        close(0.262656e-6, CostModel.cost(new MatMul("mm", 1, 256, 1024, Precision.FP16), gpu).memorySeconds());
+    }
+
+    /** The stack's per-call floor (docs/cost-model.md §8.5): a call takes at least the floor, 13 µs. */
+    @Test
+    void aCallTakesAtLeastTheStacksFloor() {
+        HardwareProfile gpu = TestChips.gpu().stack(stack(rule(OpKind.SOFTMAX, null, null, null, null, 1e-6, 13e-6))).build();
+        // 32 × 4096 softmax: 2·32·4096·2 = 524,288 B at 2 TB/s = 0.262 µs + 1 µs < 13 µs → 13 µs, bound overhead.
+        OpResult r = CostModel.cost(new Softmax("s", 32, 4096, Precision.FP16), gpu);
+        close(13e-6, r.latencySeconds());
+        assertEquals(Bound.OVERHEAD, r.bound());
+        // A large one is above the floor: 2·32768·4096·2 = 536,870,912 B at 2e12 = 268.435 µs + 1 µs.
+        close(269.435456e-6, CostModel.cost(new Softmax("s", 32768, 4096, Precision.FP16), gpu).latencySeconds());
+    }
+
+    /** A stack in cycles on a chip without a clock is refused, naming the field. */
+    @Test
+    void aStackInCyclesNeedsTheChipsClock() {
+        org.opsim.io.InvalidValueException e = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> TestChips.gpu().computeUnits(10, "t").stack(stack(rule(OpKind.RMSNORM, 1024.0, 1.0, 1.0, null, null, null))).build());
+        assertTrue(e.getMessage().contains("clock"), e.getMessage());
+        assertThrows(org.opsim.io.InvalidValueException.class, () -> TestChips.gpu().matmulTile(128, 128, "t").build());
+        assertThrows(org.opsim.io.InvalidValueException.class, () -> TestChips.gpu().threadsPerUnit(2048, "t").build());
     }
 }

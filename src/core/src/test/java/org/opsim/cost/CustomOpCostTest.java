@@ -35,7 +35,8 @@ class CustomOpCostTest {
 
     @Test
     void aGpuRunsItNativelyAtItsMemoryRoofline() {
-        HardwareProfile h100 = Opsim.profile("nvidia-h100-sxm");
+        // Without its L2 (docs/cost-model.md §8.4), so the op streams from HBM: the roofline by hand.
+        HardwareProfile h100 = Opsim.profile("nvidia-h100-sxm").toBuilder().onChip(null).build();
         OpResult r = cost(h100);
         assertTrue(r.isNative());
         // bytes / (bandwidth × memory efficiency) + overhead, nothing else.
@@ -87,7 +88,8 @@ class CustomOpCostTest {
     void itsOwnEfficiencyReplacesTheProfiles() {
         CustomOp slow = new CustomOp("gemm-like", "my_gemm", Engine.MATRIX, 1e12, 0, 1e6, Precision.BF16, 0.25,
                 Long.MAX_VALUE);
-        HardwareProfile h100 = Opsim.profile("nvidia-h100-sxm");
+        // Without its L2 (docs/cost-model.md §8.4), so the op streams from HBM: the roofline by hand.
+        HardwareProfile h100 = Opsim.profile("nvidia-h100-sxm").toBuilder().onChip(null).build();
         Graph g = new Graph("custom", java.util.List.of(new Block("b", Stage.PREFILL, 1, slow)));
         OpResult r = CostModel.evaluate(g, h100).ops().get(0);
         double peak = h100.peak(Engine.MATRIX, Precision.BF16).orElseThrow().value();

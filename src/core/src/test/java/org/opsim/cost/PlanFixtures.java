@@ -106,8 +106,6 @@ final class PlanFixtures {
         EfficiencyTable eff = new EfficiencyTable(EfficiencyCurve.constant(0.7, SRC), rising, List.of(
                 new EfficiencyRule(OpKind.MATMUL, Optional.empty(), Optional.of(rising), Optional.empty(),
                         Optional.of(new Figure(3e-6, SRC))),
-                new EfficiencyRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of(new Figure(2e9, SRC))),
                 new EfficiencyRule(OpKind.ALL_REDUCE, Optional.empty(), Optional.empty(),
                         Optional.of(EfficiencyCurve.constant(0.8, SRC)), Optional.of(new Figure(5e-6, SRC)))));
         Map<Precision, Figure> perFlop = Map.of(Precision.BF16, new Figure(0.5e-12, SRC),
@@ -130,6 +128,21 @@ final class PlanFixtures {
                 .support(support)
                 .computeUnits(64, SRC)
                 .matmulTile(128, 128, SRC)
+                .clock(1.5e9, 1.4e9, SRC)
+                .threadsPerUnit(2048, SRC)
+                .onChip(new org.opsim.hardware.OnChipMemory("SBUF", new Figure(24e6, SRC), new Figure(20e12, SRC),
+                        new Figure(5e-8, SRC)))
+                // The kernel model's stack parts (caps in bytes per unit-cycle, a row chain, a floor) on the
+                // kinds this fixture runs natively, so the plan-vs-object checks cover them.
+                .stack(new org.opsim.hardware.SoftwareStack("fixture", "1", Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(1.5e-6, SRC)), List.of(
+                        new org.opsim.hardware.KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.of(new Figure(1.5, SRC)), Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.empty(), Optional.empty()),
+                        new org.opsim.hardware.KernelRule(OpKind.SILU_AND_MUL, Optional.of(new Figure(1024, SRC)),
+                                Optional.of(new Figure(800, SRC)), Optional.of(new Figure(600, SRC)), Optional.empty(),
+                                Optional.of(new Figure(2e-6, SRC)), Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.of(EfficiencyCurve.constant(0.9, SRC))))))
                 .build();
     }
 }

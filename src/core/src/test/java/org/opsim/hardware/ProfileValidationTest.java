@@ -198,7 +198,7 @@ class ProfileValidationTest {
                   ops:
                     - kind: add
                       precision: bf16
-                """), "$.efficiency.ops[0]"), "sets none of compute, memory, overheadSeconds or unitBytesPerSecond");
+                """), "$.efficiency.ops[0]"), "sets none of compute, memory or overheadSeconds");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package org.opsim.validation;
 
+import org.opsim.graph.Op;
+import org.opsim.graph.Elementwise;
+import org.opsim.hardware.OnChipMemory;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.hardware.KernelRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,69 +35,103 @@ class CalibratorTest {
                 .peak(Engine.VECTOR, Precision.FP32, 20e12, s)
                 .memory(80e9, 2e12, s).onChipSramBytes(40e6, s).dispatchOverheadSeconds(3e-6, s)
                 .interconnect(300e9, 2e-6, s).power(400, 60, s).pricePerChipHourUsd(2, s)
-                .computeUnits(100, s).matmulTile(128, 128, s)
+                .computeUnits(100, s).matmulTile(128, 128, s).clock(1.5e9, 1.5e9, s).threadsPerUnit(2048, s)
                 .efficiency(EfficiencyTable.uniform(0.8, 0.85, s));
     }
 
-    /** The truth: matmul at 0.7 of peak with a 5 µs overhead; rmsnorm capped at 4 GB/s per unit (400 GB/s), 4 µs. */
-    private static HardwareProfile truth() {
-        String s = "truth";
-        EfficiencyRule mm = new EfficiencyRule(OpKind.MATMUL, Optional.empty(), Optional.of(EfficiencyCurve.constant(0.7, s)),
-                Optional.of(EfficiencyCurve.constant(0.85, s)), Optional.of(new Figure(5e-6, s)));
-        EfficiencyRule norm = new EfficiencyRule(OpKind.RMSNORM, Optional.empty(), Optional.empty(),
-                Optional.of(EfficiencyCurve.constant(0.85, s)), Optional.of(new Figure(4e-6, s)), Optional.of(new Figure(4e9, s)));
-        return chip().efficiency(new EfficiencyTable(EfficiencyCurve.constant(0.8, s), EfficiencyCurve.constant(0.85, s),
-                List.of(mm, norm))).build();
+    /**
+     * The truth, chip and stack apart. Chip: streaming efficiency 0.8 (start: 0.85), L2 of 4 MB at
+     * 8 TB/s with efficiency 0.4, clock 1.5 GHz, 100 units, 2048 threads per unit. Stack: matmul 5 µs
+     * per call at 0.875 × the chip's 0.8 = 0.7 of peak; rmsnorm a row chain of 1,024-thread blocks,
+     * 1,500 fixed cycles + 600 per iteration, 2 µs; add 1.5 µs.
+     */
+    private static final String T = "truth";
+
+    private static HardwareProfile chipTruth() {
+        return chip().efficiency(new EfficiencyTable(EfficiencyCurve.constant(0.8, T), EfficiencyCurve.constant(0.8, T), List.of()))
+                .onChip(new OnChipMemory("L2", new Figure(4e6, T), new Figure(8e12, T), new Figure(2e-7, T),
+                        Optional.of(new Figure(0.4, T)))).build();
+    }
+
+    private static SoftwareStack stackTruth() {
+        return new SoftwareStack("s", "truth", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
+                new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(),
+                        Optional.of(EfficiencyCurve.constant(0.875, T)), Optional.empty()),
+                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
+                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.of(new Figure(2e-6, T)), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty()),
+                new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(1.5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+    }
+
+    /** The stack the fit starts from: only its structure (rmsnorm's block size, from the kernel's source). */
+    private static SoftwareStack stackStart() {
+        return new SoftwareStack("s", "start", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
+                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, "source")), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+    }
+
+    private static HardwareProfile.Builder chipStart() {
+        return chip().onChip(new OnChipMemory("L2", new Figure(4e6, "d"), new Figure(8e12, "d"), new Figure(2e-7, "d")));
     }
 
     private static List<MeasuredCase> synthetic(HardwareProfile truth) {
         List<MeasuredCase> out = new ArrayList<>();
         int row = 0;
-        // ~100 rows per kind, as a real profile run gives thousands: the fit's weak priors (which pick
-        // "per-unit cap" over "low bandwidth share" when the data cannot tell) must not outweigh the data.
+        List<Op> ops = new ArrayList<>();
         for (long m : new long[] {1, 2, 4, 8, 16, 32, 64, 100, 128, 256, 384, 512, 1000, 1536, 2048, 3000, 4096, 6000, 8192, 12000}) {
             for (long n : new long[] {1024, 2048, 4096, 8192, 14336}) {
-                MatMul op = new MatMul("mm", m, n, 4096, Precision.FP16);
-                out.add(new MeasuredCase(++row, "synthetic", "m" + (row % 2), op, CostModel.cost(op, truth).latencySeconds()));
+                ops.add(new MatMul("mm", m, n, 4096, Precision.FP16));
             }
             for (long h : new long[] {1024, 2048, 4096, 5120, 8192}) {
-                RmsNorm op = new RmsNorm("norm", m * 8, h, Precision.FP16);
-                out.add(new MeasuredCase(++row, "synthetic", "m" + (row % 2), op, CostModel.cost(op, truth).latencySeconds()));
+                ops.add(new RmsNorm("norm", m * 8, h, Precision.FP16));
+                ops.add(Elementwise.add("add", m * h, Precision.FP16));
             }
+        }
+        double[] t = Validation.predict(ops.stream().map(o -> new MeasuredCase(1, "", "", o, 1)).toList(), truth);
+        for (int i = 0; i < ops.size(); i++) {
+            out.add(new MeasuredCase(++row, "synthetic", "m" + (row % 2), ops.get(i), t[i]));
         }
         return out;
     }
 
     @Test
-    void calibrationRecoversTheParametersThatGeneratedTheData() {
-        HardwareProfile truth = truth();
+    void calibrationRecoversChipAndStackParametersSeparately() {
+        HardwareProfile truth = chipTruth().withStack(stackTruth());
         List<MeasuredCase> cases = synthetic(truth);
-        // Start from the plain chip (0.8 compute, 0.85 memory, 3 µs, no caps) and fit.
-        HardwareProfile fitted = Calibrator.fit(chip().build(), cases, "synthetic").profile();
-        double[] predicted = Validation.predict(cases, fitted);
+        Calibrator.Result fit = Calibrator.fit(chipStart().build(), stackStart(), cases, "synthetic rows", true);
+        double[] predicted = Validation.predict(cases, fit.profile());
         for (int i = 0; i < cases.size(); i++) {
             double err = Math.abs(predicted[i] - cases.get(i).medianSeconds()) / cases.get(i).medianSeconds();
-            assertTrue(err < 0.01, cases.get(i).op() + ": " + 100 * err + "% off");
+            assertTrue(err < 0.03, cases.get(i).op() + ": " + 100 * err + "% off");
         }
-        EfficiencyTable t = fitted.efficiency();
-        assertEquals(5e-6, t.overhead(OpKind.MATMUL, Precision.FP16).orElseThrow().value(), 0.25e-6);
-        assertEquals(4e-6, t.overhead(OpKind.RMSNORM, Precision.FP16).orElseThrow().value(), 0.2e-6);
-        // Compute efficiency 0.7 at the sizes where matmuls are compute-bound (≥ 1e11 FLOPs).
-        assertEquals(0.7, t.compute(OpKind.MATMUL, Precision.FP16).at(2e11), 0.02);
-        // The rmsnorm slowness is recovered as the per-unit cap (4 GB/s × 100 units), not as a low bandwidth share.
-        assertEquals(4e9, t.unitBytesPerSecond(OpKind.RMSNORM, Precision.FP16).orElseThrow().value(), 0.1e9);
+        // The chip's figures land in the chip profile …
+        assertEquals(0.8, fit.chip().efficiency().defaultMemory().at(1), 0.01);
+        assertEquals(0.4, fit.chip().onChip().orElseThrow().efficiency().orElseThrow().value(), 0.02);
+        assertTrue(fit.chip().stack().isEmpty());
+        // … and the stack's in the stack, with their rows named.
+        KernelRule norm = fit.stack().kernel(OpKind.RMSNORM).orElseThrow();
+        assertEquals(1500, norm.fixedCycles().orElseThrow().value(), 75);
+        assertEquals(600, norm.cyclesPerIteration().orElseThrow().value(), 30);
+        assertEquals(2e-6, norm.overheadSeconds().orElseThrow().value(), 0.1e-6);
+        assertTrue(norm.cyclesPerIteration().orElseThrow().source().contains("rmsnorm rows of synthetic rows"));
+        KernelRule mm = fit.stack().kernel(OpKind.MATMUL).orElseThrow();
+        assertEquals(5e-6, mm.overheadSeconds().orElseThrow().value(), 0.25e-6);
+        // Compute efficiency 0.7 (0.875 × the chip's 0.8) where the matmuls are compute-bound (≥ 1e11 FLOPs).
+        assertEquals(0.875, mm.computeFactor().orElseThrow().at(2e11), 0.025);
     }
 
     @Test
-    void transferKeepsTheTargetsDatasheetFigures() {
-        HardwareProfile fitted = Calibrator.fit(chip().build(), synthetic(truth()), "synthetic").profile();
+    void transferRunsTheFittedStackOnTheTargetsDatasheetFigures() {
+        Calibrator.Result fit = Calibrator.fit(chipStart().build(), stackStart(), synthetic(chipTruth().withStack(stackTruth())),
+                "synthetic", true);
         HardwareProfile other = chip().name("other").memory(48e9, 0.7e12, "other").computeUnits(84, "other").build();
-        HardwareProfile moved = Calibrator.transfer(fitted, other);
+        HardwareProfile moved = Calibrator.transfer(fit, other);
         assertEquals(0.7e12, moved.memory().bandwidthBytesPerSecond().value());
         assertEquals(84, moved.computeUnits().orElseThrow().value());
-        // The fitted kinds come from the fit; the target keeps its own defaults.
-        assertEquals(fitted.efficiency().overhead(OpKind.RMSNORM, Precision.FP16), moved.efficiency().overhead(OpKind.RMSNORM, Precision.FP16));
-        assertEquals(fitted.efficiency().compute(OpKind.MATMUL, Precision.FP16), moved.efficiency().compute(OpKind.MATMUL, Precision.FP16));
-        assertEquals(other.efficiency().defaultMemory(), moved.efficiency().defaultMemory());
+        assertEquals(fit.stack(), moved.stack().orElseThrow());
+        // The target keeps its own chip figures: not the fitted streaming efficiency.
+        assertEquals(other.efficiency(), moved.efficiency());
     }
 }

@@ -40,18 +40,87 @@ public final class CostFormulas {
         return used.get();
     }
 
-    /** The kind's calibrated overhead if the efficiency table has one, else the profile's dispatch overhead. */
+    /**
+     * An on-chip op's fixed time per call: the stack's launch time if it gives one, else the kind's
+     * overhead in the profile's efficiency table, else the profile's dispatch overhead (a stack's
+     * per-kind {@code overheadSeconds} replaces all of these, in lowering).
+     */
     public static double overheadSeconds(HardwareProfile p, OpKind kind, Precision used) {
+        Optional<Figure> launch = p.stack().flatMap(s -> s.launchSeconds());
+        if (launch.isPresent() && used != null) {
+            return launch.get().value();
+        }
         return p.efficiency().overhead(kind, used).map(Figure::value).orElse(p.dispatchOverheadSeconds().value());
     }
 
+    /** A chip efficiency times a stack's factor, kept in (0, 1]. */
+    public static double efficiency(double chipEfficiency, double factor) {
+        return Math.min(1.0, chipEfficiency * factor);
+    }
+
     /**
-     * The kind's per-unit throughput cap κ in bytes/s ({@code unitBytesPerSecond}), or NaN when the
-     * kind has none or the profile has no compute units to multiply it by.
+     * The bytes of an op that main memory streams however small the op is: a GEMM's weights, an
+     * attention's KV cache (in a model's pass they were last touched a layer or a step ago). The rest,
+     * the activations just written by the op before, may sit in on-chip memory. Timed alone in a loop
+     * ({@code warm}) only a GEMM's weights still stream: cuBLAS reads them once per output strip, and
+     * keeping them warm made the A100-fitted matmuls transfer worse to the A40 (14.4% → 17.9% MAPE,
+     * docs/validation.md).
      */
-    public static double unitBytesPerSecond(HardwareProfile p, OpKind kind, Precision used) {
-        Optional<Figure> cap = p.efficiency().unitBytesPerSecond(kind, used);
-        return cap.isPresent() && p.computeUnits().isPresent() ? cap.get().value() : Double.NaN;
+    public static double streamedBytes(ComputeOp op, boolean warm) {
+        if (op instanceof org.opsim.graph.MatMul m) {
+            return m.weightBytes();
+        }
+        if (op instanceof org.opsim.graph.GroupedMatMul g) {
+            return g.weightBytes();
+        }
+        if (!warm && op instanceof org.opsim.graph.Attention a) {
+            return Math.min(a.bytes(), a.kvCacheBytes());
+        }
+        return 0;
+    }
+
+    /**
+     * The bytes served from on-chip memory of capacity {@code C}: of an op's {@code bytes}, the part
+     * that is not {@code streamed} (its footprint {@code F}) is resident in the share {@code min(1, C/F)²}
+     * (all of it when it fits; falling off as a loop over more than the capacity evicts its own
+     * operands; docs/cost-model.md §8.4).
+     */
+    public static double onChipBytes(double bytes, double streamed, double capacityBytes) {
+        double footprint = bytes - streamed;
+        if (capacityBytes <= 0 || footprint <= 0) {
+            return 0;
+        }
+        double share = Math.min(1.0, capacityBytes / footprint);
+        return footprint * share * share;
+    }
+
+    /** The elements of one row of a row-wise op ({@link VectorOp#rowElements}); 1 otherwise. */
+    public static long rowElements(ComputeOp op) {
+        return op instanceof VectorOp v ? v.rowElements() : 1;
+    }
+
+    /**
+     * Row blocks of {@code min(rowElements, blockThreads)} threads one unit holds at once:
+     * {@code max(1, floor(threadsPerUnit / threads))}, 1 when the chip gives no thread count.
+     */
+    public static long residentBlocks(long rowElements, long blockThreads, long threadsPerUnit) {
+        long threads = Math.max(1, Math.min(rowElements, blockThreads));
+        return threadsPerUnit > 0 ? Math.max(1, threadsPerUnit / threads) : 1;
+    }
+
+    /**
+     * A row-wise kernel's latency chain (docs/cost-model.md §8.3): one block of
+     * {@code T = min(rowElements, blockThreads)} threads per row, {@code b = max(1, floor(threadsPerUnit / T))}
+     * blocks resident per unit (1 without a thread count), so {@code ceil(rows / (U·b))} waves of rows,
+     * each {@code fixedCycles + ceil(rowElements / T) · cyclesPerIteration} cycles at the clock.
+     */
+    public static double chainSeconds(long rows, long rowElements, long blockThreads, double fixedCycles,
+                                      double cyclesPerIteration, long units, long threadsPerUnit, double clockHz) {
+        long threads = Math.max(1, Math.min(rowElements, blockThreads));
+        long resident = residentBlocks(rowElements, blockThreads, threadsPerUnit);
+        double waves = Math.ceil((double) rows / ((double) units * resident));
+        double iterations = Math.ceil((double) rowElements / threads);
+        return waves * (fixedCycles + iterations * cyclesPerIteration) / clockHz;
     }
 
     /** The profile's compute units, or 0 when it gives none. */
@@ -111,6 +180,25 @@ public final class CostFormulas {
             rate = Math.min(rate, capBytesPerSecond);
         }
         return bytes / rate;
+    }
+
+    /**
+     * The memory term of an on-chip op over two levels (docs/cost-model.md §8.3–8.4): the bytes not
+     * held on chip at {@code min(bandwidth × e_m, cap)}, plus the {@code onChipBytes} at the on-chip
+     * rate, and at least the row chain {@code chainSeconds}.
+     */
+    public static double twoLevelSeconds(double bytes, double onChipBytes, double bandwidthBytesPerSecond, double efficiency,
+                                         double capBytesPerSecond, double onChipBytesPerSecond, double chainSeconds) {
+        double t;
+        if (onChipBytes > 0) {
+            double onChipRate = Double.isNaN(capBytesPerSecond) ? onChipBytesPerSecond
+                    : Math.min(onChipBytesPerSecond, capBytesPerSecond);
+            t = memorySeconds(bytes - onChipBytes, bandwidthBytesPerSecond, efficiency, capBytesPerSecond)
+                    + onChipBytes / onChipRate;
+        } else {
+            t = memorySeconds(bytes, bandwidthBytesPerSecond, efficiency, capBytesPerSecond);
+        }
+        return Math.max(t, chainSeconds);
     }
 
     /** A host fallback's transfer: the op's bytes to the host and back over the host link. */

@@ -25,6 +25,7 @@ public final class BundledProfiles implements ProfileProvider {
 
     /** A profile file of the catalogue: under hardware-profiles/, not a system. */
     public static boolean isProfile(String path) {
-        return path.startsWith("hardware-profiles/") && !path.startsWith("hardware-profiles/systems/");
+        return path.startsWith("hardware-profiles/") && !path.startsWith("hardware-profiles/systems/")
+                && !path.startsWith("hardware-profiles/stacks/");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.opsim.graph.Engine;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.hardware.Clock;
 import org.opsim.hardware.DeviceKind;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyRule;
@@ -21,6 +22,7 @@ import org.opsim.hardware.HostLink;
 import org.opsim.hardware.Interconnect;
 import org.opsim.hardware.MatmulTile;
 import org.opsim.hardware.Memory;
+import org.opsim.hardware.OnChipMemory;
 import org.opsim.hardware.OpSupport;
 import org.opsim.hardware.Power;
 import org.opsim.internal.io.Documents;
@@ -63,7 +65,8 @@ public final class ProfileLoader {
     static Loaded read(Node root) {
         root.allowOnly("name", "aliases", "kind", "vendor", "description", "engines", "memory", "onChipSramBytes",
                 "dispatchOverheadSeconds", "interconnect", "power", "pricePerChipHourUsd", "efficiency",
-                "nativeOps", "customOps", "fallback", "host", "computeUnits", "matmulTile");
+                "nativeOps", "customOps", "fallback", "host", "computeUnits", "matmulTile", "clock", "threadsPerUnit",
+                "onChip");
         String name = root.field("name").text();
         List<String> aliases = new ArrayList<>();
         root.optional("aliases").ifPresent(list -> list.elements().forEach(a -> aliases.add(a.text())));
@@ -78,10 +81,11 @@ public final class ProfileLoader {
             peaks.put(e, precisionFigures(engine.field("peakFlopsPerSecond")));
         }
 
-        Node mem = root.field("memory").allowOnly("capacityBytes", "bandwidthBytesPerSecond");
+        Node mem = root.field("memory").allowOnly("capacityBytes", "bandwidthBytesPerSecond", "latencySeconds");
         Figure capacity = figure(mem.field("capacityBytes"));
         Figure bandwidth = figure(mem.field("bandwidthBytesPerSecond"));
-        Memory memory = mem.build(() -> new Memory(capacity, bandwidth));
+        Optional<Figure> memLatency = mem.optional("latencySeconds").map(ProfileLoader::figure);
+        Memory memory = mem.build(() -> new Memory(capacity, bandwidth, memLatency));
         Figure sram = figure(root.field("onChipSramBytes"));
         Figure dispatch = figure(root.field("dispatchOverheadSeconds"));
 
@@ -108,11 +112,28 @@ public final class ProfileLoader {
             String source = n.field("source").text();
             return n.build(() -> new MatmulTile(tm, tn, source));
         });
+        Optional<Clock> clock = root.optional("clock").map(n -> {
+            n.allowOnly("maxBoostHz", "sustainedHz");
+            Figure max = figure(n.field("maxBoostHz"));
+            Figure sustained = figure(n.field("sustainedHz"));
+            return n.build(() -> new Clock(max, sustained));
+        });
+        Optional<Figure> threads = root.optional("threadsPerUnit").map(ProfileLoader::figure);
+        Optional<OnChipMemory> onChip = root.optional("onChip").map(n -> {
+            n.allowOnly("name", "capacityBytes", "bandwidthBytesPerSecond", "latencySeconds", "efficiency");
+            String cname = n.field("name").text();
+            Figure cap = figure(n.field("capacityBytes"));
+            Figure bw = figure(n.field("bandwidthBytesPerSecond"));
+            Figure lat = figure(n.field("latencySeconds"));
+            Optional<Figure> eff = n.optional("efficiency").map(ProfileLoader::figure);
+            return n.build(() -> new OnChipMemory(cname, cap, bw, lat, eff));
+        });
         EfficiencyTable efficiency = efficiency(root.field("efficiency"));
         OpSupport support = support(root);
 
         HardwareProfile profile = root.build(() -> new HardwareProfile(name, kind, vendor, peaks, memory, sram, dispatch,
-                interconnect, power, price, efficiency, support, description, units, tile));
+                interconnect, power, price, efficiency, support, description, units, tile, clock, threads, onChip,
+                Optional.empty()));
         return new Loaded(profile, aliases);
     }
 
@@ -145,14 +166,17 @@ public final class ProfileLoader {
         List<EfficiencyRule> rules = new ArrayList<>();
         if (n.has("ops")) {
             for (Node r : n.field("ops").elements()) {
-                r.allowOnly("kind", "precision", "compute", "memory", "overheadSeconds", "unitBytesPerSecond");
+                if (r.has("unitBytesPerSecond")) {
+                    throw r.field("unitBytesPerSecond").error("per-unit caps belong to a software stack now, in bytes per "
+                            + "unit-cycle: unitBytesPerCycle in hardware-profiles/stacks/<stack>.yaml (docs/hardware-profile-format.md)");
+                }
+                r.allowOnly("kind", "precision", "compute", "memory", "overheadSeconds");
                 OpKind kind = r.field("kind").parse(OpKind::parse);
                 Optional<Precision> precision = r.optional("precision").map(p -> p.parse(Precision::parse));
                 Optional<EfficiencyCurve> c = r.optional("compute").map(ProfileLoader::curve);
                 Optional<EfficiencyCurve> m = r.optional("memory").map(ProfileLoader::curve);
                 Optional<Figure> o = r.optional("overheadSeconds").map(ProfileLoader::figure);
-                Optional<Figure> u = r.optional("unitBytesPerSecond").map(ProfileLoader::figure);
-                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m, o, u)));
+                rules.add(r.build(() -> new EfficiencyRule(kind, precision, c, m, o)));
             }
         }
         return n.build(() -> new EfficiencyTable(compute, memory, rules));

@@ -52,6 +52,7 @@ public final class ProfileWriter {
         Map<String, Object> mem = new LinkedHashMap<>();
         mem.put("capacityBytes", fig(p.memory().capacityBytes()));
         mem.put("bandwidthBytesPerSecond", fig(p.memory().bandwidthBytesPerSecond()));
+        p.memory().latencySeconds().ifPresent(f -> mem.put("latencySeconds", fig(f)));
         root.put("memory", mem);
         root.put("onChipSramBytes", fig(p.onChipSramBytes()));
         root.put("dispatchOverheadSeconds", fig(p.dispatchOverheadSeconds()));
@@ -77,6 +78,22 @@ public final class ProfileWriter {
             tile.put("source", t.source());
             root.put("matmulTile", tile);
         });
+        p.clock().ifPresent(c -> {
+            Map<String, Object> clock = new LinkedHashMap<>();
+            clock.put("maxBoostHz", fig(c.maxBoostHz()));
+            clock.put("sustainedHz", fig(c.sustainedHz()));
+            root.put("clock", clock);
+        });
+        p.threadsPerUnit().ifPresent(f -> root.put("threadsPerUnit", fig(f)));
+        p.onChip().ifPresent(c -> {
+            Map<String, Object> on = new LinkedHashMap<>();
+            on.put("name", c.name());
+            on.put("capacityBytes", fig(c.capacityBytes()));
+            on.put("bandwidthBytesPerSecond", fig(c.bandwidthBytesPerSecond()));
+            on.put("latencySeconds", fig(c.latencySeconds()));
+            c.efficiency().ifPresent(f -> on.put("efficiency", fig(f)));
+            root.put("onChip", on);
+        });
         Map<String, Object> eff = new LinkedHashMap<>();
         Map<String, Object> def = new LinkedHashMap<>();
         def.put("compute", curve(p.efficiency().defaultCompute()));
@@ -90,7 +107,6 @@ public final class ProfileWriter {
             r.compute().ifPresent(c -> m.put("compute", curve(c)));
             r.memory().ifPresent(c -> m.put("memory", curve(c)));
             r.overheadSeconds().ifPresent(f -> m.put("overheadSeconds", fig(f)));
-            r.unitBytesPerSecond().ifPresent(f -> m.put("unitBytesPerSecond", fig(f)));
             rules.add(m);
         }
         if (!rules.isEmpty()) {
@@ -136,7 +152,7 @@ public final class ProfileWriter {
         return root;
     }
 
-    private static Map<String, Object> fig(Figure f) {
+    static Map<String, Object> fig(Figure f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("value", f.value());
         m.put("source", f.source());
@@ -154,7 +170,7 @@ public final class ProfileWriter {
         return m;
     }
 
-    private static Map<String, Object> curve(EfficiencyCurve c) {
+    static Map<String, Object> curve(EfficiencyCurve c) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (c.isConstant() && c.points().get(0).size() == 1.0) {
             m.put("value", c.points().get(0).efficiency());

@@ -1,0 +1,79 @@
+package org.opsim.hardware;
+
+import java.util.Optional;
+import org.opsim.graph.OpKind;
+import org.opsim.io.InvalidValueException;
+
+/**
+ * How one software stack's kernel for an op kind runs, in the chip's own units (docs/cost-model.md
+ * §8.3): what belongs to the software, not the silicon, so it carries from chip to chip.
+ *
+ * @param blockThreads a row-wise kernel's threads per row (one thread block per row of
+ *     {@code min(row elements, blockThreads)} threads, as vLLM's rms_norm and act_and_mul write it);
+ *     with the chip's {@code threadsPerUnit} it sets how many rows a unit holds at once
+ * @param fixedCycles cycles of one row's chain that do not depend on its length (reductions, syncs,
+ *     prologue and epilogue)
+ * @param cyclesPerIteration cycles of one loop iteration over a row ({@code blockThreads} elements)
+ * @param unitBytesPerCycle the bytes per unit-cycle one compute unit moves in this kernel (a cap set by
+ *     its instruction mix and bytes in flight, not by DRAM)
+ * @param overheadSeconds the fixed time per call of this kernel that is not the chip's (launch and
+ *     the gap a timing method sees); replaces the stack's {@code launchSeconds}
+ * @param floorSeconds the least time a call takes however small (a host-side dispatch floor)
+ * @param kernelsPerOp the kernels the stack launches for one op (an unfused eager layernorm: several),
+ *     each paying {@code overheadSeconds}
+ * @param computeFactor multiplies the chip's compute efficiency for this kind, as a curve over the op's
+ *     FLOPs: the library's kernels relative to the chip's best (in (0, 1])
+ * @param memoryFactor multiplies the chip's memory efficiency for this kind, as a curve over the op's bytes
+ */
+public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
+                         Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
+                         Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
+                         Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor) {
+
+    public KernelRule {
+        Checks.required("kind", kind);
+        blockThreads.ifPresent(f -> whole("blockThreads", f));
+        fixedCycles.ifPresent(f -> Checks.nonNegative("fixedCycles", f));
+        cyclesPerIteration.ifPresent(f -> Checks.positive("cyclesPerIteration", f));
+        unitBytesPerCycle.ifPresent(f -> Checks.positive("unitBytesPerCycle", f));
+        overheadSeconds.ifPresent(f -> Checks.nonNegative("overheadSeconds", f));
+        floorSeconds.ifPresent(f -> Checks.nonNegative("floorSeconds", f));
+        kernelsPerOp.ifPresent(f -> whole("kernelsPerOp", f));
+        Checks.required("computeFactor", computeFactor);
+        Checks.required("memoryFactor", memoryFactor);
+        if (cyclesPerIteration.isPresent() && blockThreads.isEmpty()) {
+            throw new InvalidValueException("blockThreads", "cyclesPerIteration without blockThreads: a row chain needs "
+                    + "the kernel's threads per row (" + kind.id() + ")");
+        }
+        if (fixedCycles.isPresent() && cyclesPerIteration.isEmpty()) {
+            throw new InvalidValueException("cyclesPerIteration", "fixedCycles without a row chain (" + kind.id() + ")");
+        }
+        if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
+                && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
+                && memoryFactor.isEmpty()) {
+            throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
+        }
+    }
+
+    private static void whole(String field, Figure f) {
+        if (f.value() < 1 || f.value() != Math.rint(f.value())) {
+            throw new InvalidValueException(field + ".value", "must be a whole number >= 1, got " + Checks.fmt(f.value()));
+        }
+    }
+
+    /** Whether this rule makes the kind a row chain (needs the chip's clock and compute units). */
+    public boolean chain() {
+        return cyclesPerIteration.isPresent();
+    }
+
+    /** Whether anything in this rule is in cycles (needs the chip's clock). */
+    public boolean inCycles() {
+        return cyclesPerIteration.isPresent() || unitBytesPerCycle.isPresent();
+    }
+
+    /** A builder-like copy with fields replaced, for calibration. */
+    public static KernelRule of(OpKind kind) {
+        return new KernelRule(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(Figure.of(1, "one kernel")), Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,112 @@
+package org.opsim.internal.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.opsim.graph.OpKind;
+import org.opsim.hardware.EfficiencyCurve;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.internal.io.Documents;
+import org.opsim.internal.io.Node;
+
+/**
+ * Reads software-stack files ({@code hardware-profiles/stacks/<name>.yaml}; format:
+ * docs/hardware-profile-format.md "Software stacks"): one stack family, its versions as entries, the
+ * vendors whose chips default to it. Errors name the file and the field path; nothing half-read escapes.
+ */
+public final class StackLoader {
+
+    /** A stack file: its family name, the vendors it is the default for, its versions (the default first). */
+    public record StackFile(String name, Optional<String> description, List<String> vendors, List<SoftwareStack> versions) {
+        public StackFile {
+            vendors = List.copyOf(vendors);
+            versions = List.copyOf(versions);
+        }
+
+        /** The default version (the file's {@code default}, else its first entry). */
+        public SoftwareStack defaultVersion() {
+            return versions.get(0);
+        }
+
+        public Optional<SoftwareStack> version(String v) {
+            return versions.stream().filter(s -> s.version().equals(v)).findFirst();
+        }
+    }
+
+    private StackLoader() {
+    }
+
+    public static StackFile load(Path file) {
+        return read(Documents.read(file));
+    }
+
+    public static StackFile parse(String text, String label) {
+        return read(Documents.parse(text, Documents.Format.of(label), label));
+    }
+
+    public static StackFile parse(String text, Documents.Format format, String label) {
+        return read(Documents.parse(text, format, label));
+    }
+
+    static StackFile read(Node root) {
+        root.allowOnly("name", "description", "vendors", "default", "versions");
+        String name = root.field("name").text();
+        if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
+            throw root.field("name").error("a stack name is lower-case letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        Optional<String> description = root.optional("description").map(Node::text);
+        List<String> vendors = new ArrayList<>();
+        root.optional("vendors").ifPresent(v -> v.elements().forEach(e -> vendors.add(e.text())));
+        Map<String, SoftwareStack> versions = new LinkedHashMap<>();
+        for (Node v : root.field("versions").elements()) {
+            SoftwareStack s = version(name, v);
+            if (versions.put(s.version(), s) != null) {
+                throw v.field("version").error("version '" + s.version() + "' given twice");
+            }
+        }
+        if (versions.isEmpty()) {
+            throw root.field("versions").error("needs at least one version");
+        }
+        List<SoftwareStack> ordered = new ArrayList<>(versions.values());
+        if (root.has("default")) {
+            Node d = root.field("default");
+            SoftwareStack def = versions.get(d.text());
+            if (def == null) {
+                throw d.error("no version '" + d.text() + "' in versions " + versions.keySet());
+            }
+            ordered.remove(def);
+            ordered.add(0, def);
+        }
+        return new StackFile(name, description, vendors, ordered);
+    }
+
+    private static SoftwareStack version(String name, Node v) {
+        v.allowOnly("version", "description", "launchSeconds", "floorSeconds", "kernels");
+        String version = v.field("version").text();
+        Optional<String> description = v.optional("description").map(Node::text);
+        Optional<Figure> launch = v.optional("launchSeconds").map(ProfileLoader::figure);
+        Optional<Figure> floor = v.optional("floorSeconds").map(ProfileLoader::figure);
+        List<KernelRule> kernels = new ArrayList<>();
+        for (Node k : v.optional("kernels").map(Node::elements).orElse(List.of())) {
+            k.allowOnly("kind", "blockThreads", "fixedCycles", "cyclesPerIteration", "unitBytesPerCycle", "overheadSeconds",
+                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor");
+            OpKind kind = k.field("kind").parse(OpKind::parse);
+            Optional<Figure> bt = k.optional("blockThreads").map(ProfileLoader::figure);
+            Optional<Figure> c0 = k.optional("fixedCycles").map(ProfileLoader::figure);
+            Optional<Figure> c1 = k.optional("cyclesPerIteration").map(ProfileLoader::figure);
+            Optional<Figure> cap = k.optional("unitBytesPerCycle").map(ProfileLoader::figure);
+            Optional<Figure> o = k.optional("overheadSeconds").map(ProfileLoader::figure);
+            Optional<Figure> fl = k.optional("floorSeconds").map(ProfileLoader::figure);
+            Optional<Figure> kp = k.optional("kernelsPerOp").map(ProfileLoader::figure);
+            Optional<EfficiencyCurve> cf = k.optional("computeFactor").map(ProfileLoader::curve);
+            Optional<EfficiencyCurve> mf = k.optional("memoryFactor").map(ProfileLoader::curve);
+            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf)));
+        }
+        return v.build(() -> new SoftwareStack(name, version, description, launch, floor, kernels));
+    }
+}

@@ -1,0 +1,59 @@
+package org.opsim.internal.load;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.internal.io.AtomicFiles;
+import org.opsim.internal.io.Documents;
+
+/** Writes a stack version as a stack file {@link StackLoader} reads back equal. */
+public final class StackWriter {
+
+    private StackWriter() {
+    }
+
+    public static String write(SoftwareStack s, List<String> vendors, Documents.Format format) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("name", s.name());
+        if (!vendors.isEmpty()) {
+            root.put("vendors", vendors);
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("version", s.version());
+        s.description().ifPresent(d -> v.put("description", d));
+        s.launchSeconds().ifPresent(f -> v.put("launchSeconds", ProfileWriter.fig(f)));
+        s.floorSeconds().ifPresent(f -> v.put("floorSeconds", ProfileWriter.fig(f)));
+        List<Object> kernels = new ArrayList<>();
+        for (KernelRule r : s.kernels()) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("kind", r.kind().id());
+            r.blockThreads().ifPresent(f -> k.put("blockThreads", ProfileWriter.fig(f)));
+            r.fixedCycles().ifPresent(f -> k.put("fixedCycles", ProfileWriter.fig(f)));
+            r.cyclesPerIteration().ifPresent(f -> k.put("cyclesPerIteration", ProfileWriter.fig(f)));
+            r.unitBytesPerCycle().ifPresent(f -> k.put("unitBytesPerCycle", ProfileWriter.fig(f)));
+            r.overheadSeconds().ifPresent(f -> k.put("overheadSeconds", ProfileWriter.fig(f)));
+            r.floorSeconds().ifPresent(f -> k.put("floorSeconds", ProfileWriter.fig(f)));
+            r.kernelsPerOp().ifPresent(f -> k.put("kernelsPerOp", ProfileWriter.fig(f)));
+            r.computeFactor().ifPresent(f -> k.put("computeFactor", ProfileWriter.curve(f)));
+            r.memoryFactor().ifPresent(f -> k.put("memoryFactor", ProfileWriter.curve(f)));
+            kernels.add(k);
+        }
+        v.put("kernels", kernels);
+        root.put("versions", List.of(v));
+        try {
+            return Documents.mapper(format).writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void write(SoftwareStack s, List<String> vendors, Path file) {
+        AtomicFiles.writeString(file, write(s, vendors, Documents.Format.of(file.getFileName().toString())));
+    }
+}
