@@ -88,6 +88,8 @@ final class DeployCommand implements Callable<Integer> {
         out.println(m.name() + ", " + m.describe(w));
         out.println("system: " + s.name() + " (" + s.chips() + " chips of " + s.chip().name() + ", "
                 + Capacity.gb(s.chip().memory().capacityBytes().value()) + " GB each)");
+        out.println("stack: " + s.chip().stack().map(x -> x.id()).orElse("none") + " (deploy costs the system file's chip "
+                + "as it is: no --stack, no vendor default; issue 13)");
         Capacity.Minimum min = Capacity.minimumChips(m, w, s);
         out.println("minimum: " + min.chips() + " chip(s), TP " + min.tp() + ", PP " + min.pp());
         int tpDegree = tp != null ? tp : (pp != null ? 1 : min.tp());

@@ -71,9 +71,9 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         return cyclesPerIteration.isPresent() || unitBytesPerCycle.isPresent();
     }
 
-    /** A builder-like copy with fields replaced, for calibration. */
-    public static KernelRule of(OpKind kind) {
-        return new KernelRule(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(Figure.of(1, "one kernel")), Optional.empty(), Optional.empty());
+    /** This rule without its per-unit cap. */
+    public KernelRule withoutCap() {
+        return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor);
     }
 }

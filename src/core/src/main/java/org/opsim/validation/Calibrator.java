@@ -262,18 +262,14 @@ public final class Calibrator {
         }, measured.length + extra);
         KernelRule fitted = rule(kind, was, layout, p, src);
         if (cap && !capBinds(chip, stack.with(fitted), kind, ops)) {
-            fitted = new KernelRule(kind, fitted.blockThreads(), fitted.fixedCycles(), fitted.cyclesPerIteration(),
-                    Optional.empty(), fitted.overheadSeconds(), fitted.floorSeconds(), fitted.kernelsPerOp(),
-                    fitted.computeFactor(), fitted.memoryFactor());
+            fitted = fitted.withoutCap();
         }
         return fitted;
     }
 
     /** Whether removing the cap changes any fitted case's prediction (a cap that never binds says nothing). */
     private static boolean capBinds(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<Op> ops) {
-        KernelRule r = stack.kernel(kind).orElseThrow();
-        KernelRule without = new KernelRule(kind, r.blockThreads(), r.fixedCycles(), r.cyclesPerIteration(), Optional.empty(),
-                r.overheadSeconds(), r.floorSeconds(), r.kernelsPerOp(), r.computeFactor(), r.memoryFactor());
+        KernelRule without = stack.kernel(kind).orElseThrow().withoutCap();
         double[] with = CostModel.latencies(ops, chip.withStack(stack), MemoryState.WARM);
         double[] free = CostModel.latencies(ops, chip.withStack(stack.with(without)), MemoryState.WARM);
         for (int i = 0; i < with.length; i++) {
