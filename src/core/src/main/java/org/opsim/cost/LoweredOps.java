@@ -18,6 +18,7 @@ import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Fallback;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.Figure;
+import org.opsim.hardware.GemmConfig;
 import org.opsim.hardware.HostLink;
 import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.SoftwareStack;
@@ -71,7 +72,8 @@ final class LoweredOps {
     final double[] vectorJoulesPerFlop;
     /** The stack's per-unit cap κ × clock in bytes/s per unit (NaN: none); the chip-wide cap depends on the op's rows. */
     final double[] unitCap;
-    final double[] overhead;
+    /** The op's fixed time per call as lowered; {@link #overhead} is what a shape gets (a GEMV path may change it). */
+    final double[] baseOverhead;
     final double[] penalty;
     /** The least time a call takes (the stack's per-call floor; 0: none). */
     final double[] floor;
@@ -82,6 +84,12 @@ final class LoweredOps {
     /** The stack's factors on the chip's compute and memory efficiencies (null: 1). */
     final EfficiencyCurve[] computeFactor;
     final EfficiencyCurve[] memoryFactor;
+    /** A GEMM's library configurations (null: the chip's tile and its halvings and doublings). */
+    final GemmConfig[][] gemmConfigs;
+    /** A GEMM's skinny path (docs/cost-model.md §8.6): at most this many rows (0: none), its memory factor and overhead (NaN: the rule's). */
+    final long[] gemvRows;
+    final double[] gemvFactor;
+    final double[] gemvOverhead;
 
     // shape
     /** The ops the shape arrays were last filled from: an equal op needs no refill. */
@@ -100,6 +108,8 @@ final class LoweredOps {
     final double[] matrixEff;
     final double[] vectorEff;
     final double[] memoryEff;
+    /** The fixed time per call at the op's current shape. */
+    final double[] overhead;
     /** {@code min(U, rows) × κ} at the op's current rows, NaN without a cap. */
     final double[] memoryCap;
     /** The row chain's time at the op's current shape (0 without a chain). */
@@ -163,6 +173,11 @@ final class LoweredOps {
         vectorJoulesPerFlop = new double[n];
         unitCap = new double[n];
         overhead = new double[n];
+        baseOverhead = new double[n];
+        gemmConfigs = new GemmConfig[n][];
+        gemvRows = new long[n];
+        gemvFactor = new double[n];
+        gemvOverhead = new double[n];
         penalty = new double[n];
         floor = new double[n];
         blockThreads = new long[n];
@@ -257,7 +272,7 @@ final class LoweredOps {
             engine[i] = Engine.INTERCONNECT;
             allReduce[i] = o instanceof AllReduce;
             memoryCurve[i] = eff.memory(k, null);
-            overhead[i] = CostFormulas.overheadSeconds(p, k, null);
+            baseOverhead[i] = CostFormulas.overheadSeconds(p, k, null);
             notes.add(List.of());
             return;
         }
@@ -318,7 +333,7 @@ final class LoweredOps {
             precision[i] = c.precision();
             opNotes.add(Note.fallback(Note.Kind.HOST_FALLBACK, p.name(), k, penalty[i]));
             HostLink host = p.support().host().orElseThrow();
-            overhead[i] = p.dispatchOverheadSeconds().value() + host.latencySeconds().value();
+            baseOverhead[i] = p.dispatchOverheadSeconds().value() + host.latencySeconds().value();
         }
         notes.add(List.copyOf(opNotes));
     }
@@ -333,7 +348,7 @@ final class LoweredOps {
 
     private void onChipMemory(int i, OpKind k, Precision used, HardwareProfile p) {
         memoryCurve[i] = p.efficiency().memory(k, used);
-        overhead[i] = CostFormulas.overheadSeconds(p, k, used);
+        baseOverhead[i] = CostFormulas.overheadSeconds(p, k, used);
         SoftwareStack stack = p.stackOrNone();
         floor[i] = stack.floorSeconds().map(Figure::value).orElse(0.0);
         KernelRule r = stack.kernel(k).orElse(null);
@@ -341,11 +356,19 @@ final class LoweredOps {
             return;
         }
         double kernels = r.kernelsPerOp().map(Figure::value).orElse(1.0);
-        overhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(overhead[i]);
+        baseOverhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(baseOverhead[i]);
         floor[i] = r.floorSeconds().map(Figure::value).orElse(floor[i]);
         unitCap[i] = r.unitBytesPerCycle().map(f -> f.value() * clockHz).orElse(Double.NaN);
         computeFactor[i] = r.computeFactor().orElse(null);
         memoryFactor[i] = r.memoryFactor().orElse(null);
+        if (!r.gemmConfigs().isEmpty()) {
+            gemmConfigs[i] = r.gemmConfigs().toArray(new GemmConfig[0]);
+        }
+        r.gemv().ifPresent(g -> {
+            gemvRows[i] = g.maxRows();
+            gemvFactor[i] = g.factor();
+            gemvOverhead[i] = g.overheadSeconds().map(f -> kernels * f.value()).orElse(Double.NaN);
+        });
         if (r.chain()) {
             blockThreads[i] = (long) r.blockThreads().orElseThrow().value();
             fixedCycles[i] = r.fixedCycles().map(Figure::value).orElse(0.0);
@@ -420,6 +443,7 @@ final class LoweredOps {
 
     private void refillOne(int i, Op o) {
         op[i] = o;
+        overhead[i] = baseOverhead[i];
         if (o instanceof Collective c) {
             flops[i] = c.flops();
             bytes[i] = c.payloadBytes();
@@ -436,15 +460,37 @@ final class LoweredOps {
         bytes[i] = c.bytes();
         double own = c instanceof CustomOp custom ? custom.efficiency() : 0;
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
+            double chip = matrixCurve[i].at(flops[i]);
+            double f = factor(computeFactor[i], flops[i]);
             effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
-            matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(matrixCurve[i].at(flops[i]), factor(computeFactor[i], flops[i]));
+            matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(chip, f);
+            GemmConfig[] configs = gemmConfigs[i];
+            if (configs != null && own <= 0) {
+                // The library's fastest configuration for this shape (docs/cost-model.md §8.6).
+                double best = Double.POSITIVE_INFINITY;
+                for (GemmConfig g : configs) {
+                    double work = Waves.effectiveMatrixFlops(c, capUnits, g.tileM(), g.tileN(),
+                            g.decomposition() == GemmConfig.Decomposition.STREAM_K, g.tileK().orElse(1L));
+                    double e = CostFormulas.efficiency(chip, f * g.factor());
+                    if (work / e < best) {
+                        best = work / e;
+                        effectiveMatrixFlops[i] = work;
+                        matrixEff[i] = e;
+                    }
+                }
+            }
         }
         boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
         if (vectorWork) {
             vectorEff[i] = own > 0 ? own : CostFormulas.efficiency(vectorCurve[i].at(flops[i]), factor(computeFactor[i], flops[i]));
         }
         if (mode[i] != HOST_FALLBACK) {
-            memoryEff[i] = CostFormulas.efficiency(memoryCurve[i].at(bytes[i]), factor(memoryFactor[i], bytes[i]));
+            boolean gemv = gemvRows[i] > 0 && Waves.rowsPerGemm(c) <= gemvRows[i];
+            memoryEff[i] = CostFormulas.efficiency(memoryCurve[i].at(bytes[i]),
+                    gemv ? gemvFactor[i] : factor(memoryFactor[i], bytes[i]));
+            if (gemv && !Double.isNaN(gemvOverhead[i])) {
+                overhead[i] = gemvOverhead[i];
+            }
             long rows = CostFormulas.parallelRows(c);
             // A row chain's cap is per resident row block (U·b of them at once); other kernels' per unit.
             long slots = blockThreads[i] == 0 ? capUnits

@@ -112,6 +112,11 @@ public record HardwareProfile(
                             + stack.get().id() + " gives " + r.kind().id() + " in cycles per compute unit: the profile needs "
                             + (clock.isEmpty() ? "a clock" : "computeUnits") + " to run it");
                 }
+                if (!r.gemmConfigs().isEmpty() && computeUnits.isEmpty()) {
+                    throw new InvalidValueException("computeUnits", "stack " + stack.get().id() + " gives GEMM "
+                            + "configurations (tiles over compute units) for " + r.kind().id()
+                            + ": the profile needs computeUnits to run them");
+                }
             }
         }
         if (power.hasEnergyCoefficients()) {

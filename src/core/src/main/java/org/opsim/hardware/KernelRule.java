@@ -1,5 +1,6 @@
 package org.opsim.hardware;
 
+import java.util.List;
 import java.util.Optional;
 import org.opsim.graph.OpKind;
 import org.opsim.io.InvalidValueException;
@@ -24,11 +25,25 @@ import org.opsim.io.InvalidValueException;
  * @param computeFactor multiplies the chip's compute efficiency for this kind, as a curve over the op's
  *     FLOPs: the library's kernels relative to the chip's best (in (0, 1])
  * @param memoryFactor multiplies the chip's memory efficiency for this kind, as a curve over the op's bytes
+ * @param gemmConfigs a GEMM kind's kernel configurations (tile, decomposition, factor); the fastest
+ *     for each shape is taken (docs/cost-model.md §8.6). Empty: the chip's {@code matmulTile} and its
+ *     halvings and doublings, factor 1
+ * @param gemv a GEMM kind's skinny path for GEMMs of few rows (decode), if the library has one
  */
 public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
                          Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
                          Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
-                         Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor) {
+                         Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
+                         List<GemmConfig> gemmConfigs, Optional<Gemv> gemv) {
+
+    /** A rule without GEMM configurations or a skinny path. */
+    public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
+                      Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
+                      Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
+                      Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor) {
+        this(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds, floorSeconds,
+                kernelsPerOp, computeFactor, memoryFactor, List.of(), Optional.empty());
+    }
 
     public KernelRule {
         Checks.required("kind", kind);
@@ -41,6 +56,13 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         kernelsPerOp.ifPresent(f -> whole("kernelsPerOp", f));
         Checks.required("computeFactor", computeFactor);
         Checks.required("memoryFactor", memoryFactor);
+        gemmConfigs = List.copyOf(Checks.required("gemmConfigs", gemmConfigs));
+        Checks.required("gemv", gemv);
+        boolean gemm = kind == OpKind.MATMUL || kind == OpKind.BATCHED_MATMUL;
+        if (!gemm && (!gemmConfigs.isEmpty() || gemv.isPresent())) {
+            throw new InvalidValueException(gemmConfigs.isEmpty() ? "gemv" : "gemmConfigs", "only a GEMM kind "
+                    + "(matmul, batched_matmul) has GEMM configurations or a GEMV path, not " + kind.id());
+        }
         if (cyclesPerIteration.isPresent() && blockThreads.isEmpty()) {
             throw new InvalidValueException("blockThreads", "cyclesPerIteration without blockThreads: a row chain needs "
                     + "the kernel's threads per row (" + kind.id() + ")");
@@ -50,7 +72,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         }
         if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
                 && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
-                && memoryFactor.isEmpty()) {
+                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty()) {
             throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
         }
     }
@@ -71,9 +93,15 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         return cyclesPerIteration.isPresent() || unitBytesPerCycle.isPresent();
     }
 
+    /** This rule with another overhead per call. */
+    public KernelRule withOverhead(Figure overhead) {
+        return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.of(overhead),
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv);
+    }
+
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv);
     }
 }

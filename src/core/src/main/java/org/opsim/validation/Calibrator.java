@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.exception.TooManyIterationsException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
@@ -26,6 +28,8 @@ import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyRule;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Figure;
+import org.opsim.hardware.GemmConfig;
+import org.opsim.hardware.Gemv;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.OnChipMemory;
@@ -91,11 +95,22 @@ public final class Calibrator {
             chip = fitChip(chip, stack, sample(byKind.get(OpKind.ADD)), src(date, byKind.get(OpKind.ADD).size(), "add", label));
         }
         Map<OpKind, Integer> counts = new EnumMap<>(OpKind.class);
-        for (Map.Entry<OpKind, List<MeasuredCase>> e : byKind.entrySet()) {
-            counts.put(e.getKey(), e.getValue().size());
-            KernelRule fitted = fitKind(chip, stack, e.getKey(), sample(e.getValue()),
-                    src(date, e.getValue().size(), e.getKey().id(), label));
+        // The plain add first: its overhead is the time every small kernel of the stack pays per call,
+        // which the row chains then share (on one chip a chain's fixed cycles and a per-call overhead
+        // are otherwise the same number).
+        List<OpKind> order = new ArrayList<>(byKind.keySet());
+        if (order.remove(OpKind.ADD)) {
+            order.add(0, OpKind.ADD);
+        }
+        Optional<Figure> launch = Optional.empty();
+        for (OpKind kind : order) {
+            List<MeasuredCase> all = byKind.get(kind);
+            counts.put(kind, all.size());
+            KernelRule fitted = fitKind(chip, stack, kind, sample(all), src(date, all.size(), kind.id(), label), launch);
             stack = stack.with(fitted);
+            if (kind == OpKind.ADD) {
+                launch = fitted.overheadSeconds();
+            }
         }
         return new Result(chip, stack, counts);
     }
@@ -182,7 +197,7 @@ public final class Calibrator {
 
     /** Where each parameter of a kind's fit sits (-1: not fitted). */
     private record Layout(int chain, int cap, int floor, int memOffset, double[] memKnots, int cmpOffset, double[] cmpKnots,
-                          int size, long blockThreads) {
+                          int cfgOffset, List<GemmConfig> configs, int gemvOffset, int size, long blockThreads) {
     }
 
     /** Streaming factor the memory knots of vector kinds are held near: the kernel streams as the chip does. */
@@ -196,7 +211,8 @@ public final class Calibrator {
      */
     static final double CAP_PRIOR_WEIGHT = 0.3;
 
-    private static KernelRule fitKind(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<MeasuredCase> cases, String src) {
+    private static KernelRule fitKind(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<MeasuredCase> cases, String src,
+                                      Optional<Figure> sharedOverhead) {
         Optional<KernelRule> was = stack.kernel(kind);
         boolean matrix = cases.stream().anyMatch(c -> c.op() instanceof ComputeOp co && co.matrixFlops() > 0);
         boolean cycles = chip.clock().isPresent() && chip.computeUnits().isPresent();
@@ -205,8 +221,12 @@ public final class Calibrator {
         boolean chain = cycles && rowWise && blockThreads > 0;
         boolean cap = cycles && !matrix;
         boolean floor = stack.floorSeconds().isPresent() || was.flatMap(KernelRule::floorSeconds).isPresent();
-        double[] memKnots = knots(cases, false);
-        double[] cmpKnots = matrix ? knots(cases, true) : new double[0];
+        List<GemmConfig> configs = matrix ? was.map(KernelRule::gemmConfigs).orElse(List.of()) : List.of();
+        boolean gemv = matrix && was.flatMap(KernelRule::gemv).isPresent();
+        // With the library's configurations the compute side is one factor per configuration, and the
+        // memory side of the GEMMs one constant (the weights stream as the chip streams).
+        double[] memKnots = configs.isEmpty() ? knots(cases, false) : new double[] {medianLog10Bytes(cases)};
+        double[] cmpKnots = matrix && configs.isEmpty() ? knots(cases, true) : new double[0];
         int n = 1;
         int chainAt = chain ? n : -1;
         n += chain ? 2 : 0;
@@ -218,7 +238,12 @@ public final class Calibrator {
         n += memKnots.length;
         int cmpAt = n;
         n += cmpKnots.length;
-        Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, n, blockThreads);
+        int cfgAt = n;
+        n += configs.size();
+        int gemvAt = gemv ? n : -1;
+        n += gemv ? 2 : 0;
+        Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, cfgAt, configs, gemvAt, n,
+                blockThreads);
 
         double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
         List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
@@ -227,6 +252,10 @@ public final class Calibrator {
         double[] start = new double[n];
         start[0] = Math.log(Math.max(1e-7, was.flatMap(KernelRule::overheadSeconds).map(Figure::value)
                 .orElse(chip.dispatchOverheadSeconds().value()) / 2));
+        boolean shared = chain && sharedOverhead.isPresent();
+        if (shared) {
+            start[0] = Math.log(sharedOverhead.get().value());
+        }
         if (chain) {
             // One row of the smallest case, ~2 µs of cycles split between the fixed part and the loop.
             start[chainAt] = Math.log(2e-6 * clock / 2);
@@ -242,10 +271,20 @@ public final class Calibrator {
         }
         Arrays.fill(start, memAt, memAt + memKnots.length, logit(STREAMING_PRIOR));
         Arrays.fill(start, cmpAt, cmpAt + cmpKnots.length, logit(0.9));
+        Arrays.fill(start, cfgAt, cfgAt + configs.size(), logit(0.9));
+        if (gemv) {
+            start[gemvAt] = logit(0.9);
+            start[gemvAt + 1] = start[0];
+        }
         boolean priors = !matrix;
         int extra = priors ? memKnots.length + (cap ? 1 : 0) : 0;
         double noCapLog = noCap;
+        double fixedOverhead = start[0];
         double[] p = optimize(start, q -> {
+            if (shared) {
+                q = q.clone();
+                q[0] = fixedOverhead;
+            }
             KernelRule rule = rule(kind, was, layout, q, src);
             double[] r = logResiduals(ops, chip.withStack(stack.with(rule)), measured);
             if (!priors) {
@@ -260,7 +299,13 @@ public final class Calibrator {
             }
             return all;
         }, measured.length + extra);
+        if (shared) {
+            p[0] = fixedOverhead;
+        }
         KernelRule fitted = rule(kind, was, layout, p, src);
+        if (shared) {
+            fitted = fitted.withOverhead(sharedOverhead.get());
+        }
         if (cap && !capBinds(chip, stack.with(fitted), kind, ops)) {
             fitted = fitted.withoutCap();
         }
@@ -296,7 +341,21 @@ public final class Calibrator {
         Optional<EfficiencyCurve> mem = Optional.of(curve(l.memKnots(), p, l.memOffset(), src));
         Optional<EfficiencyCurve> cmp = l.cmpKnots().length == 0 ? Optional.empty()
                 : Optional.of(curve(l.cmpKnots(), p, l.cmpOffset(), src));
-        return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem);
+        List<GemmConfig> configs = new ArrayList<>();
+        for (int i = 0; i < l.configs().size(); i++) {
+            configs.add(l.configs().get(i).withFactor(new Figure(clamp(logistic(p[l.cfgOffset() + i])), src)));
+        }
+        if (l.configs().isEmpty()) {
+            configs.addAll(was.map(KernelRule::gemmConfigs).orElse(List.of()));
+        }
+        Optional<Gemv> gemv = was.flatMap(KernelRule::gemv);
+        if (l.gemvOffset() >= 0) {
+            Gemv g = gemv.orElseThrow();
+            gemv = Optional.of(new Gemv(g.maxRows(), Optional.of(new Figure(clamp(logistic(p[l.gemvOffset()])), src)),
+                    Optional.of(new Figure(bexp(p[l.gemvOffset() + 1]), src)), g.source()));
+        }
+        return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem,
+                configs, gemv);
     }
 
     // ---------------------------------------------------------------- machinery
@@ -305,12 +364,26 @@ public final class Calibrator {
         double[] at(double[] p);
     }
 
-    /** Levenberg–Marquardt with a forward-difference Jacobian. */
+    /**
+     * Levenberg–Marquardt with a forward-difference Jacobian. A fastest-of-configurations model is
+     * piecewise in its factors, so the optimizer may run out of iterations bouncing between pieces;
+     * then the best point it evaluated is taken (the lowest sum of squares seen).
+     */
     private static double[] optimize(double[] start, Residuals f, int count) {
         int n = start.length;
+        double[] best = start.clone();
+        double[] bestCost = {Double.POSITIVE_INFINITY};
         MultivariateJacobianFunction model = point -> {
             double[] p = point.toArray();
             double[] r = f.at(p);
+            double cost = 0;
+            for (double v : r) {
+                cost += v * v;
+            }
+            if (cost < bestCost[0]) {
+                bestCost[0] = cost;
+                System.arraycopy(p, 0, best, 0, n);
+            }
             double[][] jac = new double[r.length][n];
             for (int j = 0; j < n; j++) {
                 double[] q = p.clone();
@@ -323,10 +396,13 @@ public final class Calibrator {
             }
             return new Pair<>(new ArrayRealVector(r, false), new Array2DRowRealMatrix(jac, false));
         };
-        LeastSquaresOptimizer.Optimum opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                .start(start).model(model).target(new double[count]).lazyEvaluation(false)
-                .maxEvaluations(400).maxIterations(200).build());
-        return opt.getPoint().toArray();
+        try {
+            return new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
+                    .start(start).model(model).target(new double[count]).lazyEvaluation(false)
+                    .maxEvaluations(1000).maxIterations(500).build()).getPoint().toArray();
+        } catch (TooManyIterationsException | TooManyEvaluationsException e) {
+            return best;
+        }
     }
 
     private static double[] logResiduals(List<Op> ops, HardwareProfile trial, double[] measured) {
@@ -361,6 +437,12 @@ public final class Calibrator {
         List<MeasuredCase> top = sorted.subList(sorted.size() * 3 / 4, sorted.size());
         double[] rates = top.stream().mapToDouble(c -> c.op().bytes() / c.medianSeconds()).sorted().toArray();
         return rates[rates.length / 2];
+    }
+
+    /** The median log10(bytes) of the cases: where a one-knot (constant) curve sits. */
+    private static double medianLog10Bytes(List<MeasuredCase> cases) {
+        double[] x = cases.stream().mapToDouble(c -> Math.log10(Math.max(1, c.op().bytes()))).sorted().toArray();
+        return ErrorStats.quantile(x, 0.5);
     }
 
     /** {@value #KNOTS} distinct knots at quantiles of log10(bytes) or log10(FLOPs) of the cases. */

@@ -2,6 +2,8 @@ package org.opsim.cost;
 
 import org.opsim.hardware.OnChipMemory;
 import org.opsim.hardware.SoftwareStack;
+import org.opsim.hardware.GemmConfig;
+import org.opsim.hardware.Gemv;
 import org.opsim.hardware.KernelRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -424,5 +426,70 @@ class CostModelTest {
         assertTrue(e.getMessage().contains("clock"), e.getMessage());
         assertThrows(org.opsim.io.InvalidValueException.class, () -> TestChips.gpu().matmulTile(128, 128, "t").build());
         assertThrows(org.opsim.io.InvalidValueException.class, () -> TestChips.gpu().threadsPerUnit(2048, "t").build());
+    }
+
+    /**
+     * GEMM kernel choice (docs/cost-model.md §8.6), by hand: 10 units, fp16 989.4 TFLOP/s at chip
+     * efficiency 0.7. Configurations: A 128×128 split-K (factor 1), B 64×64 split-K (factor 0.5),
+     * C 128×128 stream-K with 64-deep iterations (factor 0.9). 256×256×4096:
+     * A: 4 tiles < 10 units → 2 splits, 1 wave: 10·128·128·2·2048 = 671,088,640 FLOPs at 0.7 → 0.96897 µs;
+     * B: 16 tiles, 2 waves: 2·10·64·64·2·4096 = 671,088,640 at 0.35 → 1.93794 µs;
+     * C: 4 tiles × 64 iterations = 256 over 10 units → 26 rounds: 26·10·128·128·2·64 = 545,259,520 at
+     * 0.63 → 0.874764 µs. The fastest, C, is taken; without C, A.
+     */
+    @Test
+    void aGemmRunsWithTheFastestOfTheLibrarysConfigurations() {
+        GemmConfig a = new GemmConfig(128, 128, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.of(new Figure(1.0, "t")), "t");
+        GemmConfig b = new GemmConfig(64, 64, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.of(new Figure(0.5, "t")), "t");
+        GemmConfig c = new GemmConfig(128, 128, GemmConfig.Decomposition.STREAM_K, Optional.of(64L), Optional.of(new Figure(0.9, "t")), "t");
+        HardwareProfile three = TestChips.gpu().computeUnits(10, "t").stack(stack(gemm(List.of(a, b, c), Optional.empty()))).build();
+        MatMul mm = new MatMul("mm", 256, 256, 4096, Precision.FP16);
+        assertEquals(0.8747638e-6, CostModel.cost(mm, three).computeSeconds(), 1e-12);
+        HardwareProfile two = TestChips.gpu().computeUnits(10, "t").stack(stack(gemm(List.of(a, b), Optional.empty()))).build();
+        assertEquals(0.9689691e-6, CostModel.cost(mm, two).computeSeconds(), 1e-12);
+        HardwareProfile onlyB = TestChips.gpu().computeUnits(10, "t").stack(stack(gemm(List.of(b), Optional.empty()))).build();
+        assertEquals(1.9379383e-6, CostModel.cost(mm, onlyB).computeSeconds(), 1e-12);
+        // The compiled plan reads the same configurations.
+        org.opsim.graph.Graph g = new org.opsim.graph.Graph("g", List.of(new org.opsim.graph.Block("b", org.opsim.graph.Stage.PREFILL, 1, mm)));
+        PlanTotals totals = new PlanTotals();
+        Plan.compile(g, three).evaluate(totals);
+        assertEquals(CostModel.cost(mm, three).latencySeconds(), totals.latencySeconds(), 1e-18);
+    }
+
+    /**
+     * The skinny path (docs/cost-model.md §8.6): GEMMs of at most 16 rows stream at 0.5 of the chip's
+     * memory efficiency (1.0 × 0.5 of 2 TB/s) with a 3 µs overhead; the rule's own overhead is 5 µs.
+     * 8×4096×4096: bytes (8·4096·2 + 4096·4096)·2 = 33,685,504 at 1e12 = 33.685504 µs (compute 7.75 µs:
+     * 32 tiles of 128×128, 4 waves) + 3 µs = 36.685504 µs. 17 rows leave the path: (17·4096·2 +
+     * 4096²)·2 = 33,832,960 B at 2e12 = 16.91648 µs + 5 µs = 21.91648 µs.
+     */
+    @Test
+    void fewRowGemmsStreamTheirWeightsOnTheGemvPath() {
+        GemmConfig a = new GemmConfig(128, 128, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.empty(), "t");
+        Gemv gemv = new Gemv(16, Optional.of(new Figure(0.5, "t")), Optional.of(new Figure(3e-6, "t")), "t");
+        KernelRule r = gemm(List.of(a), Optional.of(gemv));
+        HardwareProfile gpu = TestChips.gpu().computeUnits(10, "t").stack(stack(r)).build();
+        assertEquals(36.685504e-6, CostModel.cost(new MatMul("d", 8, 4096, 4096, Precision.FP16), gpu).latencySeconds(), 1e-12);
+        assertEquals(21.91648e-6, CostModel.cost(new MatMul("p", 17, 4096, 4096, Precision.FP16), gpu).latencySeconds(), 1e-12);
+    }
+
+    /** GEMM configurations need the chip's compute units; a non-GEMM kind cannot have them. */
+    @Test
+    void gemmConfigurationsNeedComputeUnitsAndAGemmKind() {
+        GemmConfig a = new GemmConfig(128, 128, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.empty(), "t");
+        org.opsim.io.InvalidValueException e = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> TestChips.gpu().stack(stack(gemm(List.of(a), Optional.empty()))).build());
+        assertTrue(e.getMessage().contains("computeUnits"), e.getMessage());
+        assertThrows(org.opsim.io.InvalidValueException.class, () -> new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(a), Optional.empty()));
+        assertThrows(org.opsim.io.InvalidValueException.class, () -> new GemmConfig(128, 128,
+                GemmConfig.Decomposition.STREAM_K, Optional.empty(), Optional.empty(), "t"));
+    }
+
+    private static KernelRule gemm(List<GemmConfig> configs, Optional<Gemv> gemv) {
+        return new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new Figure(5e-6, "t")), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                configs, gemv);
     }
 }

@@ -23,6 +23,12 @@ class StackLoadingTest {
         assertTrue(Opsim.stack("vllm@sarathi-serve-vidur-a100").kernel(OpKind.RMSNORM).orElseThrow().chain());
         assertEquals("vllm", Opsim.catalogue().defaultStack("NVIDIA").name());
         assertEquals("none", Opsim.catalogue().defaultStack("Groq").name());
+        // cuBLAS's sm80 fp16 tiles (six of them, 256×128 first) and its GEMV path up to 16 rows.
+        KernelRule mm = v.kernel(OpKind.MATMUL).orElseThrow();
+        assertEquals(6, mm.gemmConfigs().size());
+        assertEquals(256, mm.gemmConfigs().get(0).tileM());
+        assertEquals(128, mm.gemmConfigs().get(0).tileN());
+        assertEquals(16, mm.gemv().orElseThrow().maxRows());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opsim.stack("vllm@nope"));
         assertTrue(e.getMessage().contains("0.6-sourced"), e.getMessage());
     }
@@ -45,5 +51,15 @@ class StackLoadingTest {
                   - {version: "1"}
                 """, "s.yaml"));
         assertTrue(twice.getMessage().contains("$.versions[1].version"), twice.getMessage());
+        InputException streamK = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        gemmConfigs:
+                          - {m: 128, n: 128, decomposition: streamK, source: x}
+                """, "s.yaml"));
+        assertTrue(streamK.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].k"), streamK.getMessage());
     }
 }

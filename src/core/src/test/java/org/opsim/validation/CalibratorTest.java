@@ -4,6 +4,8 @@ import org.opsim.graph.Op;
 import org.opsim.graph.Elementwise;
 import org.opsim.hardware.OnChipMemory;
 import org.opsim.hardware.SoftwareStack;
+import org.opsim.hardware.GemmConfig;
+import org.opsim.hardware.Gemv;
 import org.opsim.hardware.KernelRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,8 +44,10 @@ class CalibratorTest {
     /**
      * The truth, chip and stack apart. Chip: streaming efficiency 0.8 (start: 0.85), L2 of 4 MB at
      * 8 TB/s with efficiency 0.4, clock 1.5 GHz, 100 units, 2048 threads per unit. Stack: matmul 5 µs
-     * per call at 0.875 × the chip's 0.8 = 0.7 of peak; rmsnorm a row chain of 1,024-thread blocks,
-     * 1,500 fixed cycles + 600 per iteration, 2 µs; add 1.5 µs.
+     * per call, the library's 128×128 tiles at 0.875 × the chip's 0.8 = 0.7 of peak and 64×64 tiles
+     * at 0.6 ×, GEMMs of ≤ 16 rows streaming at 0.9 × the chip's streaming efficiency with 3 µs per
+     * call; rmsnorm a row chain of 1,024-thread blocks, 1,500 fixed cycles + 600 per iteration; every
+     * small kernel (add, rmsnorm) 1.5 µs per call.
      */
     private static final String T = "truth";
 
@@ -56,18 +60,30 @@ class CalibratorTest {
     private static SoftwareStack stackTruth() {
         return new SoftwareStack("s", "truth", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
                 new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(),
-                        Optional.of(EfficiencyCurve.constant(0.875, T)), Optional.empty()),
+                        Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        List.of(config(128, Optional.of(new Figure(0.875, T))), config(64, Optional.of(new Figure(0.6, T)))),
+                        Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T))),
                 new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
-                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.of(new Figure(2e-6, T)), Optional.empty(),
+                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.of(new Figure(1.5e-6, T)), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty()),
                 new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(new Figure(1.5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
     }
 
-    /** The stack the fit starts from: only its structure (rmsnorm's block size, from the kernel's source). */
+    private static GemmConfig config(long tile, Optional<Figure> factor) {
+        return new GemmConfig(tile, tile, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), factor, "library");
+    }
+
+    /**
+     * The stack the fit starts from: only its structure (rmsnorm's block size, from the kernel's source;
+     * the library's GEMM tiles and its skinny path's threshold, no factors).
+     */
     private static SoftwareStack stackStart() {
         return new SoftwareStack("s", "start", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
+                new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        List.of(config(128, Optional.empty()), config(64, Optional.empty())),
+                        Optional.of(new Gemv(16, Optional.empty(), Optional.empty(), "library"))),
                 new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, "source")), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
     }
@@ -114,12 +130,14 @@ class CalibratorTest {
         KernelRule norm = fit.stack().kernel(OpKind.RMSNORM).orElseThrow();
         assertEquals(1500, norm.fixedCycles().orElseThrow().value(), 75);
         assertEquals(600, norm.cyclesPerIteration().orElseThrow().value(), 30);
-        assertEquals(2e-6, norm.overheadSeconds().orElseThrow().value(), 0.1e-6);
+        assertEquals(1.5e-6, norm.overheadSeconds().orElseThrow().value(), 0.1e-6);
         assertTrue(norm.cyclesPerIteration().orElseThrow().source().contains("rmsnorm rows of synthetic rows"));
         KernelRule mm = fit.stack().kernel(OpKind.MATMUL).orElseThrow();
         assertEquals(5e-6, mm.overheadSeconds().orElseThrow().value(), 0.25e-6);
-        // Compute efficiency 0.7 (0.875 × the chip's 0.8) where the matmuls are compute-bound (≥ 1e11 FLOPs).
-        assertEquals(0.875, mm.computeFactor().orElseThrow().at(2e11), 0.025);
+        // The 128×128 tiles' factor (what the large compute-bound GEMMs run with), and the skinny path's.
+        assertEquals(0.875, mm.gemmConfigs().get(0).factor(), 0.025);
+        assertEquals(0.9, mm.gemv().orElseThrow().factor(), 0.03);
+        assertEquals(3e-6, mm.gemv().orElseThrow().overheadSeconds().orElseThrow().value(), 0.2e-6);
     }
 
     @Test

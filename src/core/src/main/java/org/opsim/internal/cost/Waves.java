@@ -50,7 +50,8 @@ public final class Waves {
     /** Libraries switch to GEMV/skinny kernels when a GEMM has at most this many rows. */
     static final long SKINNY_ROWS = 16;
 
-    private static long rowsPerGemm(ComputeOp op) {
+    /** The rows (m) of one GEMM of {@code op} (a grouped GEMM's rows per group, rounded up); unlimited for other ops. */
+    public static long rowsPerGemm(ComputeOp op) {
         if (op instanceof MatMul mm) {
             return mm.m();
         }
@@ -61,6 +62,34 @@ public final class Waves {
             return (g.rows() + g.groups() - 1) / g.groups();
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * Effective matrix FLOPs of {@code op} with one library configuration: {@code tm × tn} tiles in
+     * waves with split-K ({@code tileK} ignored); or stream-K: the tiles' {@code ceil(K / tk)} loop
+     * iterations dealt evenly over the units, so {@code ceil(tiles·ceil(K/tk) / U) · U · tm·tn·2·tk}
+     * (docs/cost-model.md §8.6). Allocation-free.
+     */
+    public static double effectiveMatrixFlops(ComputeOp op, long units, long tileM, long tileN, boolean streamK, long tileK) {
+        if (!streamK) {
+            return effective(op, units, tileM, tileN);
+        }
+        double tiles;
+        long k;
+        if (op instanceof MatMul mm) {
+            tiles = tiles(mm.m(), tileM) * tiles(mm.n(), tileN);
+            k = mm.k();
+        } else if (op instanceof BatchedMatMul b) {
+            tiles = tiles(b.m(), tileM) * tiles(b.n(), tileN) * b.batch();
+            k = b.k();
+        } else if (op instanceof GroupedMatMul g) {
+            tiles = tiles((g.rows() + g.groups() - 1) / g.groups(), tileM) * tiles(g.n(), tileN) * g.groups();
+            k = g.k();
+        } else {
+            return op.matrixFlops();
+        }
+        double iterations = tiles * Math.ceil((double) k / tileK);
+        return Math.ceil(iterations / units) * units * tileM * tileN * 2.0 * tileK;
     }
 
     private static double effective(ComputeOp op, long units, long tileM, long tileN) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.opsim.graph.OpKind;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.Figure;
+import org.opsim.hardware.GemmConfig;
+import org.opsim.hardware.Gemv;
 import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.io.Documents;
@@ -94,7 +96,7 @@ public final class StackLoader {
         List<KernelRule> kernels = new ArrayList<>();
         for (Node k : v.optional("kernels").map(Node::elements).orElse(List.of())) {
             k.allowOnly("kind", "blockThreads", "fixedCycles", "cyclesPerIteration", "unitBytesPerCycle", "overheadSeconds",
-                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor");
+                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv");
             OpKind kind = k.field("kind").parse(OpKind::parse);
             Optional<Figure> bt = k.optional("blockThreads").map(ProfileLoader::figure);
             Optional<Figure> c0 = k.optional("fixedCycles").map(ProfileLoader::figure);
@@ -105,8 +107,32 @@ public final class StackLoader {
             Optional<Figure> kp = k.optional("kernelsPerOp").map(ProfileLoader::figure);
             Optional<EfficiencyCurve> cf = k.optional("computeFactor").map(ProfileLoader::curve);
             Optional<EfficiencyCurve> mf = k.optional("memoryFactor").map(ProfileLoader::curve);
-            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf)));
+            List<GemmConfig> configs = new ArrayList<>();
+            for (Node g : k.optional("gemmConfigs").map(Node::elements).orElse(List.of())) {
+                configs.add(gemmConfig(g));
+            }
+            Optional<Gemv> gemv = k.optional("gemv").map(g -> {
+                g.allowOnly("maxRows", "memoryFactor", "overheadSeconds", "source");
+                long maxRows = g.field("maxRows").whole();
+                Optional<Figure> factor = g.optional("memoryFactor").map(ProfileLoader::figure);
+                Optional<Figure> overhead = g.optional("overheadSeconds").map(ProfileLoader::figure);
+                String source = g.field("source").text();
+                return g.build(() -> new Gemv(maxRows, factor, overhead, source));
+            });
+            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv)));
         }
         return v.build(() -> new SoftwareStack(name, version, description, launch, floor, kernels));
+    }
+
+    private static GemmConfig gemmConfig(Node g) {
+        g.allowOnly("m", "n", "decomposition", "k", "computeFactor", "source");
+        long m = g.field("m").whole();
+        long n = g.field("n").whole();
+        GemmConfig.Decomposition d = g.optional("decomposition").map(x -> x.parse(GemmConfig.Decomposition::parse))
+                .orElse(GemmConfig.Decomposition.SPLIT_K);
+        Optional<Long> k = g.optional("k").map(Node::whole);
+        Optional<Figure> factor = g.optional("computeFactor").map(ProfileLoader::figure);
+        String source = g.field("source").text();
+        return g.build(() -> new GemmConfig(m, n, d, k, factor, source));
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opsim.hardware.GemmConfig;
 import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.io.AtomicFiles;
@@ -42,6 +43,28 @@ public final class StackWriter {
             r.kernelsPerOp().ifPresent(f -> k.put("kernelsPerOp", ProfileWriter.fig(f)));
             r.computeFactor().ifPresent(f -> k.put("computeFactor", ProfileWriter.curve(f)));
             r.memoryFactor().ifPresent(f -> k.put("memoryFactor", ProfileWriter.curve(f)));
+            if (!r.gemmConfigs().isEmpty()) {
+                List<Object> configs = new ArrayList<>();
+                for (GemmConfig g : r.gemmConfigs()) {
+                    Map<String, Object> c = new LinkedHashMap<>();
+                    c.put("m", g.tileM());
+                    c.put("n", g.tileN());
+                    c.put("decomposition", g.decomposition().id());
+                    g.tileK().ifPresent(x -> c.put("k", x));
+                    g.computeFactor().ifPresent(f -> c.put("computeFactor", ProfileWriter.fig(f)));
+                    c.put("source", g.source());
+                    configs.add(c);
+                }
+                k.put("gemmConfigs", configs);
+            }
+            r.gemv().ifPresent(g -> {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("maxRows", g.maxRows());
+                g.memoryFactor().ifPresent(f -> c.put("memoryFactor", ProfileWriter.fig(f)));
+                g.overheadSeconds().ifPresent(f -> c.put("overheadSeconds", ProfileWriter.fig(f)));
+                c.put("source", g.source());
+                k.put("gemv", c);
+            });
             kernels.add(k);
         }
         v.put("kernels", kernels);
