@@ -26,7 +26,7 @@ final class Inputs {
     Path profileDir;
 
     @Option(names = "--stack", paramLabel = "STACK",
-            description = "the software stack the chips run: a name (vllm, pytorch-eager; hardware-profiles/stacks/), "
+            description = "the software stack the chips run: a name (vllm, pytorch-eager, sglang, tensorrt-llm, jax-xla, neuron; hardware-profiles/stacks/), "
                     + "name@version, or a stack file (default: the chip vendor's stack, e.g. vllm for NVIDIA and AMD)")
     String stackRef;
 

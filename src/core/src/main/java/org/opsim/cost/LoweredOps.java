@@ -356,7 +356,11 @@ final class LoweredOps {
             return;
         }
         double kernels = r.kernelsPerOp().map(Figure::value).orElse(1.0);
-        baseOverhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(baseOverhead[i]);
+        if (r.overheadCycles().isPresent()) {
+            baseOverhead[i] = kernels * r.overheadCycles().get().value() / clockHz;
+        } else {
+            baseOverhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(baseOverhead[i]);
+        }
         floor[i] = r.floorSeconds().map(Figure::value).orElse(floor[i]);
         unitCap[i] = r.unitBytesPerCycle().map(f -> f.value() * clockHz).orElse(Double.NaN);
         computeFactor[i] = r.computeFactor().orElse(null);

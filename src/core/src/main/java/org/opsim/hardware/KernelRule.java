@@ -29,12 +29,14 @@ import org.opsim.io.InvalidValueException;
  *     for each shape is taken (docs/cost-model.md §8.6). Empty: the chip's {@code matmulTile} and its
  *     halvings and doublings, factor 1
  * @param gemv a GEMM kind's skinny path for GEMMs of few rows (decode), if the library has one
+ * @param overheadCycles the fixed time per call in the chip's cycles (launch, block scheduling,
+ *     drain: what scales with the clock), instead of {@code overheadSeconds}
  */
 public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
                          Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
                          Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                          Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
-                         List<GemmConfig> gemmConfigs, Optional<Gemv> gemv) {
+                         List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles) {
 
     /** A rule without GEMM configurations or a skinny path. */
     public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
@@ -42,7 +44,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
                       Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                       Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor) {
         this(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds, floorSeconds,
-                kernelsPerOp, computeFactor, memoryFactor, List.of(), Optional.empty());
+                kernelsPerOp, computeFactor, memoryFactor, List.of(), Optional.empty(), Optional.empty());
     }
 
     public KernelRule {
@@ -58,6 +60,12 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         Checks.required("memoryFactor", memoryFactor);
         gemmConfigs = List.copyOf(Checks.required("gemmConfigs", gemmConfigs));
         Checks.required("gemv", gemv);
+        Checks.required("overheadCycles", overheadCycles);
+        overheadCycles.ifPresent(f -> Checks.nonNegative("overheadCycles", f));
+        if (overheadCycles.isPresent() && overheadSeconds.isPresent()) {
+            throw new InvalidValueException("overheadCycles", "both overheadSeconds and overheadCycles are given for "
+                    + kind.id() + ": the fixed time per call is one or the other");
+        }
         boolean gemm = kind == OpKind.MATMUL || kind == OpKind.BATCHED_MATMUL;
         if (!gemm && (!gemmConfigs.isEmpty() || gemv.isPresent())) {
             throw new InvalidValueException(gemmConfigs.isEmpty() ? "gemv" : "gemmConfigs", "only a GEMM kind "
@@ -72,7 +80,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         }
         if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
                 && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
-                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty()) {
+                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty()) {
             throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
         }
     }
@@ -90,18 +98,18 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
 
     /** Whether anything in this rule is in cycles (needs the chip's clock). */
     public boolean inCycles() {
-        return cyclesPerIteration.isPresent() || unitBytesPerCycle.isPresent();
+        return cyclesPerIteration.isPresent() || unitBytesPerCycle.isPresent() || overheadCycles.isPresent();
     }
 
-    /** This rule with another overhead per call. */
-    public KernelRule withOverhead(Figure overhead) {
-        return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.of(overhead),
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv);
+    /** This rule with another overhead per call, in cycles. */
+    public KernelRule withOverheadCycles(Figure cycles) {
+        return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.empty(),
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles));
     }
 
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles);
     }
 }

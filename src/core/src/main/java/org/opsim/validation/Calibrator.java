@@ -109,7 +109,7 @@ public final class Calibrator {
             KernelRule fitted = fitKind(chip, stack, kind, sample(all), src(date, all.size(), kind.id(), label), launch);
             stack = stack.with(fitted);
             if (kind == OpKind.ADD) {
-                launch = fitted.overheadSeconds();
+                launch = fitted.overheadCycles();
             }
         }
         return new Result(chip, stack, counts);
@@ -197,7 +197,8 @@ public final class Calibrator {
 
     /** Where each parameter of a kind's fit sits (-1: not fitted). */
     private record Layout(int chain, int cap, int floor, int memOffset, double[] memKnots, int cmpOffset, double[] cmpKnots,
-                          int cfgOffset, List<GemmConfig> configs, int gemvOffset, int size, long blockThreads) {
+                          int cfgOffset, List<GemmConfig> configs, int gemvOffset, int size, long blockThreads,
+                          boolean overheadInCycles) {
     }
 
     /** Streaming factor the memory knots of vector kinds are held near: the kernel streams as the chip does. */
@@ -242,8 +243,12 @@ public final class Calibrator {
         n += configs.size();
         int gemvAt = gemv ? n : -1;
         n += gemv ? 2 : 0;
+        // A small kernel's fixed time is launch, block scheduling and drain: cycles, where the chip has a
+        // clock (it scales with the clock across chips: docs/validation.md). A GEMM's is its pipeline's
+        // prologue of dependent loads, in seconds.
+        boolean inCycles = cycles && !matrix;
         Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, cfgAt, configs, gemvAt, n,
-                blockThreads);
+                blockThreads, inCycles);
 
         double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
         List<Op> ops = cases.stream().map(MeasuredCase::op).toList();
@@ -251,8 +256,8 @@ public final class Calibrator {
         double units = cycles ? chip.computeUnits().get().value() : 1;
         double[] start = new double[n];
         start[0] = Math.log(Math.max(1e-7, was.flatMap(KernelRule::overheadSeconds).map(Figure::value)
-                .orElse(chip.dispatchOverheadSeconds().value()) / 2));
-        boolean shared = chain && sharedOverhead.isPresent();
+                .orElse(chip.dispatchOverheadSeconds().value()) / 2) * (inCycles ? clock : 1));
+        boolean shared = chain && sharedOverhead.isPresent() && cycles;
         if (shared) {
             start[0] = Math.log(sharedOverhead.get().value());
         }
@@ -263,8 +268,10 @@ public final class Calibrator {
         }
         double noCap = 0;
         if (cap) {
-            start[capAt] = Math.log(achievedBytesPerSecond(cases) / units / clock);
-            noCap = Math.log(chip.memory().bandwidthBytesPerSecond().value() / units / clock);
+            // The cap is per resident row block for a chain (units × blocks per unit of them), per unit otherwise.
+            double slots = units * (chain ? medianResidentBlocks(cases, blockThreads, chip) : 1);
+            start[capAt] = Math.log(achievedBytesPerSecond(cases) / slots / clock);
+            noCap = Math.log(chip.memory().bandwidthBytesPerSecond().value() / slots / clock);
         }
         if (floor) {
             start[floorAt] = Math.log(minimum(measured) * 0.9);
@@ -304,7 +311,7 @@ public final class Calibrator {
         }
         KernelRule fitted = rule(kind, was, layout, p, src);
         if (shared) {
-            fitted = fitted.withOverhead(sharedOverhead.get());
+            fitted = fitted.withOverheadCycles(sharedOverhead.get());
         }
         if (cap && !capBinds(chip, stack.with(fitted), kind, ops)) {
             fitted = fitted.withoutCap();
@@ -326,7 +333,8 @@ public final class Calibrator {
     }
 
     private static KernelRule rule(OpKind kind, Optional<KernelRule> was, Layout l, double[] p, String src) {
-        Optional<Figure> overhead = Optional.of(new Figure(bexp(p[0]), src));
+        Optional<Figure> overhead = l.overheadInCycles() ? Optional.empty() : Optional.of(new Figure(bexp(p[0]), src));
+        Optional<Figure> overheadCycles = l.overheadInCycles() ? Optional.of(new Figure(bexp(p[0]), src)) : Optional.empty();
         Optional<Figure> c0 = Optional.empty();
         Optional<Figure> c1 = Optional.empty();
         Optional<Figure> bt = was.flatMap(KernelRule::blockThreads);
@@ -355,7 +363,7 @@ public final class Calibrator {
                     Optional.of(new Figure(bexp(p[l.gemvOffset() + 1]), src)), g.source()));
         }
         return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem,
-                configs, gemv);
+                configs, gemv, overheadCycles);
     }
 
     // ---------------------------------------------------------------- machinery
@@ -428,6 +436,14 @@ public final class Calibrator {
 
     private static double minimum(double[] v) {
         return Arrays.stream(v).min().orElse(1e-6);
+    }
+
+    /** The median over the cases of the row blocks a unit holds at once (docs/cost-model.md §8.3). */
+    private static double medianResidentBlocks(List<MeasuredCase> cases, long blockThreads, HardwareProfile chip) {
+        long threadsPerUnit = chip.threadsPerUnit().map(f -> (long) f.value()).orElse(0L);
+        double[] b = cases.stream().mapToDouble(c -> org.opsim.internal.cost.CostFormulas.residentBlocks(
+                org.opsim.internal.cost.CostFormulas.rowElements((ComputeOp) c.op()), blockThreads, threadsPerUnit)).sorted().toArray();
+        return b[b.length / 2];
     }
 
     /** Median bytes/s of the largest quarter of the cases (by bytes). */

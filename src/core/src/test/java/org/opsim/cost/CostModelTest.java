@@ -482,14 +482,31 @@ class CostModelTest {
         assertTrue(e.getMessage().contains("computeUnits"), e.getMessage());
         assertThrows(org.opsim.io.InvalidValueException.class, () -> new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(a), Optional.empty()));
+                Optional.empty(), List.of(a), Optional.empty(), Optional.empty()));
         assertThrows(org.opsim.io.InvalidValueException.class, () -> new GemmConfig(128, 128,
                 GemmConfig.Decomposition.STREAM_K, Optional.empty(), Optional.empty(), "t"));
+    }
+
+    /** A per-call overhead in cycles follows the clock: 3,000 cycles are 2 µs at 1.5 GHz and 3 µs at 1 GHz. */
+    @Test
+    void anOverheadInCyclesScalesWithTheClock() {
+        KernelRule add = new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.of(new Figure(3000, "t")));
+        Elementwise op = new Elementwise("add", OpKind.ADD, 1000, Precision.FP16);
+        HardwareProfile fast = TestChips.gpu().computeUnits(10, "t").clock(1.5e9, 1.5e9, "t").stack(stack(add)).build();
+        HardwareProfile slow = fast.toBuilder().clock(1e9, 1e9, "t").build();
+        assertEquals(2e-6, CostModel.cost(op, fast).overheadSeconds(), 1e-15);
+        assertEquals(3e-6, CostModel.cost(op, slow).overheadSeconds(), 1e-15);
+        // Cycles without a clock are refused, naming the field.
+        org.opsim.io.InvalidValueException e = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> TestChips.gpu().computeUnits(10, "t").stack(stack(add)).build());
+        assertTrue(e.getMessage().contains("clock"), e.getMessage());
     }
 
     private static KernelRule gemm(List<GemmConfig> configs, Optional<Gemv> gemv) {
         return new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(new Figure(5e-6, "t")), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                configs, gemv);
+                configs, gemv, Optional.empty());
     }
 }

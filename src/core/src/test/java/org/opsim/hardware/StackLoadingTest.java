@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.opsim.Catalogue;
 import org.opsim.Opsim;
 import org.opsim.graph.OpKind;
 import org.opsim.internal.load.StackLoader;
@@ -31,6 +37,54 @@ class StackLoadingTest {
         assertEquals(16, mm.gemv().orElseThrow().maxRows());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opsim.stack("vllm@nope"));
         assertTrue(e.getMessage().contains("0.6-sourced"), e.getMessage());
+    }
+
+    @Test
+    void everyShippedStackFileLoadsAndTheAsicVendorsDefaultToTheirCompilers() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(ProfileTexts.PROFILES.resolve("stacks"))) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+        List<String> names = files.stream().map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", "")).toList();
+        assertTrue(names.containsAll(List.of("jax-xla", "neuron", "pytorch-eager", "sglang", "tensorrt-llm", "vllm")),
+                names.toString());
+        Catalogue c = Opsim.catalogue();
+        for (Path f : files) {
+            StackLoader.StackFile s = StackLoader.load(f);
+            String stem = f.getFileName().toString().replaceFirst("\\.yaml$", "");
+            assertEquals(stem, s.name(), f.toString());
+            assertEquals(s.defaultVersion(), c.stack(stem), f + ": the bundled copy");
+        }
+        assertEquals(names, c.stackFiles().stream().map(StackLoader.StackFile::name).sorted().toList());
+
+        assertEquals("jax-xla", c.defaultStack("Google").name());
+        assertEquals("neuron", c.defaultStack("AWS (Annapurna Labs)").name());
+        assertEquals("vllm", c.defaultStack("NVIDIA").name());
+        assertEquals("vllm", c.defaultStack("AMD").name());
+        for (HardwareProfile h : c.profiles()) {
+            String want = switch (h.vendor()) {
+                case "Google" -> "jax-xla";
+                case "AWS (Annapurna Labs)" -> "neuron";
+                default -> null;
+            };
+            if (want != null) {
+                assertEquals(want, c.defaultStack(h.vendor()).name(), h.name());
+            }
+        }
+        // Defaults of the compiler stacks hold no figure (nothing sourced): they change no TPU or Neuron prediction.
+        for (String ref : List.of("jax-xla", "neuron")) {
+            SoftwareStack s = c.stack(ref);
+            assertTrue(s.launchSeconds().isEmpty() && s.floorSeconds().isEmpty() && s.kernels().isEmpty(), s.id());
+        }
+        // The NVIDIA serving engines are not a vendor's default (vllm stays it) and share cuBLAS's six sm80 tiles.
+        for (String ref : List.of("sglang", "tensorrt-llm")) {
+            assertTrue(c.stackFiles().stream().filter(f -> f.name().equals(ref)).findFirst().orElseThrow().vendors().isEmpty());
+            KernelRule mm = c.stack(ref).kernel(OpKind.MATMUL).orElseThrow();
+            assertEquals(6, mm.gemmConfigs().size(), ref);
+            assertEquals(Opsim.stack("vllm").kernel(OpKind.MATMUL).orElseThrow().gemmConfigs().stream()
+                    .map(g -> g.tileM() + "x" + g.tileN()).toList(),
+                    mm.gemmConfigs().stream().map(g -> g.tileM() + "x" + g.tileN()).toList(), ref);
+        }
     }
 
     @Test

@@ -158,6 +158,18 @@ public final class ValidationReport {
                 continue;
             }
             row(sb, ra.kind().id(), "overhead µs", ra.overheadSeconds(), rb.overheadSeconds(), 1e6);
+            row(sb, ra.kind().id(), "overhead cycles", ra.overheadCycles(), rb.overheadCycles(), 1);
+            for (org.opsim.hardware.GemmConfig ga : ra.gemmConfigs()) {
+                Optional<org.opsim.hardware.Figure> gb = rb.gemmConfigs().stream()
+                        .filter(g -> g.tileM() == ga.tileM() && g.tileN() == ga.tileN() && g.decomposition() == ga.decomposition())
+                        .findFirst().flatMap(org.opsim.hardware.GemmConfig::computeFactor);
+                row(sb, ra.kind().id(), ga.tileM() + "×" + ga.tileN() + " " + ga.decomposition().id() + " factor",
+                        ga.computeFactor(), gb, 1);
+            }
+            if (ra.gemv().isPresent() && rb.gemv().isPresent()) {
+                row(sb, ra.kind().id(), "GEMV streaming factor", ra.gemv().get().memoryFactor(), rb.gemv().get().memoryFactor(), 1);
+                row(sb, ra.kind().id(), "GEMV overhead µs", ra.gemv().get().overheadSeconds(), rb.gemv().get().overheadSeconds(), 1e6);
+            }
             row(sb, ra.kind().id(), "fixed cycles", ra.fixedCycles(), rb.fixedCycles(), 1);
             row(sb, ra.kind().id(), "cycles per iteration", ra.cyclesPerIteration(), rb.cyclesPerIteration(), 1);
             row(sb, ra.kind().id(), "bytes per unit-cycle", ra.unitBytesPerCycle(), rb.unitBytesPerCycle(), 1);
@@ -170,10 +182,17 @@ public final class ValidationReport {
         if (a.isEmpty() && b.isEmpty()) {
             return;
         }
-        double x = a.map(f -> f.value() * scale).orElse(Double.NaN);
-        double y = b.map(f -> f.value() * scale).orElse(Double.NaN);
-        String moved = Double.isNaN(x) || Double.isNaN(y) ? "only one fit" : String.format(Locale.ROOT, "%+.0f%%", 100 * (y / x - 1));
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %.4g | %.4g | %s |%n", kind, what, x, y, moved));
+        String x = a.map(f -> String.format(Locale.ROOT, "%.4g", f.value() * scale)).orElse("—");
+        String y = b.map(f -> String.format(Locale.ROOT, "%.4g", f.value() * scale)).orElse("—");
+        String moved;
+        if (a.isEmpty() || b.isEmpty()) {
+            moved = "only one fit";
+        } else {
+            double r = b.get().value() / a.get().value();
+            // A figure that went to (near) zero in one fit moved by a factor, not a percentage.
+            moved = r > 10 || r < 0.1 ? String.format(Locale.ROOT, "×%.3g", r) : String.format(Locale.ROOT, "%+.0f%%", 100 * (r - 1));
+        }
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", kind, what, x, y, moved));
     }
 
     private static void section(StringBuilder md, String title, List<MeasuredCase> cases, HardwareProfile p, Path plot, Path out) {

@@ -39,6 +39,7 @@ public final class StackWriter {
             r.cyclesPerIteration().ifPresent(f -> k.put("cyclesPerIteration", ProfileWriter.fig(f)));
             r.unitBytesPerCycle().ifPresent(f -> k.put("unitBytesPerCycle", ProfileWriter.fig(f)));
             r.overheadSeconds().ifPresent(f -> k.put("overheadSeconds", ProfileWriter.fig(f)));
+            r.overheadCycles().ifPresent(f -> k.put("overheadCycles", ProfileWriter.fig(f)));
             r.floorSeconds().ifPresent(f -> k.put("floorSeconds", ProfileWriter.fig(f)));
             r.kernelsPerOp().ifPresent(f -> k.put("kernelsPerOp", ProfileWriter.fig(f)));
             r.computeFactor().ifPresent(f -> k.put("computeFactor", ProfileWriter.curve(f)));
