@@ -35,6 +35,11 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--profiles", paramLabel = "DIR", description = "add the profiles and systems in DIR to the catalogue")
     Path profileDir;
 
+    @Option(names = "--stack", paramLabel = "STACK",
+            description = "the software stack the system's chips run (a name, name@version or a stack file; "
+                    + "default: the chip vendor's, as in compare)")
+    String stack;
+
     @Option(names = "--phase", defaultValue = "decode", description = "prefill, decode, generation or training (default: ${DEFAULT-VALUE})")
     String phase;
 
@@ -83,13 +88,12 @@ final class DeployCommand implements Callable<Integer> {
         Catalogue catalogue = Inputs.catalogue(profileDir);
         Model m = catalogue.parametricModel(this.model, "deploy");
         Workload w = workload();
-        SystemProfile s = catalogue.system(system);
+        SystemProfile s = onStack(catalogue, catalogue.system(system));
         var out = spec.commandLine().getOut();
         out.println(m.name() + ", " + m.describe(w));
         out.println("system: " + s.name() + " (" + s.chips() + " chips of " + s.chip().name() + ", "
                 + Capacity.gb(s.chip().memory().capacityBytes().value()) + " GB each)");
-        out.println("stack: " + s.chip().stack().map(x -> x.id()).orElse("none") + " (deploy costs the system file's chip "
-                + "as it is: no --stack, no vendor default; issue 13)");
+        out.println("stack: " + s.chip().stack().map(x -> x.id()).orElse("none"));
         Capacity.Minimum min = Capacity.minimumChips(m, w, s);
         out.println("minimum: " + min.chips() + " chip(s), TP " + min.tp() + ", PP " + min.pp());
         int tpDegree = tp != null ? tp : (pp != null ? 1 : min.tp());
@@ -123,7 +127,7 @@ final class DeployCommand implements Callable<Integer> {
         if (unitCostUsd == null || versus == null) {
             throw new IllegalArgumentException("--nre-usd needs --unit-cost-usd and --versus");
         }
-        SystemProfile gpu = catalogue.system(versus);
+        SystemProfile gpu = onStack(catalogue, catalogue.system(versus));
         Capacity.Minimum gmin = Capacity.minimumChips(model, w, gpu);
         DeploymentResult g = DeploymentModel.evaluate(model, w, new Deployment(gpu, gmin.tp(), gmin.pp(), dp, 1, 1));
         if (g.tcoUsdPerMillionTokens().isEmpty() || s.capex().isEmpty() || s.opex().isEmpty()) {
@@ -136,6 +140,11 @@ final class DeployCommand implements Callable<Integer> {
                 + " $/M tokens; the ASIC matches it at a chip price of $" + Numbers.sig(afford));
         out.println(v.isPresent() ? "break-even volume: " + Numbers.sig(v.getAsDouble()) + " chips (NRE $" + Numbers.sig(nreUsd)
                 + ", unit cost $" + Numbers.sig(unitCostUsd) + ")" : "break-even volume: never (the unit cost alone exceeds $" + Numbers.sig(afford) + ")");
+    }
+
+    /** The system's chip under --stack, else its own stack, else its vendor's default (Inputs.withStack). */
+    private SystemProfile onStack(Catalogue c, SystemProfile s) {
+        return s.withChip(Inputs.withStack(c, s.chip(), stack));
     }
 
     private Workload workload() {

@@ -55,6 +55,12 @@ public record SystemProfile(String name, Optional<String> description, HardwareP
         }
     }
 
+    /** This system with another chip profile (the same chip under a software stack, say). */
+    public SystemProfile withChip(HardwareProfile other) {
+        return new SystemProfile(name, description, other, chipsPerNode, nodes, intraNode, interNode,
+                cloudPricePerChipHourUsd, capex, opex);
+    }
+
     public int chipsPerNodeCount() {
         return (int) chipsPerNode.value();
     }
