@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "llama-3.1-8b-decode";
 
     @picocli.CommandLine.Option(names = "--stack", paramLabel = "STACK",
-            description = "the software stack: a name (vllm, pytorch-eager), name@version or a stack file (default: the vendor's)")
+            description = "the software stack: a name (vllm, pytorch-eager, sglang, tensorrt-llm, jax-xla, neuron), name@version or a stack file (default: the vendor's)")
     String stackRef;
 
     @Mixin

@@ -24,7 +24,8 @@ import org.opsim.model.transformer.TransformerModel;
  */
 class MemoryWallTest {
 
-    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm");
+    /** The H100 as the CLI costs it: under the NVIDIA default stack (vllm, fitted on the A100 rows). */
+    private static final HardwareProfile H100 = Opsim.profile("nvidia-h100-sxm").withStack(Opsim.stack("vllm"));
     private static final TransformerModel LLAMA_8B =
             Repo.transformer("llama-3.1-8b");
 
@@ -51,9 +52,10 @@ class MemoryWallTest {
         double saved = 1 - after.total().latencySeconds() / before.total().latencySeconds();
         // Only the memory term halves: the saving is at most half of the memory-bound time…
         assertTrue(saved <= before.timeShare(Bound.MEMORY) / 2 + 1e-9, "saved " + saved);
-        // …so it stays under 50% (launch overheads and the little compute stay) but, since >80% of the step
-        // is memory-bound, above 40%.
-        assertTrue(saved > 0.40 && saved < 0.50, "decode time cut by " + saved);
+        // …so it stays under 50% (launch overheads, the little compute and the activations' traffic in L2,
+        // docs/cost-model.md §8.4, stay) but, since >80% of the step is memory-bound and nearly all of that
+        // is the weights and KV cache streaming from HBM, above 35%.
+        assertTrue(saved > 0.35 && saved < 0.50, "decode time cut by " + saved);
     }
 
     @Test

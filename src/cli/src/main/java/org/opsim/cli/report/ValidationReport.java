@@ -34,7 +34,7 @@ public final class ValidationReport {
     }
 
     public static void write(Chip a, Chip b, Path llmcompass, String a100System, Path out, String command) {
-        write(a, b, llmcompass, a100System, out, command, Opsim.stack("vllm"), Opsim.stack("pytorch-eager"));
+        write(a, b, llmcompass, a100System, out, command, Opsim.stack("vllm@0.6-sourced"), Opsim.stack("pytorch-eager"));
     }
 
     /**
