@@ -470,10 +470,12 @@ final class LoweredOps {
             matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(chip, f);
             GemmConfig[] configs = gemmConfigs[i];
             if (configs != null && own <= 0) {
-                // The library's fastest configuration for this shape (docs/cost-model.md §8.6).
+                // The library's fastest configuration for this shape (docs/cost-model.md §8.6); on the GEMV
+                // path its skinny kernels cover at most maxRows rows per tile, not the tile's.
+                long skinny = gemvRows[i] > 0 && Waves.rowsPerGemm(c) <= gemvRows[i] ? gemvRows[i] : Long.MAX_VALUE;
                 double best = Double.POSITIVE_INFINITY;
                 for (GemmConfig g : configs) {
-                    double work = Waves.effectiveMatrixFlops(c, capUnits, g.tileM(), g.tileN(),
+                    double work = Waves.effectiveMatrixFlops(c, capUnits, Math.min(g.tileM(), skinny), g.tileN(),
                             g.decomposition() == GemmConfig.Decomposition.STREAM_K, g.tileK().orElse(1L));
                     double e = CostFormulas.efficiency(chip, f * g.factor());
                     if (work / e < best) {

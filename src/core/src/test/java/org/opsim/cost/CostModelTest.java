@@ -471,6 +471,9 @@ class CostModelTest {
         HardwareProfile gpu = TestChips.gpu().computeUnits(10, "t").stack(stack(r)).build();
         assertEquals(36.685504e-6, CostModel.cost(new MatMul("d", 8, 4096, 4096, Precision.FP16), gpu).latencySeconds(), 1e-12);
         assertEquals(21.91648e-6, CostModel.cost(new MatMul("p", 17, 4096, 4096, Precision.FP16), gpu).latencySeconds(), 1e-12);
+        // On the path the tiles are at most 16 rows: 8×4096×4096 in 16×128 tiles, 32 tiles over 10 units,
+        // 4 waves: 4·10·16·128·2·4096 = 671,088,640 FLOPs at 0.7 of 989.4e12 = 0.968969 µs (128-row tiles: 7.75 µs).
+        assertEquals(0.9689691e-6, CostModel.cost(new MatMul("d", 8, 4096, 4096, Precision.FP16), gpu).computeSeconds(), 1e-12);
     }
 
     /** GEMM configurations need the chip's compute units; a non-GEMM kind cannot have them. */
