@@ -206,7 +206,7 @@ final class CompareCommand implements Callable<Integer> {
     /**
      * Precision fallbacks of one engine of one chip from one precision to another become one line
      * listing the op kinds ("vector unit of X has no bf16: rmsnorm, add ran at fp32"), in the order
-     * they first occur; every other note is its own line. Lines are sorted.
+     * they first occur; so do a chip's fused kinds; every other note is its own line. Lines are sorted.
      */
     static List<String> grouped(List<Note> notes) {
         Map<List<Object>, List<String>> kinds = new LinkedHashMap<>();
@@ -220,12 +220,24 @@ final class CompareCommand implements Callable<Integer> {
                 if (!ks.contains(n.opKind().id())) {
                     ks.add(n.opKind().id());
                 }
+            } else if (n.kind() == Note.Kind.FUSED) {
+                List<Object> key = List.of(n.chip(), "fused");
+                first.putIfAbsent(key, n);
+                List<String> ks = kinds.computeIfAbsent(key, k -> new ArrayList<>());
+                if (!ks.contains(n.opKind().id())) {
+                    ks.add(n.opKind().id());
+                }
             } else {
                 out.add(n.message());
             }
         }
         kinds.forEach((key, ks) -> {
             Note n = first.get(key);
+            if (n.kind() == Note.Kind.FUSED) {
+                out.add(String.join(", ", ks) + (ks.size() == 1 ? " is" : " are") + " fused into their producers on "
+                        + n.chip() + ": their arithmetic is counted, their memory passes and launches are not");
+                return;
+            }
             out.add(n.engine().get().id() + " unit of " + n.chip() + " has no " + n.from().get().id() + ": "
                     + String.join(", ", ks) + " ran at " + n.to().get().id());
         });

@@ -148,8 +148,12 @@ class CatalogueCommandsTest {
                 Note.precisionFallback("TPU", OpKind.RMSNORM, Engine.VECTOR, Precision.BF16, Precision.FP32),
                 Note.precisionFallback("TPU", OpKind.MATMUL, Engine.MATRIX, Precision.FP8, Precision.BF16),
                 Note.precisionFallback("MI300X", OpKind.RMSNORM, Engine.VECTOR, Precision.BF16, Precision.FP32),
-                Note.fallback(Note.Kind.VECTOR_FALLBACK, "ASIC", OpKind.GELU, 3));
+                Note.fallback(Note.Kind.VECTOR_FALLBACK, "ASIC", OpKind.GELU, 3),
+                Note.fused("TPU", OpKind.ADD, "jax-xla@1"), Note.fused("TPU", OpKind.SILU_AND_MUL, "jax-xla@1"),
+                Note.fused("TPU", OpKind.ADD, "jax-xla@1"));
         assertEquals(List.of(
+                "add, silu_and_mul are fused into their producers on TPU under jax-xla@1: their arithmetic is counted, "
+                        + "their memory passes and launches are not",
                 "gelu is not native on ASIC: runs on the vector unit, time ×3",
                 "matrix unit of TPU has no fp8: matmul ran at bf16",
                 "vector unit of MI300X has no bf16: rmsnorm ran at fp32",

@@ -84,6 +84,8 @@ final class LoweredOps {
     /** The stack's factors on the chip's compute and memory efficiencies (null: 1). */
     final EfficiencyCurve[] computeFactor;
     final EfficiencyCurve[] memoryFactor;
+    /** Fused by the stack into its producer: its memory term is 0 (docs/cost-model.md §8.7). */
+    final boolean[] fused;
     /** A GEMM's library configurations (null: the chip's tile and its halvings and doublings). */
     final GemmConfig[][] gemmConfigs;
     /** A GEMM's skinny path (docs/cost-model.md §8.6): at most this many rows (0: none), its memory factor and overhead (NaN: the rule's). */
@@ -175,6 +177,7 @@ final class LoweredOps {
         overhead = new double[n];
         baseOverhead = new double[n];
         gemmConfigs = new GemmConfig[n][];
+        fused = new boolean[n];
         gemvRows = new long[n];
         gemvFactor = new double[n];
         gemvOverhead = new double[n];
@@ -311,7 +314,7 @@ final class LoweredOps {
                 main = c.engine() == Engine.VECTOR ? used : main;
             }
             precision[i] = main;
-            onChipMemory(i, k, main, p);
+            onChipMemory(i, k, main, p, opNotes);
             notes.add(List.copyOf(opNotes));
             return;
         }
@@ -326,7 +329,7 @@ final class LoweredOps {
             vectorPeak[i] = p.peak(Engine.VECTOR, used).orElseThrow().value();
             vectorCurve[i] = eff.compute(k, used);
             vectorJoulesPerFlop[i] = CostFormulas.joulesPerFlop(p, used);
-            onChipMemory(i, k, used, p);
+            onChipMemory(i, k, used, p, opNotes);
         } else {
             mode[i] = HOST_FALLBACK;
             engine[i] = Engine.HOST;
@@ -346,13 +349,21 @@ final class LoweredOps {
         return used;
     }
 
-    private void onChipMemory(int i, OpKind k, Precision used, HardwareProfile p) {
+    private void onChipMemory(int i, OpKind k, Precision used, HardwareProfile p, List<Note> opNotes) {
         memoryCurve[i] = p.efficiency().memory(k, used);
         baseOverhead[i] = CostFormulas.overheadSeconds(p, k, used);
         SoftwareStack stack = p.stackOrNone();
         floor[i] = stack.floorSeconds().map(Figure::value).orElse(0.0);
         KernelRule r = stack.kernel(k).orElse(null);
         if (r == null) {
+            return;
+        }
+        if (r.fused().isPresent() && mode[i] == NATIVE) {
+            // Fused into its producer (docs/cost-model.md §8.7): no launch, no floor, no memory pass.
+            fused[i] = true;
+            baseOverhead[i] = 0;
+            floor[i] = 0;
+            opNotes.add(Note.fused(p.name(), k, stack.id()));
             return;
         }
         double kernels = r.kernelsPerOp().map(Figure::value).orElse(1.0);

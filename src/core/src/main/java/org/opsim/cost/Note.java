@@ -31,7 +31,9 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
         /** The op kind is not native: it ran on the vector unit, slowed by the profile's penalty. */
         VECTOR_FALLBACK,
         /** The op kind is not native: it ran on the host CPU, its data sent over the host link. */
-        HOST_FALLBACK;
+        HOST_FALLBACK,
+        /** The stack fuses the op into its producer: its arithmetic is counted, its memory pass and launch are not. */
+        FUSED;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -50,7 +52,7 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
         if (precision != (engine.isPresent() && from.isPresent() && to.isPresent())) {
             throw new IllegalArgumentException("a precision fallback note (and only one) names an engine and two precisions");
         }
-        if (precision == penaltyFactor.isPresent()) {
+        if ((precision || kind == Kind.FUSED) == penaltyFactor.isPresent()) {
             throw new IllegalArgumentException("a vector or host fallback note (and only one) has a penalty factor");
         }
     }
@@ -69,6 +71,12 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
         return new Note(kind, chip, opKind, Optional.empty(), Optional.empty(), Optional.empty(), OptionalDouble.of(penalty));
     }
 
+    /** {@code opKind} ran fused into its producer by the stack {@code stack} on {@code chip}. */
+    public static Note fused(String chip, OpKind opKind, String stack) {
+        return new Note(Kind.FUSED, chip + " under " + stack, opKind, Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalDouble.empty());
+    }
+
     /** The note as a sentence, e.g. {@code vector unit of Google TPU v6e (Trillium) has no bf16: rmsnorm ran at fp32}. */
     public String message() {
         return switch (kind) {
@@ -78,6 +86,8 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
                     + number(penaltyFactor.getAsDouble());
             case HOST_FALLBACK -> opKind.id() + " is not native on " + chip + ": runs on the host, time ×"
                     + number(penaltyFactor.getAsDouble());
+            case FUSED -> opKind.id() + " is fused into its producer on " + chip + ": its arithmetic is counted, "
+                    + "its memory pass and launch are not";
         };
     }
 

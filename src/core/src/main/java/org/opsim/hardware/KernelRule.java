@@ -31,12 +31,16 @@ import org.opsim.io.InvalidValueException;
  * @param gemv a GEMM kind's skinny path for GEMMs of few rows (decode), if the library has one
  * @param overheadCycles the fixed time per call in the chip's cycles (launch, block scheduling,
  *     drain: what scales with the clock), instead of {@code overheadSeconds}
+ * @param fused present (its text: the source) when the stack's compiler fuses this kind into the op
+ *     that produces its input (XLA's loop and output fusions): no launch and no memory pass of its own,
+ *     only its arithmetic on the vector unit (docs/cost-model.md §8.7); every such op gets a note
  */
 public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
                          Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
                          Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                          Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
-                         List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles) {
+                         List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles,
+                         Optional<String> fused) {
 
     /** A rule without GEMM configurations or a skinny path. */
     public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
@@ -44,7 +48,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
                       Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                       Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor) {
         this(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds, floorSeconds,
-                kernelsPerOp, computeFactor, memoryFactor, List.of(), Optional.empty(), Optional.empty());
+                kernelsPerOp, computeFactor, memoryFactor, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public KernelRule {
@@ -61,6 +65,13 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         gemmConfigs = List.copyOf(Checks.required("gemmConfigs", gemmConfigs));
         Checks.required("gemv", gemv);
         Checks.required("overheadCycles", overheadCycles);
+        Checks.required("fused", fused);
+        fused.ifPresent(f -> Checks.text("fused.source", f));
+        if (fused.isPresent() && (kind == OpKind.MATMUL || kind == OpKind.BATCHED_MATMUL || kind == OpKind.ATTENTION
+                || kind == OpKind.ALL_REDUCE || kind == OpKind.ALL_GATHER)) {
+            throw new InvalidValueException("fused", kind.id() + " is a producer, not fused into one: only element-wise "
+                    + "and row-wise kinds can be fused");
+        }
         overheadCycles.ifPresent(f -> Checks.nonNegative("overheadCycles", f));
         if (overheadCycles.isPresent() && overheadSeconds.isPresent()) {
             throw new InvalidValueException("overheadCycles", "both overheadSeconds and overheadCycles are given for "
@@ -80,7 +91,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         }
         if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
                 && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
-                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty()) {
+                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty() && fused.isEmpty()) {
             throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
         }
     }
@@ -104,12 +115,12 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
     /** This rule with another overhead per call, in cycles. */
     public KernelRule withOverheadCycles(Figure cycles) {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.empty(),
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles));
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused);
     }
 
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused);
     }
 }

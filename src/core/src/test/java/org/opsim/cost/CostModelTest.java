@@ -485,7 +485,7 @@ class CostModelTest {
         assertTrue(e.getMessage().contains("computeUnits"), e.getMessage());
         assertThrows(org.opsim.io.InvalidValueException.class, () -> new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(a), Optional.empty(), Optional.empty()));
+                Optional.empty(), List.of(a), Optional.empty(), Optional.empty(), Optional.empty()));
         assertThrows(org.opsim.io.InvalidValueException.class, () -> new GemmConfig(128, 128,
                 GemmConfig.Decomposition.STREAM_K, Optional.empty(), Optional.empty(), "t"));
     }
@@ -495,7 +495,7 @@ class CostModelTest {
     void anOverheadInCyclesScalesWithTheClock() {
         KernelRule add = new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.of(new Figure(3000, "t")));
+                Optional.empty(), Optional.of(new Figure(3000, "t")), Optional.empty());
         Elementwise op = new Elementwise("add", OpKind.ADD, 1000, Precision.FP16);
         HardwareProfile fast = TestChips.gpu().computeUnits(10, "t").clock(1.5e9, 1.5e9, "t").stack(stack(add)).build();
         HardwareProfile slow = fast.toBuilder().clock(1e9, 1e9, "t").build();
@@ -507,9 +507,35 @@ class CostModelTest {
         assertTrue(e.getMessage().contains("clock"), e.getMessage());
     }
 
+    /**
+     * A kind the stack fuses into its producer (docs/cost-model.md §8.7) costs only its arithmetic on the
+     * vector unit: the test ASIC's vector unit is fp32 only at 10 TFLOP/s, efficiency 1. An add of 1e6
+     * bf16 elements: 1e6 FLOPs at fp32 → 0.1 µs; no 6e6-byte memory pass (6 µs at 1 TB/s) and no 1 µs
+     * dispatch. The op says so in a note.
+     */
+    @Test
+    void aFusedKindCostsOnlyItsArithmetic() {
+        KernelRule add = new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.of("XLA fuses element-wise ops (test)"));
+        HardwareProfile asic = TestChips.asic().withStack(stack(add));
+        OpResult r = CostModel.cost(new Elementwise("add", OpKind.ADD, 1_000_000, Precision.BF16), asic);
+        assertEquals(0.1e-6, r.latencySeconds(), 1e-15);
+        assertEquals(0, r.memorySeconds());
+        assertEquals(0, r.overheadSeconds());
+        assertTrue(r.notes().stream().anyMatch(n -> n.kind() == Note.Kind.FUSED), r.notes().toString());
+        // Without the stack: max(0.1 µs, 6e6 B / 1e12 B/s = 6 µs) + 1 µs = 7 µs.
+        assertEquals(7e-6, CostModel.cost(new Elementwise("add", OpKind.ADD, 1_000_000, Precision.BF16),
+                TestChips.asic()).latencySeconds(), 1e-15);
+        // A GEMM cannot be fused into anything.
+        assertThrows(org.opsim.io.InvalidValueException.class, () -> new KernelRule(OpKind.MATMUL, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.of("x")));
+    }
+
     private static KernelRule gemm(List<GemmConfig> configs, Optional<Gemv> gemv) {
         return new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(new Figure(5e-6, "t")), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                configs, gemv, Optional.empty());
+                configs, gemv, Optional.empty(), Optional.empty());
     }
 }

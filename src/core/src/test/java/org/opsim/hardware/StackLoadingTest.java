@@ -73,10 +73,15 @@ class StackLoadingTest {
                 assertEquals(want, c.defaultStack(h.vendor()).name(), h.name());
             }
         }
-        // Defaults of the compiler stacks hold no figure (nothing sourced): they change no TPU or Neuron prediction.
+        // Defaults of the compiler stacks hold no figure (nothing sourced), only which element-wise kinds the
+        // compiler fuses into their producers.
         for (String ref : List.of("jax-xla", "neuron")) {
             SoftwareStack s = c.stack(ref);
-            assertTrue(s.launchSeconds().isEmpty() && s.floorSeconds().isEmpty() && s.kernels().isEmpty(), s.id());
+            assertTrue(s.launchSeconds().isEmpty() && s.floorSeconds().isEmpty(), s.id());
+            assertEquals(java.util.Set.of(OpKind.ADD, OpKind.MUL, OpKind.SILU, OpKind.GELU, OpKind.SILU_AND_MUL),
+                    s.kernels().stream().map(KernelRule::kind).collect(java.util.stream.Collectors.toSet()), s.id());
+            assertTrue(s.kernels().stream().allMatch(r -> r.fused().isPresent() && r.overheadSeconds().isEmpty()
+                    && r.computeFactor().isEmpty() && r.memoryFactor().isEmpty()), s.id());
         }
         // The NVIDIA serving engines are not a vendor's default (vllm stays it) and share cuBLAS's six sm80 tiles.
         for (String ref : List.of("sglang", "tensorrt-llm")) {

@@ -62,14 +62,14 @@ class CalibratorTest {
                 new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         List.of(config(128, Optional.of(new Figure(0.875, T))), config(64, Optional.of(new Figure(0.6, T)))),
-                        Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T)), Optional.empty()),
+                        Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T)), Optional.empty(), Optional.empty()),
                 new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
                         Optional.of(new Figure(600, T)), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                        Optional.of(new Figure(2250, T))),
+                        Optional.of(new Figure(2250, T)), Optional.empty()),
                 new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                        Optional.empty(), Optional.of(new Figure(2250, T)))));
+                        Optional.empty(), Optional.of(new Figure(2250, T)), Optional.empty())));
     }
 
     private static GemmConfig config(long tile, Optional<Figure> factor) {
@@ -85,7 +85,7 @@ class CalibratorTest {
                 new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         List.of(config(128, Optional.empty()), config(64, Optional.empty())),
-                        Optional.of(new Gemv(16, Optional.empty(), Optional.empty(), "library")), Optional.empty()),
+                        Optional.of(new Gemv(16, Optional.empty(), Optional.empty(), "library")), Optional.empty(), Optional.empty()),
                 new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, "source")), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
     }

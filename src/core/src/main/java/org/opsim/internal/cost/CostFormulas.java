@@ -342,6 +342,9 @@ public final class CostFormulas {
         if (coefficients) {
             return flopJoules + bytes * joulesPerByte + idleWatts * latencySeconds;
         }
+        if (latencySeconds <= 0) {
+            return 0; // an op that takes no time (fused, with no arithmetic) draws nothing above what its neighbour does
+        }
         double flopUtil = peakUsed > 0 ? flops / (latencySeconds * peakUsed) : 0;
         double byteUtil = bytes / (latencySeconds * bandwidthBytesPerSecond);
         double u = Math.min(1.0, Math.max(flopUtil, byteUtil));

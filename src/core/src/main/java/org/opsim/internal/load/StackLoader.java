@@ -96,7 +96,7 @@ public final class StackLoader {
         List<KernelRule> kernels = new ArrayList<>();
         for (Node k : v.optional("kernels").map(Node::elements).orElse(List.of())) {
             k.allowOnly("kind", "blockThreads", "fixedCycles", "cyclesPerIteration", "unitBytesPerCycle", "overheadSeconds",
-                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv", "overheadCycles");
+                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv", "overheadCycles", "fused");
             OpKind kind = k.field("kind").parse(OpKind::parse);
             Optional<Figure> bt = k.optional("blockThreads").map(ProfileLoader::figure);
             Optional<Figure> c0 = k.optional("fixedCycles").map(ProfileLoader::figure);
@@ -104,6 +104,10 @@ public final class StackLoader {
             Optional<Figure> cap = k.optional("unitBytesPerCycle").map(ProfileLoader::figure);
             Optional<Figure> o = k.optional("overheadSeconds").map(ProfileLoader::figure);
             Optional<Figure> oc = k.optional("overheadCycles").map(ProfileLoader::figure);
+            Optional<String> fused = k.optional("fused").map(f -> {
+                f.allowOnly("source");
+                return f.field("source").text();
+            });
             Optional<Figure> fl = k.optional("floorSeconds").map(ProfileLoader::figure);
             Optional<Figure> kp = k.optional("kernelsPerOp").map(ProfileLoader::figure);
             Optional<EfficiencyCurve> cf = k.optional("computeFactor").map(ProfileLoader::curve);
@@ -120,7 +124,7 @@ public final class StackLoader {
                 String source = g.field("source").text();
                 return g.build(() -> new Gemv(maxRows, factor, overhead, source));
             });
-            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc)));
+            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc, fused)));
         }
         return v.build(() -> new SoftwareStack(name, version, description, launch, floor, kernels));
     }

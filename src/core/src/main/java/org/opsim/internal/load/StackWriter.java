@@ -40,6 +40,7 @@ public final class StackWriter {
             r.unitBytesPerCycle().ifPresent(f -> k.put("unitBytesPerCycle", ProfileWriter.fig(f)));
             r.overheadSeconds().ifPresent(f -> k.put("overheadSeconds", ProfileWriter.fig(f)));
             r.overheadCycles().ifPresent(f -> k.put("overheadCycles", ProfileWriter.fig(f)));
+            r.fused().ifPresent(f -> k.put("fused", java.util.Map.of("source", f)));
             r.floorSeconds().ifPresent(f -> k.put("floorSeconds", ProfileWriter.fig(f)));
             r.kernelsPerOp().ifPresent(f -> k.put("kernelsPerOp", ProfileWriter.fig(f)));
             r.computeFactor().ifPresent(f -> k.put("computeFactor", ProfileWriter.curve(f)));
