@@ -476,6 +476,42 @@ class CostModelTest {
         assertEquals(0.9689691e-6, CostModel.cost(new MatMul("d", 8, 4096, 4096, Precision.FP16), gpu).computeSeconds(), 1e-12);
     }
 
+    /**
+     * The GEMV path's threshold is inclusive (docs/cost-model.md §8.6: "GEMMs of at most maxRows rows"):
+     * a GEMM of exactly maxRows = 16 rows takes the path, for its memory factor, its overhead and its tile
+     * height alike. Same chip and rule as above (10 units, fp16 989.4 TFLOP/s at 0.7, 2 TB/s at 1.0; a
+     * 128×128 split-K tile, rule overhead 5 µs; path: ≤ 16 rows, memory factor 0.5, 3 µs). 16×4096×4096:
+     * bytes (16·4096 + 4096·4096 + 16·4096)·2 = 33,816,576 B at 2e12·1.0·0.5 = 1e12 B/s → 33.816576 µs;
+     * tiles at most 16 rows tall: ceil(16/16)·ceil(4096/128) = 32 tiles of 16×128 ≥ 10 units, no split,
+     * ceil(32/10) = 4 waves: 4·10·16·128·2·4096 = 671,088,640 FLOPs / (989.4e12·0.7) = 0.9689691 µs
+     * (with 128-row tiles it would be 8× that, 7.7517530 µs); memory-bound, so t = 33.816576 + 3 =
+     * 36.816576 µs (off the path it would be 33,816,576 / 2e12 + 5 µs = 21.908288 µs).
+     */
+    @Test
+    void aGemmOfExactlyMaxRowsRowsTakesTheGemvPath() {
+        GemmConfig a = new GemmConfig(128, 128, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.empty(), "t");
+        Gemv gemv = new Gemv(16, Optional.of(new Figure(0.5, "t")), Optional.of(new Figure(3e-6, "t")), "t");
+        HardwareProfile gpu = TestChips.gpu().computeUnits(10, "t").stack(stack(gemm(List.of(a), Optional.of(gemv)))).build();
+        OpResult r = CostModel.cost(new MatMul("d", 16, 4096, 4096, Precision.FP16), gpu);
+        assertEquals(33.816576e-6, r.memorySeconds(), 1e-12);
+        assertEquals(3e-6, r.overheadSeconds(), 1e-15);
+        assertEquals(36.816576e-6, r.latencySeconds(), 1e-12);
+        assertEquals(0.9689691e-6, r.computeSeconds(), 1e-12);
+    }
+
+    /**
+     * A kernel's fixed time per call is in seconds or in cycles, not both (docs/hardware-profile-format.md,
+     * software stacks): a rule giving both is refused, naming the fields.
+     */
+    @Test
+    void anOverheadInSecondsAndInCyclesTogetherIsRefused() {
+        org.opsim.io.InvalidValueException e = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(2e-6, "t")), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), List.of(), Optional.empty(), Optional.of(new Figure(3000, "t")), Optional.empty()));
+        assertTrue(e.getMessage().contains("overheadCycles") && e.getMessage().contains("overheadSeconds"), e.getMessage());
+    }
+
     /** GEMM configurations need the chip's compute units; a non-GEMM kind cannot have them. */
     @Test
     void gemmConfigurationsNeedComputeUnitsAndAGemmKind() {

@@ -143,6 +143,56 @@ class CalibratorTest {
         assertEquals(3e-6, mm.gemv().orElseThrow().overheadSeconds().orElseThrow().value(), 0.2e-6);
     }
 
+    /**
+     * Row chains share the plain add's per-call overhead (Calibrator.fit; docs/cost-model.md §8.3, §8.5):
+     * on one chip a chain's fixed cycles and a per-call overhead are otherwise the same number. Truth: the
+     * chip above; add and rmsnorm 4,500 cycles per call (3 µs at 1.5 GHz, not the fit's start of half the
+     * 3 µs dispatch); rmsnorm a chain of 1,024-thread blocks, 1,500 fixed cycles + 600 per iteration.
+     * Every rmsnorm row here runs in one wave: hidden ≥ 1024 gives T = 1024, b = floor(2048 / 1024) = 2
+     * blocks per unit, 100 · 2 = 200 rows at once ≥ the 200 rows at most; so its time is
+     * (1500 + (hidden / 1024) · 600) / 1.5e9 + o (the chain binds: e.g. 200 × 8192, 4.2 µs of chain against
+     * (2·200·8192 + 8192)·2 = 6,569,984 B, of which (4e6 / 6,569,984)² = 37% at 8e12·0.4 and the rest at
+     * 2e12·0.8: 0.76 + 2.58 = 3.34 µs), and only fixedCycles + o = 6,000 cycles is in the data. The adds
+     * (1,088 to 103,424 elements: ≤ 0.63 MB, in L2) are nearly all overhead and pin o = 4,500 cycles; shared,
+     * the chain's fixed part is what is left: 1,500 cycles.
+     */
+    @Test
+    void rowChainsShareTheAddsOverheadPerCall() {
+        SoftwareStack truth = new SoftwareStack("s", "truth", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
+                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
+                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                        Optional.of(new Figure(4500, T)), Optional.empty()),
+                new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                        Optional.empty(), Optional.of(new Figure(4500, T)), Optional.empty())));
+        HardwareProfile profile = chipTruth().withStack(truth);
+        List<Op> ops = new ArrayList<>();
+        for (long rows : new long[] {1, 2, 4, 8, 16, 32, 64, 100, 128, 200}) {
+            for (long h : new long[] {1024, 2048, 4096, 5120, 8192}) {
+                ops.add(new RmsNorm("norm", rows, h, Precision.FP16));
+                ops.add(Elementwise.add("add", rows * h / 16 + 1024, Precision.FP16));
+            }
+        }
+        double[] t = Validation.predict(ops.stream().map(o -> new MeasuredCase(1, "", "", o, 1)).toList(), profile);
+        List<MeasuredCase> cases = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            cases.add(new MeasuredCase(i + 1, "synthetic", "m0", ops.get(i), t[i]));
+        }
+        SoftwareStack start = new SoftwareStack("s", "start", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
+                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, "source")), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+        Calibrator.Result fit = Calibrator.fit(chipStart().build(), start, cases, "synthetic rows", true);
+        KernelRule add = fit.stack().kernel(OpKind.ADD).orElseThrow();
+        KernelRule norm = fit.stack().kernel(OpKind.RMSNORM).orElseThrow();
+        assertEquals(4500, add.overheadCycles().orElseThrow().value(), 225);
+        // The chain's overhead is the add's figure itself (its value and the rows it came from) …
+        assertEquals(add.overheadCycles().orElseThrow(), norm.overheadCycles().orElseThrow());
+        // … so the chain's fixed part is the truth's, not a split of the 6,000 cycles the rmsnorm rows alone allow.
+        assertEquals(1500, norm.fixedCycles().orElseThrow().value(), 150);
+        assertEquals(600, norm.cyclesPerIteration().orElseThrow().value(), 30);
+    }
+
     @Test
     void transferRunsTheFittedStackOnTheTargetsDatasheetFigures() {
         Calibrator.Result fit = Calibrator.fit(chipStart().build(), stackStart(), synthetic(chipTruth().withStack(stackTruth())),
