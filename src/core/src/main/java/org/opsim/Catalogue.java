@@ -268,10 +268,14 @@ public final class Catalogue {
 
     /**
      * A software stack by reference: {@code name} (its default version), {@code name@version}, or a
-     * stack file ({@code .yaml}/{@code .json}; {@code file@version} picks a version in it).
+     * stack file ({@code .yaml}/{@code .json}; {@code file@version} picks a version in it), or
+     * {@code none} ({@link SoftwareStack#none()}: the chip's own figures only).
      */
     public SoftwareStack stack(String ref) {
         requireRef(ref, "stack");
+        if (ref.equals("none")) {
+            return SoftwareStack.none();
+        }
         int at = ref.lastIndexOf('@');
         String family = at < 0 ? ref : ref.substring(0, at);
         Optional<String> version = at < 0 ? Optional.empty() : Optional.of(ref.substring(at + 1));
@@ -282,7 +286,7 @@ public final class Catalogue {
             file = stacks.get(family);
             if (file == null) {
                 throw new IllegalArgumentException("no stack '" + family + "'; known: " + String.join(", ", stacks.keySet())
-                        + " (opsim stacks)");
+                        + ", or none (hardware-profiles/stacks/)");
             }
         }
         if (version.isEmpty()) {

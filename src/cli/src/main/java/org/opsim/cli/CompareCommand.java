@@ -235,7 +235,7 @@ final class CompareCommand implements Callable<Integer> {
             Note n = first.get(key);
             if (n.kind() == Note.Kind.FUSED) {
                 out.add(String.join(", ", ks) + (ks.size() == 1 ? " is" : " are") + " fused into their producers on "
-                        + n.chip() + ": their arithmetic is counted, their memory passes and launches are not");
+                        + n.chip() + ": no launch, and of their memory traffic only a binary op's other operand");
                 return;
             }
             out.add(n.engine().get().id() + " unit of " + n.chip() + " has no " + n.from().get().id() + ": "

@@ -136,7 +136,7 @@ final class DeployCommand implements Callable<Integer> {
         double afford = Tco.affordableChipPriceUsd(g.tcoUsdPerMillionTokens().getAsDouble(), s.capex().get(), s.opex().get(),
                 asic.averageWattsPerChip(), asic.deployment().chips(), asic.stepSeconds(), asic.tokensPerStep());
         OptionalDouble v = Tco.breakEvenVolume(nreUsd, unitCostUsd, afford);
-        out.println("versus " + gpu.name() + ": TCO " + Numbers.sig(g.tcoUsdPerMillionTokens().getAsDouble())
+        out.println("versus " + gpu.name() + " (stack " + gpu.chip().stack().map(x -> x.id()).orElse("none") + "): TCO " + Numbers.sig(g.tcoUsdPerMillionTokens().getAsDouble())
                 + " $/M tokens; the ASIC matches it at a chip price of $" + Numbers.sig(afford));
         out.println(v.isPresent() ? "break-even volume: " + Numbers.sig(v.getAsDouble()) + " chips (NRE $" + Numbers.sig(nreUsd)
                 + ", unit cost $" + Numbers.sig(unitCostUsd) + ")" : "break-even volume: never (the unit cost alone exceeds $" + Numbers.sig(afford) + ")");

@@ -27,7 +27,7 @@ final class Inputs {
 
     @Option(names = "--stack", paramLabel = "STACK",
             description = "the software stack the chips run: a name (vllm, pytorch-eager, sglang, tensorrt-llm, jax-xla, neuron; hardware-profiles/stacks/), "
-                    + "name@version, or a stack file (default: the chip vendor's stack, e.g. vllm for NVIDIA and AMD)")
+                    + "name@version, a stack file, or none (default: the chip vendor's stack, e.g. vllm for NVIDIA and AMD)")
     String stackRef;
 
     /** The bundled catalogue, with --profiles DIR added. */
@@ -58,7 +58,8 @@ final class Inputs {
      */
     static HardwareProfile withStack(Catalogue c, HardwareProfile h, String ref) {
         if (ref != null) {
-            return h.withStack(c.stack(ref));
+            org.opsim.hardware.SoftwareStack s = c.stack(ref);
+            return s.name().equals("none") && s.kernels().isEmpty() ? h.toBuilder().stack(null).build() : h.withStack(s);
         }
         if (h.stack().isPresent()) {
             return h;

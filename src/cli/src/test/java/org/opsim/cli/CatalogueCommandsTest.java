@@ -152,8 +152,8 @@ class CatalogueCommandsTest {
                 Note.fused("TPU", OpKind.ADD, "jax-xla@1"), Note.fused("TPU", OpKind.SILU_AND_MUL, "jax-xla@1"),
                 Note.fused("TPU", OpKind.ADD, "jax-xla@1"));
         assertEquals(List.of(
-                "add, silu_and_mul are fused into their producers on TPU under jax-xla@1: their arithmetic is counted, "
-                        + "their memory passes and launches are not",
+                "add, silu_and_mul are fused into their producers on TPU under jax-xla@1: no launch, and of their memory "
+                        + "traffic only a binary op's other operand",
                 "gelu is not native on ASIC: runs on the vector unit, time ×3",
                 "matrix unit of TPU has no fp8: matmul ran at bf16",
                 "vector unit of MI300X has no bf16: rmsnorm ran at fp32",

@@ -105,14 +105,15 @@ final class Kernel {
                             flopJoules += work * o.vectorJoulesPerFlop[i];
                         }
                         final boolean fused = o.fused[i];
-                        memory = fused ? 0 : CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
+                        memory = fused ? CostFormulas.memorySeconds(o.fusedBytes[i], bandwidth, o.memoryEff[i], o.memoryCap[i])
+                                : CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
                                 o.memoryCap[i], o.onChipRate, o.chainSeconds[i]);
                         double roof = Math.max(compute, memory);
                         link = 0;
                         overhead = Math.max(o.overhead[i], o.floor[i] - roof);
                         latency = roof + overhead;
                         limit = bound(overhead, roof, compute, memory);
-                        energy = CostFormulas.computeEnergy(coefficients, flops, fused ? 0 : bytes, flopJoules, latency,
+                        energy = CostFormulas.computeEnergy(coefficients, flops, fused ? o.fusedBytes[i] : bytes, flopJoules, latency,
                                 peakUsed, joulesPerByte, bandwidth, idleWatts, tdpWatts);
                     }
                     case LoweredOps.VECTOR_FALLBACK -> {

@@ -84,8 +84,10 @@ final class LoweredOps {
     /** The stack's factors on the chip's compute and memory efficiencies (null: 1). */
     final EfficiencyCurve[] computeFactor;
     final EfficiencyCurve[] memoryFactor;
-    /** Fused by the stack into its producer: its memory term is 0 (docs/cost-model.md §8.7). */
+    /** Fused by the stack into its producer (docs/cost-model.md §8.7). */
     final boolean[] fused;
+    /** A fused op's bytes that still move: a binary element-wise op's second operand (0 otherwise). */
+    final double[] fusedBytes;
     /** A GEMM's library configurations (null: the chip's tile and its halvings and doublings). */
     final GemmConfig[][] gemmConfigs;
     /** A GEMM's skinny path (docs/cost-model.md §8.6): at most this many rows (0: none), its memory factor and overhead (NaN: the rule's). */
@@ -178,6 +180,7 @@ final class LoweredOps {
         baseOverhead = new double[n];
         gemmConfigs = new GemmConfig[n][];
         fused = new boolean[n];
+        fusedBytes = new double[n];
         gemvRows = new long[n];
         gemvFactor = new double[n];
         gemvOverhead = new double[n];
@@ -500,6 +503,10 @@ final class LoweredOps {
         boolean vectorWork = mode[i] == NATIVE ? vectorFlops[i] > 0 : mode[i] == VECTOR_FALLBACK && flops[i] > 0;
         if (vectorWork) {
             vectorEff[i] = own > 0 ? own : CostFormulas.efficiency(vectorCurve[i].at(flops[i]), factor(computeFactor[i], flops[i]));
+        }
+        if (fused[i]) {
+            // The producer's output is consumed in its kernel; a binary op still reads its other operand.
+            fusedBytes[i] = c instanceof org.opsim.graph.Elementwise ? bytes[i] / 3 : 0;
         }
         if (mode[i] != HOST_FALLBACK) {
             boolean gemv = gemvRows[i] > 0 && Waves.rowsPerGemm(c) <= gemvRows[i];

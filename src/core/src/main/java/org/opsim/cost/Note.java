@@ -32,7 +32,7 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
         VECTOR_FALLBACK,
         /** The op kind is not native: it ran on the host CPU, its data sent over the host link. */
         HOST_FALLBACK,
-        /** The stack fuses the op into its producer: its arithmetic is counted, its memory pass and launch are not. */
+        /** The stack fuses the op into its producer: its arithmetic counts, its launch does not, and of its memory traffic only a binary op's other operand. */
         FUSED;
 
         public String id() {
@@ -86,8 +86,8 @@ public record Note(Kind kind, String chip, OpKind opKind, Optional<Engine> engin
                     + number(penaltyFactor.getAsDouble());
             case HOST_FALLBACK -> opKind.id() + " is not native on " + chip + ": runs on the host, time ×"
                     + number(penaltyFactor.getAsDouble());
-            case FUSED -> opKind.id() + " is fused into its producer on " + chip + ": its arithmetic is counted, "
-                    + "its memory pass and launch are not";
+            case FUSED -> opKind.id() + " is fused into its producer on " + chip + ": no launch, and of its memory "
+                    + "traffic only a binary op's other operand";
         };
     }
 

@@ -67,6 +67,13 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         Checks.required("overheadCycles", overheadCycles);
         Checks.required("fused", fused);
         fused.ifPresent(f -> Checks.text("fused.source", f));
+        if (fused.isPresent() && (blockThreads.isPresent() || fixedCycles.isPresent() || cyclesPerIteration.isPresent()
+                || unitBytesPerCycle.isPresent() || overheadSeconds.isPresent() || floorSeconds.isPresent()
+                || kernelsPerOp.isPresent() || computeFactor.isPresent() || memoryFactor.isPresent()
+                || overheadCycles.isPresent())) {
+            throw new InvalidValueException("fused", "a fused " + kind.id() + " runs inside its producer's kernel: it "
+                    + "takes no launch, floor, row chain, cap or factor of its own (remove them or the fused mark)");
+        }
         if (fused.isPresent() && (kind == OpKind.MATMUL || kind == OpKind.BATCHED_MATMUL || kind == OpKind.ATTENTION
                 || kind == OpKind.ALL_REDUCE || kind == OpKind.ALL_GATHER)) {
             throw new InvalidValueException("fused", kind.id() + " is a producer, not fused into one: only element-wise "

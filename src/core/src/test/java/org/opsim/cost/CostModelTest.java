@@ -544,10 +544,12 @@ class CostModelTest {
     }
 
     /**
-     * A kind the stack fuses into its producer (docs/cost-model.md §8.7) costs only its arithmetic on the
-     * vector unit: the test ASIC's vector unit is fp32 only at 10 TFLOP/s, efficiency 1. An add of 1e6
-     * bf16 elements: 1e6 FLOPs at fp32 → 0.1 µs; no 6e6-byte memory pass (6 µs at 1 TB/s) and no 1 µs
-     * dispatch. The op says so in a note.
+     * A kind the stack fuses into its producer (docs/cost-model.md §8.7) costs its arithmetic on the
+     * vector unit and, for a binary op, the read of its other operand: the test ASIC's vector unit is
+     * fp32 only at 10 TFLOP/s, efficiency 1, memory 1 TB/s at 1. An add of 1e6 bf16 elements: 1e6 FLOPs
+     * → 0.1 µs; the second operand 2e6 B → 2 µs; not the whole 6e6-byte pass (6 µs) and no 1 µs
+     * dispatch. A fused SiLU of 1e6 elements (both ends in its neighbours' kernels): its FLOPs only. The
+     * op says so in a note.
      */
     @Test
     void aFusedKindCostsOnlyItsArithmetic() {
@@ -556,10 +558,22 @@ class CostModelTest {
                 Optional.empty(), Optional.empty(), Optional.of("XLA fuses element-wise ops (test)"));
         HardwareProfile asic = TestChips.asic().withStack(stack(add));
         OpResult r = CostModel.cost(new Elementwise("add", OpKind.ADD, 1_000_000, Precision.BF16), asic);
-        assertEquals(0.1e-6, r.latencySeconds(), 1e-15);
-        assertEquals(0, r.memorySeconds());
+        assertEquals(2e-6, r.latencySeconds(), 1e-15);
+        assertEquals(2e-6, r.memorySeconds(), 1e-15);
         assertEquals(0, r.overheadSeconds());
         assertTrue(r.notes().stream().anyMatch(n -> n.kind() == Note.Kind.FUSED), r.notes().toString());
+        // SiLU: 4 FLOPs per element (graph.Silu) · 1e6 = 4e6 at 10e12 = 0.4 µs, nothing else.
+        KernelRule silu = new KernelRule(OpKind.SILU, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.of("test"));
+        assertEquals(0.4e-6, CostModel.cost(new org.opsim.graph.Silu("s", 1_000_000, Precision.BF16),
+                TestChips.asic().withStack(stack(silu))).latencySeconds(), 1e-15);
+        // A fused rule with a figure of its own is refused, naming the field.
+        org.opsim.io.InvalidValueException both = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(new Figure(1e-6, "t")), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.of("x")));
+        assertTrue(both.getMessage().startsWith("fused"), both.getMessage());
         // Without the stack: max(0.1 µs, 6e6 B / 1e12 B/s = 6 µs) + 1 µs = 7 µs.
         assertEquals(7e-6, CostModel.cost(new Elementwise("add", OpKind.ADD, 1_000_000, Precision.BF16),
                 TestChips.asic()).latencySeconds(), 1e-15);
