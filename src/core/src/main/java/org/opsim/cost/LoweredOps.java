@@ -362,7 +362,7 @@ final class LoweredOps {
             return;
         }
         if (r.fused().isPresent() && mode[i] == NATIVE) {
-            // Fused into its producer (docs/cost-model.md §8.7): no launch, no floor, no memory pass.
+            // Fused into its producer (docs/cost-model.md §8.7): no launch, no floor; only a binary op's other operand moves.
             fused[i] = true;
             baseOverhead[i] = 0;
             floor[i] = 0;
