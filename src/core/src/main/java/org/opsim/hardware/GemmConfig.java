@@ -16,7 +16,7 @@ import org.opsim.io.InvalidValueException;
  *     idle units; {@link Decomposition#STREAM_K}: the tiles' {@code tileK}-deep loop iterations dealt
  *     evenly over the units (no wave quantisation)
  * @param tileK the reduction depth of one loop iteration (stream-K's unit of work); required for
- *     stream-K, ignored by split-K
+ *     stream-K, refused for split-K
  * @param computeFactor multiplies the chip's compute efficiency with this configuration (in (0, 1]);
  *     absent: 1
  * @param source where the configuration comes from (the library's kernel names, a fit)
@@ -57,6 +57,10 @@ public record GemmConfig(long tileM, long tileN, Decomposition decomposition, Op
         }
         if (decomposition == Decomposition.STREAM_K && tileK.filter(k -> k >= 1).isEmpty()) {
             throw new InvalidValueException("k", "a stream-K configuration needs tileK >= 1 (its loop iteration's depth)");
+        }
+        if (decomposition == Decomposition.SPLIT_K && tileK.isPresent()) {
+            throw new InvalidValueException("k", "a split-K configuration takes no k (its splits follow the shape): "
+                    + "remove it, or use decomposition: streamK");
         }
         computeFactor.ifPresent(f -> {
             if (!(f.value() > 0 && f.value() <= 1)) {

@@ -122,5 +122,16 @@ class StackLoadingTest {
                           - {m: 128, n: 128, decomposition: streamK, source: x}
                 """, "s.yaml"));
         assertTrue(streamK.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].k"), streamK.getMessage());
+        // A k on a split-K configuration would be ignored: refused instead, naming it.
+        InputException splitK = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        gemmConfigs:
+                          - {m: 128, n: 128, k: 32, source: x}
+                """, "s.yaml"));
+        assertTrue(splitK.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].k"), splitK.getMessage());
     }
 }

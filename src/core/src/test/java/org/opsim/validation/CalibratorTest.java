@@ -63,13 +63,22 @@ class CalibratorTest {
                         Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         List.of(config(128, Optional.of(new Figure(0.875, T))), config(64, Optional.of(new Figure(0.6, T)))),
                         Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T)), Optional.empty(), Optional.empty()),
-                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
-                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                        Optional.of(new Figure(2250, T)), Optional.empty()),
-                new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                        Optional.empty(), Optional.of(new Figure(2250, T)), Optional.empty())));
+                normChain(2250), addWithOverhead(2250)));
+    }
+
+    /** The truth's rmsnorm: a chain of 1,024-thread blocks, 1,500 fixed cycles + 600 per iteration, the given overhead. */
+    private static KernelRule normChain(double overheadCycles) {
+        return new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
+                Optional.of(new Figure(600, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.of(new Figure(overheadCycles, T)),
+                Optional.empty());
+    }
+
+    /** The truth's add: only an overhead per call, in cycles. */
+    private static KernelRule addWithOverhead(double overheadCycles) {
+        return new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.of(new Figure(overheadCycles, T)), Optional.empty());
     }
 
     private static GemmConfig config(long tile, Optional<Figure> factor) {
@@ -159,13 +168,7 @@ class CalibratorTest {
     @Test
     void rowChainsShareTheAddsOverheadPerCall() {
         SoftwareStack truth = new SoftwareStack("s", "truth", Optional.empty(), Optional.empty(), Optional.empty(), List.of(
-                new KernelRule(OpKind.RMSNORM, Optional.of(new Figure(1024, T)), Optional.of(new Figure(1500, T)),
-                        Optional.of(new Figure(600, T)), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                        Optional.of(new Figure(4500, T)), Optional.empty()),
-                new KernelRule(OpKind.ADD, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                        Optional.empty(), Optional.of(new Figure(4500, T)), Optional.empty())));
+                normChain(4500), addWithOverhead(4500)));
         HardwareProfile profile = chipTruth().withStack(truth);
         List<Op> ops = new ArrayList<>();
         for (long rows : new long[] {1, 2, 4, 8, 16, 32, 64, 100, 128, 200}) {

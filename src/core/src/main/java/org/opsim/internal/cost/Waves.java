@@ -74,45 +74,53 @@ public final class Waves {
         if (!streamK) {
             return effective(op, units, tileM, tileN);
         }
-        double tiles;
-        long k;
-        if (op instanceof MatMul mm) {
-            tiles = tiles(mm.m(), tileM) * tiles(mm.n(), tileN);
-            k = mm.k();
-        } else if (op instanceof BatchedMatMul b) {
-            tiles = tiles(b.m(), tileM) * tiles(b.n(), tileN) * b.batch();
-            k = b.k();
-        } else if (op instanceof GroupedMatMul g) {
-            tiles = tiles((g.rows() + g.groups() - 1) / g.groups(), tileM) * tiles(g.n(), tileN) * g.groups();
-            k = g.k();
-        } else {
+        double tiles = tiles(op, tileM, tileN);
+        if (Double.isNaN(tiles)) {
             return op.matrixFlops();
         }
-        double iterations = tiles * Math.ceil((double) k / tileK);
+        double iterations = tiles * Math.ceil((double) depth(op) / tileK);
         return Math.ceil(iterations / units) * units * tileM * tileN * 2.0 * tileK;
     }
 
-    private static double effective(ComputeOp op, long units, long tileM, long tileN) {
-        double tilesPerGemm;
+    /** The output tiles of all of {@code op}'s GEMMs ({@code G · ceil(M/tm) · ceil(N/tn)}), NaN for other ops. */
+    private static double tiles(ComputeOp op, long tileM, long tileN) {
+        long rows = rowsPerGemm(op);
+        if (rows == Long.MAX_VALUE) {
+            return Double.NaN;
+        }
+        long n;
         double gemms;
-        long k;
         if (op instanceof MatMul mm) {
-            tilesPerGemm = tiles(mm.m(), tileM) * tiles(mm.n(), tileN);
+            n = mm.n();
             gemms = 1;
-            k = mm.k();
         } else if (op instanceof BatchedMatMul b) {
-            tilesPerGemm = tiles(b.m(), tileM) * tiles(b.n(), tileN);
+            n = b.n();
             gemms = b.batch();
-            k = b.k();
-        } else if (op instanceof GroupedMatMul g) {
-            long rowsPerGroup = (g.rows() + g.groups() - 1) / g.groups();
-            tilesPerGemm = tiles(rowsPerGroup, tileM) * tiles(g.n(), tileN);
-            gemms = g.groups();
-            k = g.k();
         } else {
+            GroupedMatMul g = (GroupedMatMul) op;
+            n = g.n();
+            gemms = g.groups();
+        }
+        return tiles(rows, tileM) * tiles(n, tileN) * gemms;
+    }
+
+    /** The reduction depth K of {@code op}'s GEMMs. */
+    private static long depth(ComputeOp op) {
+        if (op instanceof MatMul mm) {
+            return mm.k();
+        }
+        if (op instanceof BatchedMatMul b) {
+            return b.k();
+        }
+        return ((GroupedMatMul) op).k();
+    }
+
+    private static double effective(ComputeOp op, long units, long tileM, long tileN) {
+        double tiles = tiles(op, tileM, tileN);
+        if (Double.isNaN(tiles)) {
             return op.matrixFlops();
         }
-        double tiles = tilesPerGemm * gemms;
+        long k = depth(op);
         double splits = 1;
         if (tiles < units) {
             double maxSplits = Math.max(1, Math.ceil((double) k / tileM));

@@ -125,4 +125,19 @@ class WavesTest {
     private static double effective(long m, long n, long k) {
         return Waves.effectiveMatrixFlops(new MatMul("g", m, n, k, Precision.BF16), H100ISH);
     }
+
+    /**
+     * Every GEMM of a batch or group counts its tiles, for one configuration (10 units, 128×128):
+     * 20 GEMMs of 128×128×128 are 20 tiles ≥ 10 units, no split, 2 waves: 2·10·128·128·2·128 = 83,886,080
+     * FLOPs (one GEMM alone would be 1 wave: 41,943,040). Stream-K over 8 groups of 8 rows × 256 × 512
+     * (64-deep iterations): 1·2 tiles × 8 groups = 16 tiles × 8 iterations = 128 over 10 units → 13 rounds:
+     * 13·10·128·128·2·64 = 272,629,760.
+     */
+    @Test
+    void everyGemmOfABatchOrGroupCountsItsTiles() {
+        assertEquals(83_886_080.0, Waves.effectiveMatrixFlops(new BatchedMatMul("b", 20, 128, 128, 128, Precision.FP16),
+                10, 128, 128, false, 1));
+        assertEquals(272_629_760.0, Waves.effectiveMatrixFlops(new org.opsim.graph.GroupedMatMul("g", 64, 256, 512, 8,
+                Precision.BF16, Precision.BF16, Precision.BF16), 10, 128, 128, true, 64));
+    }
 }
