@@ -104,4 +104,13 @@ class ValidationCommandsTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains(bad + ": $[1].n: not a number: 'x'"), r.err());
     }
+
+    /** The side-by-side table's "moved": 2 → 2.2 is +10%, 1 → 20 a factor, a figure a fit drove to 0 says so. */
+    @Test
+    void theSideBySideTableSaysHowFarAFigureMoved() {
+        assertEquals("+10%", org.opsim.cli.report.ValidationReport.moved(2.0, 2.2));
+        assertEquals("-25%", org.opsim.cli.report.ValidationReport.moved(4.0, 3.0));
+        assertEquals("×20.0", org.opsim.cli.report.ValidationReport.moved(1.0, 20.0));
+        assertEquals("0 in one fit", org.opsim.cli.report.ValidationReport.moved(1765, 1.07e-7));
+    }
 }

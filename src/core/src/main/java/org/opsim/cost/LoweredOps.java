@@ -516,10 +516,10 @@ final class LoweredOps {
                 overhead[i] = gemvOverhead[i];
             }
             long rows = CostFormulas.parallelRows(c);
-            // A row chain's cap is per resident row block (U·b of them at once); other kernels' per unit.
-            long slots = blockThreads[i] == 0 ? capUnits
-                    : capUnits * CostFormulas.residentBlocks(CostFormulas.rowElements(c), blockThreads[i], threadsPerUnit);
-            memoryCap[i] = CostFormulas.memoryCapBytesPerSecond(unitCap[i], slots, rows);
+            // A row chain's cap is its rate at full residency (U·b blocks), fewer rows are chain-bound; others' per unit.
+            memoryCap[i] = blockThreads[i] == 0 ? CostFormulas.memoryCapBytesPerSecond(unitCap[i], capUnits, rows)
+                    : CostFormulas.rowChainCapBytesPerSecond(unitCap[i], capUnits,
+                            CostFormulas.residentBlocks(CostFormulas.rowElements(c), blockThreads[i], threadsPerUnit));
             onChipBytes[i] = Double.isNaN(onChipRate) ? 0
                     : CostFormulas.onChipBytes(bytes[i], CostFormulas.streamedBytes(c, state == MemoryState.WARM),
                             onChipCapacity);

@@ -268,7 +268,7 @@ public final class Calibrator {
         }
         double noCap = 0;
         if (cap) {
-            // The cap is per resident row block for a chain (units × blocks per unit of them), per unit otherwise.
+            // A chain's cap is per resident row block (units × blocks per unit of them, at full residency), per unit otherwise.
             double slots = units * (chain ? medianResidentBlocks(cases, blockThreads, chip) : 1);
             start[capAt] = Math.log(achievedBytesPerSecond(cases) / slots / clock);
             noCap = Math.log(chip.memory().bandwidthBytesPerSecond().value() / slots / clock);

@@ -387,6 +387,28 @@ class CostModelTest {
     }
 
     /**
+     * A row chain's cap (docs/cost-model.md §8.3) is its rate at full residency, U·b·κ·f, however few the
+     * rows: 10 units at 1 GHz, 2048 threads per unit, rmsnorm blocks of 1024 threads (b = 2 at hidden
+     * 4096), 300 + 4·100 = 700 cycles per row, κ = 4 B per block-cycle: cap = 10·2·4·1e9 = 80 GB/s
+     * (DRAM 2 TB/s at 1.0 does not bind). RMSNorm bytes = (2·rows·hidden + hidden)·2.
+     */
+    @Test
+    void fewRowsOfARowChainAreBoundByTheirChainNotByAShareOfTheCap() {
+        HardwareProfile gpu = TestChips.gpu().computeUnits(10, "test").threadsPerUnit(2048, "test").clock(1e9, 1e9, "test")
+                .stack(stack(rule(OpKind.RMSNORM, 1024.0, 300.0, 100.0, 4.0, null, null))).build();
+        // 1 row: 24,576 B at 80e9 = 0.3072 µs < the chain's 0.7 µs, so 0.7 µs (a cap of one block's
+        // 4 GB/s would give 6.144 µs).
+        close(0.7e-6, CostModel.cost(new RmsNorm("n", 1, 4096, Precision.FP16), gpu).memorySeconds());
+        // 15 rows (more than the units, fewer than the 20 slots): 253,952 B at 80e9 = 3.1744 µs > 0.7 µs.
+        close(3.1744e-6, CostModel.cost(new RmsNorm("n", 15, 4096, Precision.FP16), gpu).memorySeconds());
+        // 1000 rows: 16,392,192 B at 80e9 = 204.9024 µs, above the chain's 50 waves · 0.7 = 35 µs.
+        close(204.9024e-6, CostModel.cost(new RmsNorm("n", 1000, 4096, Precision.FP16), gpu).memorySeconds());
+        // hidden 512: T = 512, b = 4, cap = 10·4·4e9 = 160 GB/s; 1000 rows: (2·1000·512 + 512)·2 = 2,049,024 B
+        // → 12.8064 µs, above the chain's ceil(1000/40) = 25 waves · (300 + 100) cycles = 10 µs.
+        close(12.8064e-6, CostModel.cost(new RmsNorm("n", 1000, 512, Precision.FP16), gpu).memorySeconds());
+    }
+
+    /**
      * Two-level memory (docs/cost-model.md §8.4), by hand: 1 MB of L2 at 10 TB/s, efficiency 0.5
      * (5 TB/s); DRAM 2 TB/s at 1.0. An op's footprint F (its bytes less what streams) is on chip in the
      * share min(1, C/F)².

@@ -146,6 +146,18 @@ public final class CostFormulas {
                 : Math.min(computeUnits, parallelRows) * unitBytesPerSecond;
     }
 
+    /**
+     * A row chain's memory-throughput cap (docs/cost-model.md §8.3): {@code U · b · κ}, κ per resident row
+     * block, whatever the rows. It is the kernel's rate with every unit full, what sharing a unit's load
+     * path and the memory system among the blocks allows; fewer rows than {@code U·b} are not held to a
+     * share of it, their blocks run as fast as their own chain of loads lets them (the chain bounds them).
+     * NaN (no cap) when {@code blockBytesPerSecond} is NaN.
+     */
+    public static double rowChainCapBytesPerSecond(double blockBytesPerSecond, long computeUnits, long residentBlocks) {
+        return Double.isNaN(blockBytesPerSecond) ? Double.NaN
+                : (double) computeUnits * residentBlocks * blockBytesPerSecond;
+    }
+
     /** J/FLOP at {@code used} (present for every engine precision when coefficients are given), else 0. */
     public static double joulesPerFlop(HardwareProfile p, Precision used) {
         Figure f = p.power().energyPerFlopJoules().get(used);
