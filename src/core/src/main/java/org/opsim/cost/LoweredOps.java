@@ -121,6 +121,22 @@ final class LoweredOps {
     /** The op's bytes served from on-chip memory (L2, SBUF, VMEM) at its current shape. */
     final double[] onChipBytes;
     final int[] groupSize;
+    /**
+     * What the cost reads off an op's shape besides FLOPs and bytes ({@link #derive} works from these
+     * numbers alone, so a workload-parametric plan can fill them without building the op): a GEMM's rows
+     * per GEMM ({@code Long.MAX_VALUE} for other ops), columns, count and depth; the rows a kernel spreads
+     * over; a row's elements; the bytes main memory streams however small the op; an op's own efficiency.
+     */
+    final long[] gemmRows;
+    final long[] gemmColumns;
+    final double[] gemmCount;
+    final long[] gemmDepth;
+    final long[] parallelRows;
+    final long[] rowElements;
+    final double[] streamedBytes;
+    final double[] ownEfficiency;
+    /** A binary element-wise op (structure: a fused one still reads its other operand). */
+    final boolean[] binaryElementwise;
     /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
     final boolean[] tree;
 
@@ -209,6 +225,15 @@ final class LoweredOps {
         memoryCap = new double[n];
         groupSize = new int[n];
         tree = new boolean[n];
+        gemmRows = new long[n];
+        gemmColumns = new long[n];
+        gemmCount = new double[n];
+        gemmDepth = new long[n];
+        parallelRows = new long[n];
+        rowElements = new long[n];
+        streamedBytes = new double[n];
+        ownEfficiency = new double[n];
+        binaryElementwise = new boolean[n];
 
         profile = p;
         bandwidth = p.memory().bandwidthBytesPerSecond().value();
@@ -461,14 +486,11 @@ final class LoweredOps {
 
     private void refillOne(int i, Op o) {
         op[i] = o;
-        overhead[i] = baseOverhead[i];
         if (o instanceof Collective c) {
             flops[i] = c.flops();
             bytes[i] = c.payloadBytes();
             groupSize[i] = c.groupSize();
-            memoryEff[i] = memoryCurve[i].at(bytes[i]);
-            tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
-                    memoryEff[i]);
+            derive(i);
             return;
         }
         ComputeOp c = (ComputeOp) o;
@@ -476,21 +498,52 @@ final class LoweredOps {
         vectorFlops[i] = c.vectorFlops();
         flops[i] = c.flops();
         bytes[i] = c.bytes();
-        double own = c instanceof CustomOp custom ? custom.efficiency() : 0;
+        gemmRows[i] = Waves.rowsPerGemm(c);
+        gemmColumns[i] = Waves.columns(c);
+        gemmCount[i] = Waves.gemms(c);
+        gemmDepth[i] = Waves.depth(c);
+        parallelRows[i] = CostFormulas.parallelRows(c);
+        rowElements[i] = CostFormulas.rowElements(c);
+        streamedBytes[i] = CostFormulas.streamedBytes(c, state == MemoryState.WARM);
+        ownEfficiency[i] = c instanceof CustomOp custom ? custom.efficiency() : 0;
+        binaryElementwise[i] = c instanceof org.opsim.graph.Elementwise;
+        derive(i);
+    }
+
+    /**
+     * Fills op {@code i}'s shape-dependent arrays (waves, kernel choice, efficiencies at its size, caps,
+     * on-chip bytes, the row chain, a collective's algorithm) from its shape numbers: FLOPs, bytes and
+     * {@link #gemmRows} … {@link #ownEfficiency} (a collective: FLOPs, payload bytes, group size). The one
+     * place these are worked out, for a graph's ops and for a workload-parametric plan alike. Allocation-free.
+     */
+    void derive(int i) {
+        overhead[i] = baseOverhead[i];
+        if (mode[i] == COLLECTIVE) {
+            memoryEff[i] = memoryCurve[i].at(bytes[i]);
+            tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
+                    memoryEff[i]);
+            return;
+        }
+        double own = ownEfficiency[i];
+        boolean gemm = gemmRows[i] != Long.MAX_VALUE;
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
             double chip = matrixCurve[i].at(flops[i]);
             double f = factor(computeFactor[i], flops[i]);
-            effectiveMatrixFlops[i] = units > 0 ? Waves.effectiveMatrixFlops(c, units, tileM, tileN) : matrixFlops[i];
+            effectiveMatrixFlops[i] = units > 0 && gemm
+                    ? Waves.effectiveMatrixFlops(gemmRows[i], gemmColumns[i], gemmCount[i], gemmDepth[i], units, tileM, tileN)
+                    : matrixFlops[i];
             matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(chip, f);
             GemmConfig[] configs = gemmConfigs[i];
             if (configs != null && own <= 0) {
                 // The library's fastest configuration for this shape (docs/cost-model.md §8.6); on the GEMV
                 // path its skinny kernels cover at most maxRows rows per tile, not the tile's.
-                long skinny = gemvRows[i] > 0 && Waves.rowsPerGemm(c) <= gemvRows[i] ? gemvRows[i] : Long.MAX_VALUE;
+                long skinny = gemvRows[i] > 0 && gemmRows[i] <= gemvRows[i] ? gemvRows[i] : Long.MAX_VALUE;
                 double best = Double.POSITIVE_INFINITY;
                 for (GemmConfig g : configs) {
-                    double work = Waves.effectiveMatrixFlops(c, capUnits, Math.min(g.tileM(), skinny), g.tileN(),
-                            g.decomposition() == GemmConfig.Decomposition.STREAM_K, g.tileK().orElse(1L));
+                    double work = !gemm ? matrixFlops[i]
+                            : Waves.effectiveMatrixFlops(gemmRows[i], gemmColumns[i], gemmCount[i], gemmDepth[i], capUnits,
+                                    Math.min(g.tileM(), skinny), g.tileN(),
+                                    g.decomposition() == GemmConfig.Decomposition.STREAM_K, g.tileK().orElse(1L));
                     double e = CostFormulas.efficiency(chip, f * g.factor());
                     if (work / e < best) {
                         best = work / e;
@@ -506,25 +559,24 @@ final class LoweredOps {
         }
         if (fused[i]) {
             // The producer's output is consumed in its kernel; a binary op still reads its other operand.
-            fusedBytes[i] = c instanceof org.opsim.graph.Elementwise ? bytes[i] / 3 : 0;
+            fusedBytes[i] = binaryElementwise[i] ? bytes[i] / 3 : 0;
         }
         if (mode[i] != HOST_FALLBACK) {
-            boolean gemv = gemvRows[i] > 0 && Waves.rowsPerGemm(c) <= gemvRows[i];
+            boolean gemv = gemvRows[i] > 0 && gemmRows[i] <= gemvRows[i];
             memoryEff[i] = CostFormulas.efficiency(memoryCurve[i].at(bytes[i]),
                     gemv ? gemvFactor[i] : factor(memoryFactor[i], bytes[i]));
             if (gemv && !Double.isNaN(gemvOverhead[i])) {
                 overhead[i] = gemvOverhead[i];
             }
-            long rows = CostFormulas.parallelRows(c);
+            long rows = parallelRows[i];
             // A row chain's cap is its rate at full residency (U·b blocks), fewer rows are chain-bound; others' per unit.
             memoryCap[i] = blockThreads[i] == 0 ? CostFormulas.memoryCapBytesPerSecond(unitCap[i], capUnits, rows)
                     : CostFormulas.rowChainCapBytesPerSecond(unitCap[i], capUnits,
-                            CostFormulas.residentBlocks(CostFormulas.rowElements(c), blockThreads[i], threadsPerUnit));
+                            CostFormulas.residentBlocks(rowElements[i], blockThreads[i], threadsPerUnit));
             onChipBytes[i] = Double.isNaN(onChipRate) ? 0
-                    : CostFormulas.onChipBytes(bytes[i], CostFormulas.streamedBytes(c, state == MemoryState.WARM),
-                            onChipCapacity);
+                    : CostFormulas.onChipBytes(bytes[i], streamedBytes[i], onChipCapacity);
             chainSeconds[i] = blockThreads[i] == 0 ? 0
-                    : CostFormulas.chainSeconds(rows, CostFormulas.rowElements(c), blockThreads[i], fixedCycles[i],
+                    : CostFormulas.chainSeconds(rows, rowElements[i], blockThreads[i], fixedCycles[i],
                             cyclesPerIteration[i], capUnits, threadsPerUnit, clockHz);
         }
     }

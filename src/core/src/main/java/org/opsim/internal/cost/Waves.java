@@ -35,14 +35,23 @@ public final class Waves {
      * for the compiled plan.
      */
     public static double effectiveMatrixFlops(ComputeOp op, long units, long tm, long tn) {
+        long rows = rowsPerGemm(op);
+        if (rows == Long.MAX_VALUE) {
+            return op.matrixFlops();
+        }
+        return effectiveMatrixFlops(rows, columns(op), gemms(op), depth(op), units, tm, tn);
+    }
+
+    /** The same for {@code gemms} GEMMs of {@code rows × columns} over {@code depth}, given as numbers. */
+    public static double effectiveMatrixFlops(long rows, long columns, double gemms, long depth, long units, long tm, long tn) {
         double best = Double.POSITIVE_INFINITY;
-        best = Math.min(best, effective(op, units, tm, tn));
-        best = Math.min(best, effective(op, units, tm, 2 * tn));
-        best = Math.min(best, effective(op, units, 2 * tm, tn));
-        best = Math.min(best, effective(op, units, Math.max(16, tm / 2), tn));
-        best = Math.min(best, effective(op, units, tm, Math.max(16, tn / 2)));
-        if (rowsPerGemm(op) <= SKINNY_ROWS) {
-            best = Math.min(best, effective(op, units, Math.min(SKINNY_ROWS, tm), tn));
+        best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, tm, tn, false, 1));
+        best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, tm, 2 * tn, false, 1));
+        best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, 2 * tm, tn, false, 1));
+        best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, Math.max(16, tm / 2), tn, false, 1));
+        best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, tm, Math.max(16, tn / 2), false, 1));
+        if (rows <= SKINNY_ROWS) {
+            best = Math.min(best, effectiveMatrixFlops(rows, columns, gemms, depth, units, Math.min(SKINNY_ROWS, tm), tn, false, 1));
         }
         return best;
     }
@@ -71,56 +80,58 @@ public final class Waves {
      * (docs/cost-model.md §8.6). Allocation-free.
      */
     public static double effectiveMatrixFlops(ComputeOp op, long units, long tileM, long tileN, boolean streamK, long tileK) {
-        if (!streamK) {
-            return effective(op, units, tileM, tileN);
-        }
-        double tiles = tiles(op, tileM, tileN);
-        if (Double.isNaN(tiles)) {
+        long rows = rowsPerGemm(op);
+        if (rows == Long.MAX_VALUE) {
             return op.matrixFlops();
         }
-        double iterations = tiles * Math.ceil((double) depth(op) / tileK);
+        return effectiveMatrixFlops(rows, columns(op), gemms(op), depth(op), units, tileM, tileN, streamK, tileK);
+    }
+
+    /**
+     * The same for {@code gemms} GEMMs of {@code rows × columns} over {@code depth}, given as numbers (the
+     * workload-parametric plan's path; the op form above reads them off the op and calls this).
+     */
+    public static double effectiveMatrixFlops(long rows, long columns, double gemms, long depth, long units,
+                                              long tileM, long tileN, boolean streamK, long tileK) {
+        double tiles = tiles(rows, tileM) * tiles(columns, tileN) * gemms;
+        if (!streamK) {
+            return effective(tiles, depth, units, tileM, tileN);
+        }
+        double iterations = tiles * Math.ceil((double) depth / tileK);
         return Math.ceil(iterations / units) * units * tileM * tileN * 2.0 * tileK;
     }
 
-    /** The output tiles of all of {@code op}'s GEMMs ({@code G · ceil(M/tm) · ceil(N/tn)}), NaN for other ops. */
-    private static double tiles(ComputeOp op, long tileM, long tileN) {
-        long rows = rowsPerGemm(op);
-        if (rows == Long.MAX_VALUE) {
-            return Double.NaN;
-        }
-        long n;
-        double gemms;
+    /** The columns (n) of {@code op}'s GEMMs; 0 for other ops. */
+    public static long columns(ComputeOp op) {
         if (op instanceof MatMul mm) {
-            n = mm.n();
-            gemms = 1;
-        } else if (op instanceof BatchedMatMul b) {
-            n = b.n();
-            gemms = b.batch();
-        } else {
-            GroupedMatMul g = (GroupedMatMul) op;
-            n = g.n();
-            gemms = g.groups();
+            return mm.n();
         }
-        return tiles(rows, tileM) * tiles(n, tileN) * gemms;
+        if (op instanceof BatchedMatMul b) {
+            return b.n();
+        }
+        return op instanceof GroupedMatMul g ? g.n() : 0;
     }
 
-    /** The reduction depth K of {@code op}'s GEMMs. */
-    private static long depth(ComputeOp op) {
+    /** How many GEMMs {@code op} is (a batched GEMM's batch, a grouped GEMM's groups, else 1). */
+    public static double gemms(ComputeOp op) {
+        if (op instanceof BatchedMatMul b) {
+            return b.batch();
+        }
+        return op instanceof GroupedMatMul g ? g.groups() : 1;
+    }
+
+    /** The reduction depth K of {@code op}'s GEMMs; 0 for other ops. */
+    public static long depth(ComputeOp op) {
         if (op instanceof MatMul mm) {
             return mm.k();
         }
         if (op instanceof BatchedMatMul b) {
             return b.k();
         }
-        return ((GroupedMatMul) op).k();
+        return op instanceof GroupedMatMul g ? g.k() : 0;
     }
 
-    private static double effective(ComputeOp op, long units, long tileM, long tileN) {
-        double tiles = tiles(op, tileM, tileN);
-        if (Double.isNaN(tiles)) {
-            return op.matrixFlops();
-        }
-        long k = depth(op);
+    private static double effective(double tiles, long k, long units, long tileM, long tileN) {
         double splits = 1;
         if (tiles < units) {
             double maxSplits = Math.max(1, Math.ceil((double) k / tileM));
