@@ -12,8 +12,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.SplittableRandom;
+import org.opsim.Opsim;
 import org.opsim.cost.CostModel;
 import org.opsim.cost.Evaluation;
+import org.opsim.cost.ParametricPlan;
 import org.opsim.cost.Plan;
 import org.opsim.cost.PlanTotals;
 import org.opsim.graph.Graph;
@@ -24,7 +27,9 @@ import org.opsim.model.Workload;
 /**
  * How fast is one Llama-3.1-70B decode step (batch 64, context 4096, bf16, TP 8: 18 ops) costed on
  * one chip, compiled against object graph, side by side in one run; and what a sweep pays per point
- * when only the context changes (update the plan's shapes in place, then evaluate).
+ * when only the context changes (update the plan's shapes in place, then evaluate); and a step at a new
+ * batch and context each call, as a serving simulator asks for it: a workload-parametric plan against
+ * building the step's graph and updating a plan with it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +49,13 @@ public class DecodeStepBench {
     Graph[] contexts;
     Plan sweeping;
     int next;
+    /** Decode steps at random batches 1..1024 and contexts 1..131072, one per call. */
+    long[] batches;
+    long[] contextLengths;
+    ParametricPlan parametric;
+    Model model;
+    Workload like;
+    int point;
 
     @Setup
     public void setup() {
@@ -56,6 +68,16 @@ public class DecodeStepBench {
         contexts = new Graph[] {step, llama.graph(new Workload(w.phase(), w.batch(), w.sequenceLength() + 1, 0,
                 w.precisions(), w.tensorParallel(), false, w.attentionForm()))};
         sweeping = Plan.compile(step, chip);
+        model = llama;
+        like = w;
+        parametric = Opsim.decodePlan(llama, w, chip, 1024, 131072);
+        SplittableRandom r = new SplittableRandom(1);
+        batches = new long[4096];
+        contextLengths = new long[4096];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = 1 + r.nextLong(1024);
+            contextLengths[i] = 1 + r.nextLong(131072);
+        }
     }
 
     @Benchmark
@@ -73,6 +95,23 @@ public class DecodeStepBench {
     @Benchmark
     public double updateAndEvaluateLlama70bDecodeStepCompiled() {
         sweeping.update(contexts[next++ & 1]);
+        sweeping.evaluate(totals);
+        return totals.latencySeconds();
+    }
+
+    /** The serving simulator's inner step: a decode step at a new batch and context, from the parametric plan. */
+    @Benchmark
+    public double parametricDecodeStepAtNewBatchAndContext() {
+        int i = point++ & 4095;
+        parametric.evaluate(batches[i], contextLengths[i], totals);
+        return totals.latencySeconds();
+    }
+
+    /** The path it replaces: build the step's graph at the new batch and context, update a plan with it, evaluate. */
+    @Benchmark
+    public double buildUpdateAndEvaluateDecodeStepAtNewBatchAndContext() {
+        int i = point++ & 4095;
+        sweeping.update(model.graph(Opsim.decodeStep(like, batches[i], contextLengths[i])));
         sweeping.evaluate(totals);
         return totals.latencySeconds();
     }

@@ -173,4 +173,24 @@ public final class Opsim {
     public static Plan compile(Graph graph, HardwareProfile profile) {
         return Plan.compile(graph, profile);
     }
+
+    /**
+     * One decode step of {@code model} with {@code like}'s precisions, tensor-parallel degree and
+     * attention form, compiled once onto {@code profile} for every batch {@code 1..maxBatch} and context
+     * {@code 1..maxContext} (tokens already cached per sequence): {@code plan.evaluate(batch, context, totals)}
+     * costs a step without building its graph (docs/cost-model.md §17).
+     *
+     * @throws IllegalArgumentException if the model's decode step is not closed-form over that domain (named)
+     */
+    public static org.opsim.cost.ParametricPlan decodePlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
+                                                          long maxBatch, long maxContext) {
+        return org.opsim.cost.ParametricPlan.compile((batch, context) -> model.graph(decodeStep(like, batch, context)),
+                profile, maxBatch, maxContext);
+    }
+
+    /** {@code like} as one decode step of {@code batch} sequences with {@code context} tokens cached. */
+    public static org.opsim.model.Workload decodeStep(org.opsim.model.Workload like, long batch, long context) {
+        return new org.opsim.model.Workload(org.opsim.model.Workload.Phase.DECODE, batch, context, 0, like.precisions(),
+                like.tensorParallel(), false, like.attentionForm());
+    }
 }

@@ -124,10 +124,12 @@ final class LoweredOps {
     /**
      * What the cost reads off an op's shape besides FLOPs and bytes ({@link #derive} works from these
      * numbers alone, so a workload-parametric plan can fill them without building the op): a GEMM's rows
-     * per GEMM ({@code Long.MAX_VALUE} for other ops), columns, count and depth; the rows a kernel spreads
+     * ({@code Long.MAX_VALUE} for other ops; a grouped GEMM's of all groups), columns, count and depth; the rows a kernel spreads
      * over; a row's elements; the bytes main memory streams however small the op; an op's own efficiency.
      */
     final long[] gemmRows;
+    /** A grouped GEMM (structure): {@link #gemmRows} are all groups' rows, spread over {@link #gemmCount} groups. */
+    final boolean[] gemmGrouped;
     final long[] gemmColumns;
     final double[] gemmCount;
     final long[] gemmDepth;
@@ -226,6 +228,7 @@ final class LoweredOps {
         groupSize = new int[n];
         tree = new boolean[n];
         gemmRows = new long[n];
+        gemmGrouped = new boolean[n];
         gemmColumns = new long[n];
         gemmCount = new double[n];
         gemmDepth = new long[n];
@@ -423,7 +426,7 @@ final class LoweredOps {
      * Everything lowering decided from an op: its kind, precision, main engine and which engines have
      * work (collectives: their kind). Two graphs whose ops agree on this lower to the same structure.
      */
-    private static int signature(Op o) {
+    static int signature(Op o) {
         if (o instanceof Collective) {
             return 1 << 30 | o.kind().ordinal();
         }
@@ -498,7 +501,8 @@ final class LoweredOps {
         vectorFlops[i] = c.vectorFlops();
         flops[i] = c.flops();
         bytes[i] = c.bytes();
-        gemmRows[i] = Waves.rowsPerGemm(c);
+        gemmGrouped[i] = c instanceof org.opsim.graph.GroupedMatMul;
+        gemmRows[i] = c instanceof org.opsim.graph.GroupedMatMul g ? g.rows() : Waves.rowsPerGemm(c);
         gemmColumns[i] = Waves.columns(c);
         gemmCount[i] = Waves.gemms(c);
         gemmDepth[i] = Waves.depth(c);
@@ -526,22 +530,23 @@ final class LoweredOps {
         }
         double own = ownEfficiency[i];
         boolean gemm = gemmRows[i] != Long.MAX_VALUE;
+        long perGemm = gemmGrouped[i] ? Waves.rowsPerGroup(gemmRows[i], (long) gemmCount[i]) : gemmRows[i];
         if (mode[i] == NATIVE && matrixFlops[i] > 0) {
             double chip = matrixCurve[i].at(flops[i]);
             double f = factor(computeFactor[i], flops[i]);
             effectiveMatrixFlops[i] = units > 0 && gemm
-                    ? Waves.effectiveMatrixFlops(gemmRows[i], gemmColumns[i], gemmCount[i], gemmDepth[i], units, tileM, tileN)
+                    ? Waves.effectiveMatrixFlops(perGemm, gemmColumns[i], gemmCount[i], gemmDepth[i], units, tileM, tileN)
                     : matrixFlops[i];
             matrixEff[i] = own > 0 ? own : CostFormulas.efficiency(chip, f);
             GemmConfig[] configs = gemmConfigs[i];
             if (configs != null && own <= 0) {
                 // The library's fastest configuration for this shape (docs/cost-model.md §8.6); on the GEMV
                 // path its skinny kernels cover at most maxRows rows per tile, not the tile's.
-                long skinny = gemvRows[i] > 0 && gemmRows[i] <= gemvRows[i] ? gemvRows[i] : Long.MAX_VALUE;
+                long skinny = gemvRows[i] > 0 && perGemm <= gemvRows[i] ? gemvRows[i] : Long.MAX_VALUE;
                 double best = Double.POSITIVE_INFINITY;
                 for (GemmConfig g : configs) {
                     double work = !gemm ? matrixFlops[i]
-                            : Waves.effectiveMatrixFlops(gemmRows[i], gemmColumns[i], gemmCount[i], gemmDepth[i], capUnits,
+                            : Waves.effectiveMatrixFlops(perGemm, gemmColumns[i], gemmCount[i], gemmDepth[i], capUnits,
                                     Math.min(g.tileM(), skinny), g.tileN(),
                                     g.decomposition() == GemmConfig.Decomposition.STREAM_K, g.tileK().orElse(1L));
                     double e = CostFormulas.efficiency(chip, f * g.factor());
@@ -562,7 +567,7 @@ final class LoweredOps {
             fusedBytes[i] = binaryElementwise[i] ? bytes[i] / 3 : 0;
         }
         if (mode[i] != HOST_FALLBACK) {
-            boolean gemv = gemvRows[i] > 0 && gemmRows[i] <= gemvRows[i];
+            boolean gemv = gemvRows[i] > 0 && perGemm <= gemvRows[i];
             memoryEff[i] = CostFormulas.efficiency(memoryCurve[i].at(bytes[i]),
                     gemv ? gemvFactor[i] : factor(memoryFactor[i], bytes[i]));
             if (gemv && !Double.isNaN(gemvOverhead[i])) {

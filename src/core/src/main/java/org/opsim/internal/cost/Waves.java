@@ -68,9 +68,14 @@ public final class Waves {
             return b.m();
         }
         if (op instanceof GroupedMatMul g) {
-            return (g.rows() + g.groups() - 1) / g.groups();
+            return rowsPerGroup(g.rows(), g.groups());
         }
         return Long.MAX_VALUE;
+    }
+
+    /** A grouped GEMM's rows per group: its {@code rows} spread evenly over {@code groups}, rounded up. */
+    public static long rowsPerGroup(long rows, long groups) {
+        return (rows + groups - 1) / groups;
     }
 
     /**

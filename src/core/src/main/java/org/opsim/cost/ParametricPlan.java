@@ -1,0 +1,699 @@
+package org.opsim.cost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.opsim.graph.Graph;
+import org.opsim.hardware.HardwareProfile;
+
+/**
+ * A plan compiled once for a family of graphs that differ only in two workload parameters {@code x}
+ * and {@code y} (a decode step's batch and context, a prefill's batch and prompt length), evaluated at
+ * any point of its domain without building a graph and without allocating (docs/cost-model.md §17).
+ *
+ * <p>Each lowered op's shape numbers (FLOPs per engine, bytes, a GEMM's rows, columns, count and depth,
+ * the rows a kernel spreads over, a row's elements, the bytes that always stream, a collective's
+ * payload) are closed-form functions of {@code (x, y)}: bilinear, {@code a + b·x + c·y + d·x·y}, piecewise
+ * along {@code y} (a sliding window's or a sparse indexer's {@code min(context, W)}, a top-k's
+ * {@code ⌈log₂ k⌉} steps; at most {@value #MAX_PIECES} pieces);
+ * a number whose dependence on {@code x} is not bilinear (the distinct experts a batch's tokens touch in
+ * an MoE layer) is affine in {@code y} at each {@code x}, {@code p(x) + q(x)·y}, tabulated per {@code x}.
+ * {@link #compile} finds each function from graphs the family builds at probe points (the graph
+ * builder stays the one source of every shape), finds each piece's end by bisection, and checks every
+ * function against built graphs at random points of each piece; a family it cannot express exactly is
+ * refused with the op and the number named, never approximated. At evaluation the numbers are filled
+ * in and each op's cost is derived from them by the same code as for a graph ({@code LoweredOps.derive}:
+ * waves, the library's kernel choice, efficiencies at the op's size, caps, on-chip bytes, row chains),
+ * then costed by the one kernel.
+ *
+ * <p>A plan holds the state of its last evaluation: one plan per thread ({@link #copy} gives another).
+ */
+public final class ParametricPlan {
+
+    /** A graph per point {@code (x, y)} of a domain, all of the same structure. */
+    @FunctionalInterface
+    public interface Family {
+        Graph at(long x, long y);
+    }
+
+    /** The shape numbers of an op, in {@link #read}/{@link #write} order. */
+    static final String[] NUMBERS = {"matrix FLOPs", "vector FLOPs", "FLOPs", "bytes", "GEMM rows", "GEMM columns",
+        "GEMM count", "GEMM depth", "parallel rows", "row elements", "streamed bytes", "own efficiency", "group size"};
+    private static final int N = NUMBERS.length;
+    private static final int VERIFY_POINTS = 12;
+    static final int MAX_PIECES = 32;
+    private static final double TOLERANCE = 1e-12;
+
+    private final Family family;
+    private final HardwareProfile profile;
+    private final long maxX;
+    private final long maxY;
+    /** The least y this plan covers (1, or where a structure region starts). */
+    private final long minY;
+    /** Where the family's structure changes along y: a plan per region, and each region's last y. */
+    private final ParametricPlan[] regions;
+    private final long[] regionLast;
+    private final String name;
+    private final LoweredOps ops;
+    /** Per op and number (index {@code i·N + j}): its functions, piece by piece. */
+    private final Fn[] functions;
+    /** Ops with a number that varies (the others keep their derived arrays). */
+    private final int[] varying;
+    private final boolean[] integral;
+    /**
+     * Per varying op that depends on x alone (a GEMM, a norm, an all-reduce: not on the context): what the
+     * kernel reads of it, derived once per x at compile time, x-major (one x's ops side by side):
+     * {@code byX[(x·T + slot[i])·D + d]} ({@link #snapshot} order); {@code slot[i] < 0} for ops that
+     * depend on y (attention), which are derived at each evaluation.
+     */
+    private final double[] byX;
+    private final int[] slot;
+    private final int tabulated;
+    /** The derived arrays the kernel reads, per op, in {@link #snapshot} order. */
+    static final int DERIVED = 15;
+    /** At most this many x are tabulated (larger domains derive every op at each evaluation). */
+    static final long MAX_TABULATED_X = 8192;
+
+    /**
+     * One number's function: pieces ending at {@code ends[p]} (the last y of piece p; the last is maxY),
+     * each bilinear ({@code coef[4p..4p+3]}: a, b, c, d) or, where {@code table} is set, {@code p(x) + q(x)·y}
+     * with {@code table[(x·pieces + p)·2 + {0, 1}]}.
+     */
+    record Fn(long[] ends, double[] coef, double[] table) {
+        boolean constant() {
+            return ends.length == 1 && table == null && coef[1] == 0 && coef[2] == 0 && coef[3] == 0;
+        }
+
+        double at(long x, long y) {
+            int p = 0;
+            while (y > ends[p]) {
+                p++;
+            }
+            if (table != null) {
+                int at = ((int) x * ends.length + p) * 2;
+                return table[at] + table[at + 1] * y;
+            }
+            int at = 4 * p;
+            return coef[at] + x * (coef[at + 1] + coef[at + 3] * y) + coef[at + 2] * y;
+        }
+    }
+
+    private ParametricPlan(Family family, HardwareProfile profile, long maxX, long minY, long maxY, String name, LoweredOps ops,
+                           Fn[] functions, int[] varying) {
+        this.family = family;
+        this.profile = profile;
+        this.maxX = maxX;
+        this.minY = minY;
+        this.maxY = maxY;
+        this.regions = null;
+        this.regionLast = null;
+        this.name = name;
+        this.ops = ops;
+        this.functions = functions;
+        this.varying = varying;
+        this.integral = new boolean[N];
+        for (int j : new int[] {4, 5, 7, 8, 9, 12}) {
+            integral[j] = true;
+        }
+        this.slot = new int[ops.size];
+        java.util.Arrays.fill(slot, -1);
+        int t = 0;
+        if (maxX <= MAX_TABULATED_X) {
+            for (int i : varying) {
+                if (independentOfY(i)) {
+                    slot[i] = t++;
+                }
+            }
+        }
+        this.tabulated = t;
+        this.byX = new double[t == 0 ? 0 : (int) (maxX + 1) * t * DERIVED];
+        for (int i : varying) {
+            if (slot[i] >= 0) {
+                for (long x = 1; x <= maxX; x++) {
+                    fillOne(i, x, minY);
+                    snapshot(ops, i, byX, ((int) x * t + slot[i]) * DERIVED);
+                }
+            }
+        }
+    }
+
+    private boolean independentOfY(int i) {
+        for (int j = 0; j < N; j++) {
+            Fn f = functions[i * N + j];
+            if (f.ends().length != 1) {
+                return false;
+            }
+            if (f.table() == null) {
+                if (f.coef()[2] != 0 || f.coef()[3] != 0) {
+                    return false;
+                }
+            } else {
+                for (int at = 1; at < f.table().length; at += 2) {
+                    if (f.table()[at] != 0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void fillOne(int i, long x, long y) {
+        int base = i * N;
+        for (int j = 0; j < N; j++) {
+            double v = functions[base + j].at(x, y);
+            write(ops, i, j, integral[j] ? Math.rint(v) : v);
+        }
+        ops.derive(i);
+    }
+
+    /** What {@code Kernel} reads of op i's shape, into {@code t} from {@code at}. */
+    private static void snapshot(LoweredOps o, int i, double[] t, int at) {
+        t[at] = o.flops[i];
+        t[at + 1] = o.bytes[i];
+        t[at + 2] = o.matrixFlops[i];
+        t[at + 3] = o.vectorFlops[i];
+        t[at + 4] = o.effectiveMatrixFlops[i];
+        t[at + 5] = o.matrixEff[i];
+        t[at + 6] = o.vectorEff[i];
+        t[at + 7] = o.memoryEff[i];
+        t[at + 8] = o.overhead[i];
+        t[at + 9] = o.memoryCap[i];
+        t[at + 10] = o.chainSeconds[i];
+        t[at + 11] = o.onChipBytes[i];
+        t[at + 12] = o.fusedBytes[i];
+        t[at + 13] = o.groupSize[i];
+        t[at + 14] = o.tree[i] ? 1 : 0;
+    }
+
+    private static void restore(LoweredOps o, int i, double[] t, int at) {
+        o.flops[i] = t[at];
+        o.bytes[i] = t[at + 1];
+        o.matrixFlops[i] = t[at + 2];
+        o.vectorFlops[i] = t[at + 3];
+        o.effectiveMatrixFlops[i] = t[at + 4];
+        o.matrixEff[i] = t[at + 5];
+        o.vectorEff[i] = t[at + 6];
+        o.memoryEff[i] = t[at + 7];
+        o.overhead[i] = t[at + 8];
+        o.memoryCap[i] = t[at + 9];
+        o.chainSeconds[i] = t[at + 10];
+        o.onChipBytes[i] = t[at + 11];
+        o.fusedBytes[i] = t[at + 12];
+        o.groupSize[i] = (int) t[at + 13];
+        o.tree[i] = t[at + 14] != 0;
+    }
+
+    private ParametricPlan(ParametricPlan[] regions, long[] regionLast) {
+        ParametricPlan first = regions[0];
+        this.family = first.family;
+        this.profile = first.profile;
+        this.maxX = first.maxX;
+        this.minY = 1;
+        this.maxY = regionLast[regionLast.length - 1];
+        this.regions = regions;
+        this.regionLast = regionLast;
+        this.name = first.name;
+        this.ops = null;
+        this.functions = null;
+        this.varying = null;
+        this.integral = null;
+        this.byX = null;
+        this.slot = null;
+        this.tabulated = 0;
+    }
+
+    /**
+     * Compiles {@code family} onto {@code profile} for {@code 1 ≤ x ≤ maxX}, {@code 1 ≤ y ≤ maxY}. Where
+     * the family's structure changes along {@code y} (ops a longer context adds, found by bisection) each
+     * region gets its own plan, chosen by {@code y} at evaluation.
+     *
+     * @throws IllegalArgumentException if the structure changes along {@code x} or in more than
+     *     {@value #MAX_PIECES} regions, or an op's shape number is not piecewise bilinear (named)
+     */
+    public static ParametricPlan compile(Family family, HardwareProfile profile, long maxX, long maxY) {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(profile, "profile");
+        if (maxX < 2 || maxY < 4) {
+            throw new IllegalArgumentException("a parametric plan needs maxX >= 2 and maxY >= 4, got " + maxX + ", " + maxY);
+        }
+        List<Long> lasts = new ArrayList<>();
+        long start = 1;
+        while (true) {
+            long key = structure(family.at(1, start));
+            long last = structure(family.at(1, maxY)) == key ? maxY : lastSameStructure(family, key, start, maxY);
+            lasts.add(last);
+            if (last == maxY) {
+                break;
+            }
+            if (lasts.size() == MAX_PIECES) {
+                throw new IllegalArgumentException(family.at(1, 1).name() + ": the graph changes structure more than "
+                        + MAX_PIECES + " times along y; cost it by building the graph (Plan.compile)");
+            }
+            start = last + 1;
+        }
+        if (lasts.size() == 1) {
+            return compileRegion(family, profile, maxX, 1, maxY);
+        }
+        ParametricPlan[] parts = new ParametricPlan[lasts.size()];
+        long[] ends = new long[lasts.size()];
+        long from = 1;
+        for (int r = 0; r < parts.length; r++) {
+            ends[r] = lasts.get(r);
+            parts[r] = compileRegion(family, profile, maxX, from, ends[r]);
+            from = ends[r] + 1;
+        }
+        return new ParametricPlan(parts, ends);
+    }
+
+    /** A hash of a graph's structure: blocks, their stages, and each lowered op's kind, precision and engine. */
+    private static long structure(Graph g) {
+        long h = g.blocks().size();
+        for (org.opsim.graph.Block b : g.blocks()) {
+            h = h * 31 + b.stage().ordinal();
+            for (org.opsim.graph.Op o : b.ops()) {
+                for (org.opsim.graph.Op part : o.lower()) {
+                    h = h * 1_000_003 + LoweredOps.signature(part);
+                }
+            }
+            h = h * 31 + 7;
+        }
+        return h;
+    }
+
+    private static long lastSameStructure(Family family, long key, long start, long maxY) {
+        long lo = start;
+        long hi = maxY;
+        while (hi - lo > 1) {
+            long mid = lo + (hi - lo) / 2;
+            if (structure(family.at(1, mid)) == key) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static ParametricPlan compileRegion(Family family, HardwareProfile profile, long maxX, long minY, long maxY) {
+        Graph first = family.at(1, minY);
+        LoweredOps ops = LoweredOps.lower(first, profile);
+        Prober probe = new Prober(family, ops, minY);
+        int n = ops.size;
+        Fn[] fns = new Fn[n * N];
+        for (int k = 0; k < n * N; k++) {
+            fns[k] = probe.pieces(k, minY, maxY);
+            if (fns[k] == null) {
+                throw new IllegalArgumentException("op " + k / N + " (" + ops.op[k / N].name() + ") of " + first.name()
+                        + ": its " + NUMBERS[k % N] + " takes more than " + MAX_PIECES
+                        + " bilinear pieces over the domain; cost it by building the graph (Plan.compile)");
+            }
+        }
+        probe.tabulate(fns, maxX, minY, maxY);
+        List<Integer> v = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < N; j++) {
+                if (!fns[i * N + j].constant()) {
+                    v.add(i);
+                    break;
+                }
+            }
+        }
+        ParametricPlan plan = new ParametricPlan(family, profile, maxX, minY, maxY, first.name(), ops, fns,
+                v.stream().mapToInt(Integer::intValue).toArray());
+        plan.verify(probe);
+        return plan;
+    }
+
+    /** Another plan over the same family and domain, for another thread (no probing: the functions are shared). */
+    public ParametricPlan copy() {
+        if (regions != null) {
+            ParametricPlan[] parts = new ParametricPlan[regions.length];
+            for (int r = 0; r < parts.length; r++) {
+                parts[r] = regions[r].copy();
+            }
+            return new ParametricPlan(parts, regionLast);
+        }
+        LoweredOps fresh = LoweredOps.lower(family.at(1, minY), profile);
+        return new ParametricPlan(family, profile, maxX, minY, maxY, name, fresh, functions, varying);
+    }
+
+    public HardwareProfile profile() {
+        return profile;
+    }
+
+    public long maxX() {
+        return maxX;
+    }
+
+    public long maxY() {
+        return maxY;
+    }
+
+    /** Ops the loop costs (the family's graph after lowering; of the first region where the structure changes). */
+    public int operationCount() {
+        return regions != null ? regions[0].operationCount() : ops.size;
+    }
+
+    /** How many structure regions along y the plan holds (1: the family's graph never changes its ops). */
+    public int regionCount() {
+        return regions == null ? 1 : regions.length;
+    }
+
+    /**
+     * Costs the family's graph at {@code (x, y)} into {@code out}, allocating nothing: the same totals as
+     * {@code Plan.compile(family.at(x, y), profile).evaluate(out)}, to rounding.
+     *
+     * @throws IllegalArgumentException outside the domain
+     */
+    public void evaluate(long x, long y, PlanTotals out) {
+        if (x < 1 || x > maxX || y < minY || y > maxY) {
+            throw new IllegalArgumentException("(" + x + ", " + y + ") is outside the plan's domain 1.." + maxX
+                    + " × " + minY + ".." + maxY);
+        }
+        if (regions != null) {
+            int r = 0;
+            while (y > regionLast[r]) {
+                r++;
+            }
+            regions[r].evaluate(x, y, out);
+            return;
+        }
+        fill(x, y);
+        Kernel.run(ops, out, null, name);
+    }
+
+    /** The rich evaluation at {@code (x, y)}: per op, kind and block (builds the graph; allocates). */
+    public Evaluation evaluation(long x, long y) {
+        return Plan.compile(family.at(x, y), profile).evaluation();
+    }
+
+    private void fill(long x, long y) {
+        final LoweredOps o = ops;
+        final int row = (int) x * tabulated;
+        for (int i : varying) {
+            int sl = slot[i];
+            if (sl >= 0) {
+                restore(o, i, byX, (row + sl) * DERIVED);
+            } else {
+                fillOne(i, x, y);
+            }
+        }
+        int i = 0;
+        for (int b = 0; b < o.blocks; b++) {
+            double f = 0;
+            double by = 0;
+            for (; i < o.blockEnd[b]; i++) {
+                f += o.flops[i];
+                by += o.bytes[i];
+            }
+            o.blockFlops[b] = f;
+            o.blockBytes[b] = by;
+        }
+    }
+
+    /**
+     * Checks every function against built graphs: each piece's ends and random points of the domain (the
+     * derived arrays follow from the numbers by {@code LoweredOps.derive}, the code a graph's ops go through).
+     */
+    private void verify(Prober probe) {
+        SplittableRandom random = new SplittableRandom(14);
+        List<long[]> points = new ArrayList<>();
+        points.add(new long[] {maxX, maxY});
+        points.add(new long[] {maxX, minY});
+        java.util.Set<Long> ends = new java.util.TreeSet<>();
+        for (Fn fn : functions) {
+            for (long e : fn.ends()) {
+                ends.add(e);
+            }
+        }
+        for (long e : ends) {
+            points.add(new long[] {1 + random.nextLong(maxX), e});
+            if (e < maxY) {
+                points.add(new long[] {1 + random.nextLong(maxX), e + 1});
+            }
+        }
+        for (int p = 0; p < VERIFY_POINTS; p++) {
+            points.add(new long[] {1 + random.nextLong(maxX), minY + random.nextLong(maxY - minY + 1)});
+        }
+        for (long[] pt : points) {
+            double[] truth = probe.numbers(pt[0], pt[1]);
+            for (int i = 0; i < ops.size; i++) {
+                for (int j = 0; j < N; j++) {
+                    double want = truth[i * N + j];
+                    double v = functions[i * N + j].at(pt[0], pt[1]);
+                    double got = integral[j] ? Math.rint(v) : v;
+                    if (!close(want, got)) {
+                        throw new IllegalArgumentException("op " + i + " (" + ops.op[i].name() + ", " + ops.kind[i].id()
+                                + ") of " + name + ": its " + NUMBERS[j] + " is not piecewise bilinear over the domain (at "
+                                + pt[0] + ", " + pt[1] + ": " + want + ", the plan's " + got
+                                + "); cost it by building the graph (Plan.compile)");
+                    }
+                }
+            }
+        }
+    }
+
+    static boolean close(double want, double got) {
+        return want == got || Math.abs(want - got) <= TOLERANCE * Math.max(Math.abs(want), Math.abs(got));
+    }
+
+    static double read(LoweredOps o, int i, int j) {
+        return switch (j) {
+            case 0 -> o.matrixFlops[i];
+            case 1 -> o.vectorFlops[i];
+            case 2 -> o.flops[i];
+            case 3 -> o.bytes[i];
+            case 4 -> o.gemmRows[i];
+            case 5 -> o.gemmColumns[i];
+            case 6 -> o.gemmCount[i];
+            case 7 -> o.gemmDepth[i];
+            case 8 -> o.parallelRows[i];
+            case 9 -> o.rowElements[i];
+            case 10 -> o.streamedBytes[i];
+            case 11 -> o.ownEfficiency[i];
+            default -> o.groupSize[i];
+        };
+    }
+
+    private static void write(LoweredOps o, int i, int j, double v) {
+        switch (j) {
+            case 0 -> o.matrixFlops[i] = v;
+            case 1 -> o.vectorFlops[i] = v;
+            case 2 -> o.flops[i] = v;
+            case 3 -> o.bytes[i] = v;
+            case 4 -> o.gemmRows[i] = (long) v;
+            case 5 -> o.gemmColumns[i] = (long) v;
+            case 6 -> o.gemmCount[i] = v;
+            case 7 -> o.gemmDepth[i] = (long) v;
+            case 8 -> o.parallelRows[i] = (long) v;
+            case 9 -> o.rowElements[i] = (long) v;
+            case 10 -> o.streamedBytes[i] = v;
+            case 11 -> o.ownEfficiency[i] = v;
+            default -> o.groupSize[i] = (int) v;
+        }
+    }
+
+    /** Builds the family's graphs at probe points and reads their ops' shape numbers. */
+    private static final class Prober {
+        private final Family family;
+        private final LoweredOps scratch;
+        private final int n;
+
+        private final long minY;
+
+        Prober(Family family, LoweredOps template, long minY) {
+            this.family = family;
+            this.minY = minY;
+            this.scratch = LoweredOps.lower(family.at(1, minY), template.profile);
+            this.n = template.size;
+        }
+
+        private final java.util.Map<List<Long>, double[]> seen = new java.util.HashMap<>();
+
+        /** Every op's numbers at {@code (x, y)}, op-major (each point's graph built once). */
+        double[] numbers(long x, long y) {
+            return seen.computeIfAbsent(List.of(x, y), k -> build(x, y));
+        }
+
+        private double[] build(long x, long y) {
+            Graph g = family.at(x, y);
+            if (!scratch.refill(g)) {
+                throw new IllegalArgumentException(g.name() + ": the graph at (" + x + ", " + y
+                        + ") has another structure than at (1, " + minY + ") (other ops or blocks): the structure changes along x");
+            }
+            double[] out = new double[n * N];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < N; j++) {
+                    out[i * N + j] = read(scratch, i, j);
+                }
+            }
+            for (int b = 0; b < scratch.blocks; b++) {
+                if (scratch.repeatCount[b] != firstRepeats()[b]) {
+                    throw new IllegalArgumentException(g.name() + ": block " + scratch.blockName[b]
+                            + " repeats a different number of times at (" + x + ", " + y + ")");
+                }
+            }
+            return out;
+        }
+
+        private long[] repeats;
+
+        private long[] firstRepeats() {
+            if (repeats == null) {
+                LoweredOps l = LoweredOps.lower(family.at(1, minY), scratch.profile);
+                repeats = l.repeatCount.clone();
+            }
+            return repeats;
+        }
+
+        /** Number k's pieces along y: each bilinear through x ∈ {1, 2} × its first two y, ended by bisection. */
+        Fn pieces(int k, long minY, long maxY) {
+            List<Long> ends = new ArrayList<>();
+            List<double[]> coefs = new ArrayList<>();
+            long start = minY;
+            while (true) {
+                double[] f = fit(k, start, Math.min(start + 1, maxY));
+                long end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                ends.add(end);
+                coefs.add(f);
+                if (end == maxY) {
+                    break;
+                }
+                if (ends.size() == MAX_PIECES) {
+                    return null;
+                }
+                start = end + 1;
+            }
+            double[] coef = new double[4 * coefs.size()];
+            for (int p = 0; p < coefs.size(); p++) {
+                System.arraycopy(coefs.get(p), 0, coef, 4 * p, 4);
+            }
+            return new Fn(ends.stream().mapToLong(Long::longValue).toArray(), coef, null);
+        }
+
+        /** The bilinear function of number k through x ∈ {1, 2} × {y0, y1} (y1 = y0: constant in y). */
+        private double[] fit(int k, long y0, long y1) {
+            double f00 = numbers(1, y0)[k];
+            double f10 = numbers(2, y0)[k];
+            if (y1 == y0) {
+                double b = f10 - f00;
+                return new double[] {clean(f00 - b, f00), clean(b, f00), 0, 0};
+            }
+            double f01 = numbers(1, y1)[k];
+            double f11 = numbers(2, y1)[k];
+            double dy = y1 - y0;
+            double d = (f11 - f10 - f01 + f00) / dy;
+            double b = f10 - f00 - d * y0;
+            double c = (f01 - f00) / dy - d;
+            double a = f00 - b - c * y0 - d * y0;
+            return new double[] {clean(a, f00), clean(b, f00), clean(c, f00), clean(d, f00)};
+        }
+
+        /** A coefficient that is rounding noise next to the values it produces is 0. */
+        private static double clean(double coefficient, double scale) {
+            return Math.abs(coefficient) <= 1e-13 * Math.abs(scale) ? 0 : coefficient;
+        }
+
+        /** The last y in (start, maxY) at which number k still follows f (at x = 1 and 2), by bisection. */
+        private long lastFollowing(int k, double[] f, long start, long maxY) {
+            long lo = Math.min(start + 1, maxY);
+            long hi = maxY;
+            if (!follows(k, f, lo)) {
+                return start;
+            }
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                if (follows(k, f, mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private boolean follows(int k, double[] f, long y) {
+            for (long x = 1; x <= 2; x++) {
+                double want = numbers(x, y)[k];
+                double got = f[0] + x * (f[1] + f[3] * y) + f[2] * y;
+                if (!close(want, got) && !close(want, Math.rint(got))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Numbers whose x-dependence the bilinear pieces miss (checked at maxX and two x between, at each
+         * piece's ends) become tables of p(x), q(x) per piece, through each piece's first two y.
+         */
+        void tabulate(Fn[] fns, long maxX, long minY, long maxY) {
+            SplittableRandom random = new SplittableRandom(3);
+            long[] xs = {maxX, 3 + random.nextLong(Math.max(1, maxX - 2)), 3 + random.nextLong(Math.max(1, maxX - 2))};
+            List<Integer> flagged = new ArrayList<>();
+            java.util.Set<Long> ys = new java.util.TreeSet<>();
+            for (int k = 0; k < fns.length; k++) {
+                Fn fn = fns[k];
+                if (fn == null) {
+                    continue;
+                }
+                boolean miss = false;
+                long start = minY;
+                for (long end : fn.ends()) {
+                    for (long x : xs) {
+                        for (long y : new long[] {start, end}) {
+                            if (x <= maxX) {
+                                double want = numbers(x, y)[k];
+                                double got = fn.at(x, y);
+                                miss |= !close(want, got) && !close(want, Math.rint(got));
+                            }
+                        }
+                    }
+                    start = end + 1;
+                }
+                if (miss) {
+                    flagged.add(k);
+                    start = minY;
+                    for (long end : fn.ends()) {
+                        ys.add(start);
+                        ys.add(Math.min(start + 1, end));
+                        start = end + 1;
+                    }
+                }
+            }
+            if (flagged.isEmpty()) {
+                return;
+            }
+            double[][] tables = new double[fns.length][];
+            for (int k : flagged) {
+                tables[k] = new double[(int) (maxX + 1) * fns[k].ends().length * 2];
+            }
+            java.util.Map<Long, double[]> row = new java.util.HashMap<>();
+            for (long x = 1; x <= maxX; x++) {
+                row.clear();
+                for (long y : ys) {
+                    row.put(y, build(x, y));
+                }
+                for (int k : flagged) {
+                    long[] ends = fns[k].ends();
+                    long start = minY;
+                    for (int p = 0; p < ends.length; p++) {
+                        long y1 = Math.min(start + 1, ends[p]);
+                        double v0 = row.get(start)[k];
+                        double v1 = row.get(y1)[k];
+                        double q = y1 == start ? 0 : v1 - v0;
+                        int at = ((int) x * ends.length + p) * 2;
+                        tables[k][at] = v0 - q * start;
+                        tables[k][at + 1] = q;
+                        start = ends[p] + 1;
+                    }
+                }
+            }
+            for (int k : flagged) {
+                fns[k] = new Fn(fns[k].ends(), fns[k].coef(), tables[k]);
+            }
+        }
+    }
+}
