@@ -502,11 +502,14 @@ public final class ParametricPlan {
         private final int n;
 
         private final long minY;
+        /** Each block's repeat at (1, minY): it may not change over the region. */
+        private final long[] repeats;
 
         Prober(Family family, LoweredOps template, long minY) {
             this.family = family;
             this.minY = minY;
             this.scratch = LoweredOps.lower(family.at(1, minY), template.profile);
+            this.repeats = scratch.repeatCount.clone();
             this.n = template.size;
         }
 
@@ -530,7 +533,7 @@ public final class ParametricPlan {
                 }
             }
             for (int b = 0; b < scratch.blocks; b++) {
-                if (scratch.repeatCount[b] != firstRepeats()[b]) {
+                if (scratch.repeatCount[b] != repeats[b]) {
                     throw new IllegalArgumentException(g.name() + ": block " + scratch.blockName[b]
                             + " repeats a different number of times at (" + x + ", " + y + ")");
                 }
@@ -538,15 +541,6 @@ public final class ParametricPlan {
             return out;
         }
 
-        private long[] repeats;
-
-        private long[] firstRepeats() {
-            if (repeats == null) {
-                LoweredOps l = LoweredOps.lower(family.at(1, minY), scratch.profile);
-                repeats = l.repeatCount.clone();
-            }
-            return repeats;
-        }
 
         /** Number k's pieces along y: each bilinear through x ∈ {1, 2} × its first two y, ended by bisection. */
         Fn pieces(int k, long minY, long maxY) {
