@@ -188,6 +188,42 @@ public final class Opsim {
                 profile, maxBatch, maxContext);
     }
 
+    /**
+     * A prefill of {@code model} with {@code like}'s precisions, tensor-parallel degree and attention form,
+     * compiled once onto {@code profile} for every batch {@code 1..maxBatch} and prompt {@code 1..maxPrompt}:
+     * {@code plan.evaluate(batch, prompt, totals)} costs it without building its graph (docs/cost-model.md §17).
+     *
+     * @throws IllegalArgumentException if the model's prefill is not closed-form over that domain (named)
+     */
+    public static org.opsim.cost.ParametricPlan prefillPlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
+                                                           long maxBatch, long maxPrompt) {
+        return org.opsim.cost.ParametricPlan.compile((batch, prompt) -> model.graph(prefill(like, batch, prompt)),
+                profile, maxBatch, maxPrompt);
+    }
+
+    /**
+     * A generation of {@code model} (a prefill, then one decode step per further token) with {@code like}'s
+     * precisions, tensor-parallel degree and attention form, compiled once onto {@code profile} for every batch
+     * {@code 1..maxBatch}, prompt {@code 1..maxPrompt} and generated tokens {@code 1..maxGenerated}: costed in
+     * time independent of the tokens generated, without building a graph (docs/cost-model.md §17.3).
+     *
+     * @throws IllegalArgumentException if the model's prefill or decode step is not closed-form over that domain (named)
+     */
+    public static org.opsim.cost.GenerationPlan generationPlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
+                                                              long maxBatch, long maxPrompt, long maxGenerated) {
+        if (maxGenerated < 1) {
+            throw new IllegalArgumentException("a generation plan needs maxGenerated >= 1, got " + maxGenerated);
+        }
+        return org.opsim.cost.GenerationPlan.of(prefillPlan(model, like, profile, maxBatch, maxPrompt),
+                decodePlan(model, like, profile, maxBatch, Math.max(4, maxPrompt + maxGenerated - 2)));
+    }
+
+    /** {@code like} as the prefill of {@code batch} prompts of {@code prompt} tokens. */
+    public static org.opsim.model.Workload prefill(org.opsim.model.Workload like, long batch, long prompt) {
+        return new org.opsim.model.Workload(org.opsim.model.Workload.Phase.PREFILL, batch, prompt, 0, like.precisions(),
+                like.tensorParallel(), false, like.attentionForm());
+    }
+
     /** {@code like} as one decode step of {@code batch} sequences with {@code context} tokens cached. */
     public static org.opsim.model.Workload decodeStep(org.opsim.model.Workload like, long batch, long context) {
         return new org.opsim.model.Workload(org.opsim.model.Workload.Phase.DECODE, batch, context, 0, like.precisions(),

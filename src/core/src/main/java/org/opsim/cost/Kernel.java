@@ -68,6 +68,7 @@ final class Kernel {
         double tBytes = 0;
         double tEnergy = 0;
         double tCapacity = 0;
+        long signature = 0;
         int i = 0;
         for (int b = 0; b < o.blocks; b++) {
             final int end = o.blockEnd[b];
@@ -167,6 +168,7 @@ final class Kernel {
                 energySum += energy;
                 capacitySum += latency * peakUsed;
                 bound[limit] += latency * repeat;
+                signature = signature * 5 + limit;
                 if (sink != null) {
                     sink.op(b, i, latency, energy, peakUsed, limit, compute, memory, link, overhead);
                 }
@@ -190,6 +192,7 @@ final class Kernel {
         out.energyJoules = tEnergy;
         out.costUsd = tCost;
         out.peakFlopCapacity = tCapacity;
+        out.boundSignature = signature;
     }
 
     /**

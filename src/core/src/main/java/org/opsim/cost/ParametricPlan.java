@@ -14,7 +14,8 @@ import org.opsim.hardware.HardwareProfile;
  *
  * <p>Each lowered op's shape numbers (FLOPs per engine, bytes, a GEMM's rows, columns, count and depth,
  * the rows a kernel spreads over, a row's elements, the bytes that always stream, a collective's
- * payload) are closed-form functions of {@code (x, y)}: bilinear, {@code a + b·x + c·y + d·x·y}, piecewise
+ * payload) are closed-form functions of {@code (x, y)}: quadratic in {@code y} with coefficients linear in {@code x},
+ * {@code a + b·x + c·y + d·x·y + e·y² + f·x·y²} (a prefill's causal attention is {@code x·y²}), piecewise
  * along {@code y} (a sliding window's or a sparse indexer's {@code min(context, W)}, a top-k's
  * {@code ⌈log₂ k⌉} steps; at most {@value #MAX_PIECES} pieces);
  * a number whose dependence on {@code x} is not bilinear (the distinct experts a batch's tokens touch in
@@ -70,19 +71,25 @@ public final class ParametricPlan {
     private final double[] byX;
     private final int[] slot;
     private final int tabulated;
+    /** The x whose tabulated ops the arrays hold (−1: none yet). */
+    private long filledX = -1;
     /** The derived arrays the kernel reads, per op, in {@link #snapshot} order. */
     static final int DERIVED = 15;
     /** At most this many x are tabulated (larger domains derive every op at each evaluation). */
     static final long MAX_TABULATED_X = 8192;
 
+    /** Coefficients per piece: {@code a + b·x + c·y + d·x·y + e·y² + f·x·y²}. */
+    static final int COEFFICIENTS = 6;
+
     /**
      * One number's function: pieces ending at {@code ends[p]} (the last y of piece p; the last is maxY),
-     * each bilinear ({@code coef[4p..4p+3]}: a, b, c, d) or, where {@code table} is set, {@code p(x) + q(x)·y}
-     * with {@code table[(x·pieces + p)·2 + {0, 1}]}.
+     * each quadratic in y with coefficients bilinear in x ({@code coef[6p..6p+5]}: a, b, c, d, e, f) or, where
+     * {@code table} is set, {@code p(x) + q(x)·y} with {@code table[(x·pieces + p)·2 + {0, 1}]}.
      */
     record Fn(long[] ends, double[] coef, double[] table) {
         boolean constant() {
-            return ends.length == 1 && table == null && coef[1] == 0 && coef[2] == 0 && coef[3] == 0;
+            return ends.length == 1 && table == null && coef[1] == 0 && coef[2] == 0 && coef[3] == 0 && coef[4] == 0
+                    && coef[5] == 0;
         }
 
         double at(long x, long y) {
@@ -94,8 +101,8 @@ public final class ParametricPlan {
                 int at = ((int) x * ends.length + p) * 2;
                 return table[at] + table[at + 1] * y;
             }
-            int at = 4 * p;
-            return coef[at] + x * (coef[at + 1] + coef[at + 3] * y) + coef[at + 2] * y;
+            int at = COEFFICIENTS * p;
+            return coef[at] + x * (coef[at + 1] + y * (coef[at + 3] + coef[at + 5] * y)) + y * (coef[at + 2] + coef[at + 4] * y);
         }
     }
 
@@ -145,7 +152,7 @@ public final class ParametricPlan {
                 return false;
             }
             if (f.table() == null) {
-                if (f.coef()[2] != 0 || f.coef()[3] != 0) {
+                if (f.coef()[2] != 0 || f.coef()[3] != 0 || f.coef()[4] != 0 || f.coef()[5] != 0) {
                     return false;
                 }
             } else {
@@ -230,7 +237,7 @@ public final class ParametricPlan {
      * region gets its own plan, chosen by {@code y} at evaluation.
      *
      * @throws IllegalArgumentException if the structure changes along {@code x} or in more than
-     *     {@value #MAX_PIECES} regions, or an op's shape number is not piecewise bilinear (named)
+     *     {@value #MAX_PIECES} regions, or an op's shape number is not piecewise quadratic (named)
      */
     public static ParametricPlan compile(Family family, HardwareProfile profile, long maxX, long maxY) {
         Objects.requireNonNull(family, "family");
@@ -307,7 +314,7 @@ public final class ParametricPlan {
             if (fns[k] == null) {
                 throw new IllegalArgumentException("op " + k / N + " (" + ops.op[k / N].name() + ") of " + first.name()
                         + ": its " + NUMBERS[k % N] + " takes more than " + MAX_PIECES
-                        + " bilinear pieces over the domain; cost it by building the graph (Plan.compile)");
+                        + " quadratic pieces over the domain; cost it by building the graph (Plan.compile)");
             }
         }
         probe.tabulate(fns, maxX, minY, maxY);
@@ -356,6 +363,27 @@ public final class ParametricPlan {
         return regions != null ? regions[0].operationCount() : ops.size;
     }
 
+    /** Every y after which a shape number changes formula (a piece's or a region's end, below maxY), ascending. */
+    long[] breakpoints() {
+        java.util.TreeSet<Long> ends = new java.util.TreeSet<>();
+        if (regions != null) {
+            for (int r = 0; r < regions.length; r++) {
+                for (long e : regions[r].breakpoints()) {
+                    ends.add(e);
+                }
+                ends.add(regionLast[r]);
+            }
+        } else {
+            for (Fn f : functions) {
+                for (long e : f.ends()) {
+                    ends.add(e);
+                }
+            }
+        }
+        ends.remove(maxY);
+        return ends.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** How many structure regions along y the plan holds (1: the family's graph never changes its ops). */
     public int regionCount() {
         return regions == null ? 1 : regions.length;
@@ -392,14 +420,17 @@ public final class ParametricPlan {
     private void fill(long x, long y) {
         final LoweredOps o = ops;
         final int row = (int) x * tabulated;
+        // The ops that depend on x alone still hold their arrays from the last evaluation at this x.
+        final boolean sameX = x == filledX;
         for (int i : varying) {
             int sl = slot[i];
-            if (sl >= 0) {
-                restore(o, i, byX, (row + sl) * DERIVED);
-            } else {
+            if (sl < 0) {
                 fillOne(i, x, y);
+            } else if (!sameX) {
+                restore(o, i, byX, (row + sl) * DERIVED);
             }
         }
+        filledX = x;
         int i = 0;
         for (int b = 0; b < o.blocks; b++) {
             double f = 0;
@@ -446,7 +477,7 @@ public final class ParametricPlan {
                     double got = integral[j] ? Math.rint(v) : v;
                     if (!close(want, got)) {
                         throw new IllegalArgumentException("op " + i + " (" + ops.op[i].name() + ", " + ops.kind[i].id()
-                                + ") of " + name + ": its " + NUMBERS[j] + " is not piecewise bilinear over the domain (at "
+                                + ") of " + name + ": its " + NUMBERS[j] + " is not piecewise quadratic over the domain (at "
                                 + pt[0] + ", " + pt[1] + ": " + want + ", the plan's " + got
                                 + "); cost it by building the graph (Plan.compile)");
                     }
@@ -542,14 +573,24 @@ public final class ParametricPlan {
         }
 
 
-        /** Number k's pieces along y: each bilinear through x ∈ {1, 2} × its first two y, ended by bisection. */
+        /**
+         * Number k's pieces along y: each quadratic in y, bilinear in x, through x ∈ {1, 2} × its first three
+         * y, ended by bisection; a piece with a y² term is then fitted again through its ends and middle
+         * (better conditioned far from its start) where that still holds at its first points.
+         */
         Fn pieces(int k, long minY, long maxY) {
             List<Long> ends = new ArrayList<>();
             List<double[]> coefs = new ArrayList<>();
             long start = minY;
             while (true) {
-                double[] f = fit(k, start, Math.min(start + 1, maxY));
+                double[] f = fit(k, start, Math.min(start + 1, maxY), Math.min(start + 2, maxY));
                 long end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                if ((f[4] != 0 || f[5] != 0) && end - start >= 4) {
+                    double[] wide = fit(k, start, start + (end - start) / 2, end);
+                    if (follows(k, wide, start + 1) && follows(k, wide, start + 2) && follows(k, wide, end - 1)) {
+                        f = wide;
+                    }
+                }
                 ends.add(end);
                 coefs.add(f);
                 if (end == maxY) {
@@ -560,29 +601,49 @@ public final class ParametricPlan {
                 }
                 start = end + 1;
             }
-            double[] coef = new double[4 * coefs.size()];
+            double[] coef = new double[COEFFICIENTS * coefs.size()];
             for (int p = 0; p < coefs.size(); p++) {
-                System.arraycopy(coefs.get(p), 0, coef, 4 * p, 4);
+                System.arraycopy(coefs.get(p), 0, coef, COEFFICIENTS * p, COEFFICIENTS);
             }
             return new Fn(ends.stream().mapToLong(Long::longValue).toArray(), coef, null);
         }
 
-        /** The bilinear function of number k through x ∈ {1, 2} × {y0, y1} (y1 = y0: constant in y). */
-        private double[] fit(int k, long y0, long y1) {
-            double f00 = numbers(1, y0)[k];
-            double f10 = numbers(2, y0)[k];
-            if (y1 == y0) {
-                double b = f10 - f00;
-                return new double[] {clean(f00 - b, f00), clean(b, f00), 0, 0};
+        /**
+         * The function of number k quadratic in y through {@code y0 < y1 < y2} (as many distinct as given:
+         * fewer make it linear or constant in y), bilinear in x through x ∈ {1, 2}.
+         */
+        private double[] fit(int k, long y0, long y1, long y2) {
+            double[][] g = new double[2][];
+            for (int x = 1; x <= 2; x++) {
+                g[x - 1] = quadratic(numbers(x, y0)[k], y1 == y0 ? Double.NaN : numbers(x, y1)[k],
+                        y2 == y1 ? Double.NaN : numbers(x, y2)[k], y0, y1, y2);
             }
-            double f01 = numbers(1, y1)[k];
-            double f11 = numbers(2, y1)[k];
-            double dy = y1 - y0;
-            double d = (f11 - f10 - f01 + f00) / dy;
-            double b = f10 - f00 - d * y0;
-            double c = (f01 - f00) / dy - d;
-            double a = f00 - b - c * y0 - d * y0;
-            return new double[] {clean(a, f00), clean(b, f00), clean(c, f00), clean(d, f00)};
+            double scale = numbers(1, y0)[k];
+            double[] out = new double[COEFFICIENTS];
+            for (int t = 0; t < 3; t++) {
+                double slope = g[1][t] - g[0][t];
+                out[2 * t] = clean(g[0][t] - slope, scale);
+                out[2 * t + 1] = clean(slope, scale);
+            }
+            return out;
+        }
+
+        /** {A, B, C} of A + B·y + C·y² through (y0, f0), (y1, f1), (y2, f2) by Newton's divided differences; NaN: absent. */
+        private static double[] quadratic(double f0, double f1, double f2, long y0, long y1, long y2) {
+            if (Double.isNaN(f1)) {
+                return new double[] {f0, 0, 0};
+            }
+            double d01 = (f1 - f0) / (y1 - y0);
+            if (Double.isNaN(f2)) {
+                return new double[] {f0 - d01 * y0, d01, 0};
+            }
+            double d12 = (f2 - f1) / (y2 - y1);
+            double c = (d12 - d01) / (y2 - y0);
+            if (Math.abs(c) * (y2 - y0) * (y2 - y0) <= 1e-13 * Math.abs(f0)) {
+                c = 0;
+            }
+            double b = d01 - c * (y0 + y1);
+            return new double[] {f0 - b * y0 - c * y0 * y0, b, c};
         }
 
         /** A coefficient that is rounding noise next to the values it produces is 0. */
@@ -611,7 +672,7 @@ public final class ParametricPlan {
         private boolean follows(int k, double[] f, long y) {
             for (long x = 1; x <= 2; x++) {
                 double want = numbers(x, y)[k];
-                double got = f[0] + x * (f[1] + f[3] * y) + f[2] * y;
+                double got = f[0] + x * (f[1] + y * (f[3] + f[5] * y)) + y * (f[2] + f[4] * y);
                 if (!close(want, got) && !close(want, Math.rint(got))) {
                     return false;
                 }

@@ -16,6 +16,8 @@ public final class PlanTotals {
     double costUsd;
     double peakFlopCapacity;
     final double[] boundSeconds = new double[Bound.values().length];
+    /** A hash of every op's bound, in op order (two evaluations with the same ops bound alike agree). */
+    long boundSignature;
 
     void clear() {
         for (int k = 0; k < boundSeconds.length; k++) {
