@@ -1,13 +1,15 @@
 package org.opsim.sweep;
 
 import java.util.Locale;
+import org.opsim.internal.io.DoubleText;
 import org.opsim.internal.io.Ids;
 
 /**
  * How sweep rows are written: CSV (a header line, one line per row) or JSON (an array with one object
  * per line). Rows are appended to a caller's buffer so that worker threads format in parallel and
- * one writer only copies text. Numbers are written in full (Java's shortest round-trip form), with
- * the same names as {@code opsim compare --format json}.
+ * one writer only copies text. Numbers are written in full, in their shortest round-trip form (as
+ * {@code Double.toString} writes them from Java 19 on; {@link DoubleText}, allocation-free), with the
+ * same names as {@code opsim compare --format json}.
  */
 public enum RowFormat {
     CSV, JSON;
@@ -42,6 +44,11 @@ public enum RowFormat {
 
     /** Appends one row (for CSV with its line end, for JSON without the separator). */
     public void append(StringBuilder sb, SweepRow r) {
+        append(sb, r, new DoubleText());
+    }
+
+    /** {@link #append(StringBuilder, SweepRow)}, numbers put together in {@code numbers} (allocation-free). */
+    void append(StringBuilder sb, SweepRow r, DoubleText numbers) {
         var w = r.workload();
         sb.append(this == CSV ? "" : "{");
         name(sb, 0);
@@ -61,16 +68,16 @@ public enum RowFormat {
         id(sb, 9, w.attentionForm().id());
         name(sb, 10).append(w.activationRecompute());
         name(sb, 11).append(r.tokens());
-        name(sb, 12).append(r.latencySeconds());
-        name(sb, 13).append(r.secondsPerToken());
-        name(sb, 14).append(r.tokensPerSecond());
-        name(sb, 15).append(r.usdPerMillionTokens());
-        name(sb, 16).append(r.joulesPerToken());
-        name(sb, 17).append(r.energyJoules());
-        name(sb, 18).append(r.costUsd());
-        name(sb, 19).append(r.fractionOfPeak());
+        numbers.append(name(sb, 12), r.latencySeconds());
+        numbers.append(name(sb, 13), r.secondsPerToken());
+        numbers.append(name(sb, 14), r.tokensPerSecond());
+        numbers.append(name(sb, 15), r.usdPerMillionTokens());
+        numbers.append(name(sb, 16), r.joulesPerToken());
+        numbers.append(name(sb, 17), r.energyJoules());
+        numbers.append(name(sb, 18), r.costUsd());
+        numbers.append(name(sb, 19), r.fractionOfPeak());
         id(sb, 20, r.dominantBound().id());
-        name(sb, 21).append(r.memoryBytesPerChip());
+        numbers.append(name(sb, 21), r.memoryBytesPerChip());
         name(sb, 22).append(r.fitsInMemory());
         sb.append(this == CSV ? "\n" : "}");
     }
