@@ -15,10 +15,14 @@ public enum Bound {
     /** The op fell back to the host CPU. */
     HOST;
 
+    private static final Bound[] VALUES = values();
+    /** {@link #id()}, made once. */
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** The bound with the most seconds in {@code secondsByOrdinal} (indexed by ordinal); ties go to the earlier bound. */
     public static Bound mostTime(double[] secondsByOrdinal) {
-        Bound best = values()[0];
-        for (Bound b : values()) {
+        Bound best = VALUES[0];
+        for (Bound b : VALUES) {
             if (secondsByOrdinal[b.ordinal()] > secondsByOrdinal[best.ordinal()]) {
                 best = b;
             }
@@ -27,6 +31,6 @@ public enum Bound {
     }
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 }

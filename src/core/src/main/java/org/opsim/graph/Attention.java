@@ -61,8 +61,11 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
     public enum Limit {
         NONE, WINDOW, CHUNK, TOP_K;
 
+        /** {@link #id()}, made once. */
+        private final String id = name().toLowerCase(Locale.ROOT);
+
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return id;
         }
 
         public static Limit parse(String id) {
@@ -74,8 +77,11 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
     public enum Form {
         FLASH, UNFUSED;
 
+        /** {@link #id()}, made once. */
+        private final String id = name().toLowerCase(Locale.ROOT);
+
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return id;
         }
 
         public static Form parse(String id) {
@@ -87,8 +93,11 @@ public record Attention(String name, long batch, long queryHeads, long kvHeads, 
     public enum Pass {
         FORWARD, BACKWARD;
 
+        /** {@link #id()}, made once. */
+        private final String id = name().toLowerCase(Locale.ROOT);
+
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return id;
         }
 
         public static Pass parse(String id) {

@@ -46,6 +46,8 @@ public enum Precision {
     INT4_G32(0.5 + 2.0 / 32);
 
     private final double bytesPerElement;
+    /** {@link #id()}, made once. */
+    private final String id = name().toLowerCase(Locale.ROOT);
 
     Precision(double bytesPerElement) {
         this.bytesPerElement = bytesPerElement;
@@ -76,7 +78,7 @@ public enum Precision {
 
     /** The identifier used in files and on the command line, e.g. {@code bf16}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**

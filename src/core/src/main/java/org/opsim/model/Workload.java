@@ -30,8 +30,11 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     public enum Phase {
         PREFILL, DECODE, GENERATION, TRAINING;
 
+        /** {@link #id()}, made once. */
+        private final String id = name().toLowerCase(Locale.ROOT);
+
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return id;
         }
 
         public static Phase parse(String id) {

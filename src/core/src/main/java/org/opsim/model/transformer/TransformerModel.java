@@ -46,6 +46,11 @@ public final class TransformerModel implements Model {
     private final String name;
     private final String source;
     private final TransformerConfig c;
+    private final long parameters;
+    private final long activeParameters;
+    /** The distinct layer specs, in first-seen order, and how many layers each stands for. */
+    private final LayerSpec[] distinct;
+    private final long[] layerCounts;
 
     /**
      * @param name the model's short name ({@code llama-3.1-70b})
@@ -58,6 +63,12 @@ public final class TransformerModel implements Model {
         this.name = name;
         this.source = Objects.requireNonNull(source, "source");
         this.c = Objects.requireNonNull(config, "config");
+        // Counted once: a sweep asks for the memory footprint (which needs them) at every configuration.
+        this.parameters = count(false);
+        this.activeParameters = count(true);
+        Map<LayerSpec, Long> groups = c.layerGroups();
+        this.distinct = groups.keySet().toArray(new LayerSpec[0]);
+        this.layerCounts = groups.values().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A model named after its {@code model_type}, built in Java. */
@@ -280,13 +291,13 @@ public final class TransformerModel implements Model {
     /** All parameters (the figure a model card quotes as the model's size). */
     @Override
     public long parameterCount() {
-        return count(false);
+        return parameters;
     }
 
     /** Parameters that touch each token: all but the routed experts a token is not sent to. */
     @Override
     public long activeParameterCount() {
-        return count(true);
+        return activeParameters;
     }
 
     private long count(boolean activeOnly) {
@@ -362,8 +373,9 @@ public final class TransformerModel implements Model {
         }
         double total = 0;
         double e = kv.bytesPerElement();
-        for (LayerSpec l : c.layerSpecs()) {
-            Mixer mixer = l.mixer();
+        for (int i = 0; i < distinct.length; i++) {
+            double before = total;
+            Mixer mixer = distinct[i].mixer();
             if (mixer instanceof Gqa g) {
                 total += (bounded(g) ? Math.min(context, g.keyLimit()) : context) * gqaEntryBytes(g, t, e);
             } else if (mixer instanceof Mla) {
@@ -381,6 +393,8 @@ public final class TransformerModel implements Model {
                 total += (double) mb.stateElements() / t * Precision.FP32.bytesPerElement()
                         + (double) (mb.convKernel() - 1) * mb.convChannels() / t * act.bytesPerElement();
             }
+            // Layers alike are counted once and weighted by how many there are.
+            total = before + (total - before) * layerCounts[i];
         }
         return total;
     }
@@ -455,7 +469,7 @@ public final class TransformerModel implements Model {
     /** The widest per-token activation any layer writes on one chip. */
     private long widestActivation(int t) {
         long widest = c.hiddenSize();
-        for (LayerSpec l : c.layerSpecs()) {
+        for (LayerSpec l : distinct) {
             if (l.mixer() instanceof Gqa g) {
                 widest = Math.max(widest, (2 * g.queryHeads() + 2 * g.kvHeads()) * g.headDim() / t);
             } else if (l.mixer() instanceof Mla m) {
@@ -671,7 +685,7 @@ public final class TransformerModel implements Model {
         if (t == 1) {
             return;
         }
-        for (LayerSpec l : c.layerSpecs()) {
+        for (LayerSpec l : distinct) {
             Mixer mixer = l.mixer();
             if (mixer instanceof Gqa g) {
                 divides(t, g.queryHeads(), "attention heads");
