@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.opsim.graph.Graph;
 import org.opsim.graph.Precision;
 import org.opsim.model.Model;
@@ -28,15 +29,17 @@ import org.opsim.sweep.SweepSummary;
  * How long does a 1,048,576-configuration Llama-3.1-70B decode sweep take: 2 profiles (H100,
  * Trainium2) × batch 1..512 × context 256..32768 step 256 (128 values) × weights bf16, fp8 × TP 1,
  * 2, 4, 8, every configuration costed and formatted as a CSV row (oversized ones kept, so none is
- * skipped), written to a null writer so the disk is not measured. One shot per iteration; threads
- * in {@link Param}. Also: what building one decode graph costs, the part a sweep cannot compile away.
+ * skipped), written to a null writer so the disk is not measured; and the same into a null sink (costed,
+ * not formatted). One shot per iteration (each run
+ * compiles its 16 × 2 workload-parametric plans again); threads in {@link Param} (1: the rate per core).
+ * Also: what building one decode graph costs, the part the sweep no longer pays per configuration.
  */
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 public class SweepBench {
 
-    @Param({"2"})
+    @Param({"1", "2"})
     int threads;
 
     Sweep sweep;
@@ -64,6 +67,23 @@ public class SweepBench {
     @Measurement(iterations = 3)
     public SweepSummary sweepLlama70bMillionConfigurations() throws IOException {
         SweepSummary s = sweep.run(Writer.nullWriter(), RowFormat.CSV);
+        if (s.rowsWritten() != 1_048_576) {
+            throw new IllegalStateException("rows " + s.rowsWritten());
+        }
+        return s;
+    }
+
+    /**
+     * The same sweep into a null sink: every configuration costed and handed over as a {@code SweepRow}
+     * (in order, on the calling thread), none formatted. The issue's rate per core is
+     * 1,048,576 ÷ (this time × threads).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 3)
+    public SweepSummary sweepLlama70bMillionConfigurationsIntoNullSink(Blackhole hole) {
+        SweepSummary s = sweep.run(hole::consume);
         if (s.rowsWritten() != 1_048_576) {
             throw new IllegalStateException("rows " + s.rowsWritten());
         }

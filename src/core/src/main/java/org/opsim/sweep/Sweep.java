@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.model.Model;
@@ -31,7 +32,9 @@ import org.opsim.model.Model;
  * }</pre>
  *
  * <p>Worker threads take chunks of consecutive workloads (see {@link SweepSpace} for the order),
- * each keeping one compiled plan per variant and profile; the calling thread writes finished chunks
+ * each keeping one plan per variant and profile: a copy of the run's workload-parametric plan
+ * (compiled once per variant and profile, docs/cost-model.md §17), or, where the model's graphs are not
+ * closed-form over the space or for training, a compiled plan whose shapes each workload's graph rewrites; the calling thread writes finished chunks
  * in order, so the output is the same whatever the thread count, and at most a few chunks per
  * thread are held at once. A configuration a chip cannot run (a tensor-parallel degree that does
  * not divide the model, a precision the chip lacks, not enough memory unless
@@ -79,6 +82,24 @@ public final class Sweep {
     public SweepSummary run(Writer out, RowFormat format) throws IOException {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(format, "format");
+        return run(out, format, null);
+    }
+
+    /**
+     * Runs the sweep, handing every row to {@code sink} in sweep order, on the calling thread (the
+     * workers cost in parallel; rows are not formatted): for a caller that filters, aggregates or
+     * stores rows itself. {@code sink} may throw to stop the sweep.
+     */
+    public SweepSummary run(Consumer<? super SweepRow> sink) {
+        Objects.requireNonNull(sink, "sink");
+        try {
+            return run(null, null, sink);
+        } catch (IOException cannot) {
+            throw new IllegalStateException(cannot); // no writer: nothing is written
+        }
+    }
+
+    private SweepSummary run(Writer out, RowFormat format, Consumer<? super SweepRow> sink) throws IOException {
         long start = System.nanoTime();
         long workloads = space.workloadCount();
         long chunk = Math.max(1, chunkRows / profiles.size());
@@ -87,8 +108,9 @@ public final class Sweep {
             t.setDaemon(true);
             return t;
         });
+        SharedPlans shared = new SharedPlans();
         ThreadLocal<ChunkWorker> workers = ThreadLocal.withInitial(
-                () -> new ChunkWorker(model, space, profiles, keepOversized, format, x, y));
+                () -> new ChunkWorker(model, space, profiles, keepOversized, format, x, y, shared));
         ArrayDeque<Future<ChunkWorker.Chunk>> inFlight = new ArrayDeque<>();
         Map<String, Long> skipped = new LinkedHashMap<>();
         ParetoFrontier<SweepRow> frontier = new ParetoFrontier<>();
@@ -96,7 +118,9 @@ public final class Sweep {
         long skips = 0;
         long done = 0;
         try {
-            out.write(format.header());
+            if (out != null) {
+                out.write(format.header());
+            }
             long next = 0;
             while (next < workloads || !inFlight.isEmpty()) {
                 while (next < workloads && inFlight.size() < 2 * threads + 2) {
@@ -106,7 +130,9 @@ public final class Sweep {
                     next = to;
                 }
                 ChunkWorker.Chunk c = take(inFlight.poll());
-                if (c.rows() > 0) {
+                if (sink != null) {
+                    c.kept().forEach(sink);
+                } else if (c.rows() > 0) {
                     if (rows > 0) {
                         out.write(format.separator());
                     }
@@ -122,8 +148,10 @@ public final class Sweep {
                 done += c.points();
                 progress.accept(done);
             }
-            out.write(format.footer());
-            out.flush();
+            if (out != null) {
+                out.write(format.footer());
+                out.flush();
+            }
         } finally {
             pool.shutdownNow();
         }

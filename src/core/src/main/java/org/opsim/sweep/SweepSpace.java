@@ -95,6 +95,24 @@ public final class SweepSpace {
         return (long) variants.size() * batches.length * lengths.length;
     }
 
+    /** The largest batch size. */
+    long maxBatch() {
+        long m = 0;
+        for (long b : batches) {
+            m = Math.max(m, b);
+        }
+        return m;
+    }
+
+    /** The longest prompt/context length. */
+    long maxLength() {
+        long m = 0;
+        for (long l : lengths) {
+            m = Math.max(m, l);
+        }
+        return m;
+    }
+
     /** Variants: workloads that differ only in batch size and length share one. */
     public int variantCount() {
         return variants.size();

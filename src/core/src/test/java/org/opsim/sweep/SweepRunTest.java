@@ -123,6 +123,24 @@ class SweepRunTest {
     }
 
     @Test
+    void aSinkGetsTheRowsTheCsvHoldsInTheSameOrder() throws IOException {
+        // 4 TP-1 workloads × 2 chips run (TP 3 is skipped): the sink's rows, written as CSV, are the CSV's lines.
+        String csv = run(small().build(), RowFormat.CSV).text();
+        List<SweepRow> rows = new ArrayList<>();
+        SweepSummary s = small().threads(3).chunkRows(2).build().run(rows::add);
+        assertEquals(8, rows.size());
+        assertEquals(8, s.rowsWritten());
+        assertEquals(8, s.skipped());
+        StringBuilder again = new StringBuilder(RowFormat.CSV.header());
+        rows.forEach(r -> RowFormat.CSV.append(again, r));
+        assertEquals(csv, again.toString());
+        assertEquals(1, rows.get(0).workload().batch());
+        assertEquals(128, rows.get(0).workload().sequenceLength());
+        assertEquals(H100.name(), rows.get(0).profile());
+        assertEquals(TRN2.name(), rows.get(1).profile());
+    }
+
+    @Test
     void jsonIsOneArrayWithAnObjectPerRow() throws IOException {
         Run r = run(small().build(), RowFormat.JSON);
         JsonNode rows = JsonMapper.builder().build().readTree(r.text());
