@@ -52,6 +52,7 @@ public class DecodeStepBench {
     /** Decode steps at random batches 1..1024 and contexts 1..131072, one per call. */
     long[] batches;
     long[] contextLengths;
+    long[] contextSums;
     ParametricPlan parametric;
     Model model;
     Workload like;
@@ -77,6 +78,12 @@ public class DecodeStepBench {
         for (int i = 0; i < batches.length; i++) {
             batches[i] = 1 + r.nextLong(1024);
             contextLengths[i] = 1 + r.nextLong(131072);
+        }
+        contextSums = new long[4096];
+        for (int i = 0; i < contextSums.length; i++) {
+            for (long s = 0; s < batches[i]; s++) {
+                contextSums[i] += 1 + r.nextLong(131072);
+            }
         }
     }
 
@@ -104,6 +111,17 @@ public class DecodeStepBench {
     public double parametricDecodeStepAtNewBatchAndContext() {
         int i = point++ & 4095;
         parametric.evaluate(batches[i], contextLengths[i], totals);
+        return totals.latencySeconds();
+    }
+
+    /**
+     * A serving engine's decode batch: a new batch of sequences each at its own context (1..131072), costed
+     * by the sum of their contexts ({@code ParametricPlan.evaluateSum}).
+     */
+    @Benchmark
+    public double parametricDecodeStepAtNewBatchAndContextSum() {
+        int i = point++ & 4095;
+        parametric.evaluateSum(batches[i], contextSums[i], totals);
         return totals.latencySeconds();
     }
 

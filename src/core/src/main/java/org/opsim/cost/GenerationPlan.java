@@ -47,6 +47,8 @@ public final class GenerationPlan {
     /** Per recursion depth: F(m), F(q1), F(q3), F(m + 1); below them the ends of the segments. */
     private final double[] scratch = new double[(MAX_DEPTH * 4 + 4) * K];
     private final double[] acc = new double[K];
+    /** The figure scales of the evaluation under way (null: as profiled). */
+    private FigureScales scales;
     /** Per scratch slot: the step's {@code PlanTotals.boundSignature}. */
     private final long[] signature = new long[MAX_DEPTH * 4 + 4];
     private long stepsCosted;
@@ -106,11 +108,20 @@ public final class GenerationPlan {
      * @throws ArithmeticException if a total is not finite
      */
     public void evaluate(long batch, long prompt, long generated, PlanTotals out) {
+        evaluate(batch, prompt, generated, null, out);
+    }
+
+    /**
+     * {@link #evaluate(long, long, long, PlanTotals)} with the chip's figures multiplied by {@code scales}
+     * (null or {@link FigureScales#NONE}: as profiled) in the prefill and in every decode step, without recompiling.
+     */
+    public void evaluate(long batch, long prompt, long generated, FigureScales scales, PlanTotals out) {
         if (generated < 1 || prompt < 1 || prompt > prefill.maxY() || prompt + generated - 2 > decode.maxY()) {
             throw new IllegalArgumentException("prompt " + prompt + ", generated " + generated + " is outside the plan's domain (prompt 1.."
                     + prefill.maxY() + ", prompt + generated − 2 ≤ " + decode.maxY() + ")");
         }
-        prefill.evaluate(batch, prompt, out);
+        prefill.evaluate(batch, prompt, scales, out);
+        this.scales = scales;
         stepsCosted = 0;
         if (generated == 1) {
             return;
@@ -242,7 +253,7 @@ public final class GenerationPlan {
 
     /** The decode step at context y, into scratch from {@code at}. */
     private void cost(long x, long y, int at) {
-        decode.evaluate(x, y, step);
+        decode.evaluate(x, y, scales, step);
         stepsCosted++;
         final double[] s = scratch;
         s[at] = step.latencySeconds;

@@ -55,19 +55,57 @@ final class Kernel {
      * @throws ArithmeticException if a total is not finite (inputs out of range)
      */
     static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName) {
+        run(o, out, sink, graphName, null, null, null);
+    }
+
+    /**
+     * {@link #run(LoweredOps, PlanTotals, OpSink, String)} over the ops {@code include} marks only (null:
+     * all), their totals added to {@code base}'s (null: none), which holds the costs of the other ops
+     * from an earlier run over them (a parametric plan's ops that depend on the batch alone, costed once
+     * per batch). Each op's cost is the same either way; the totals agree to rounding, and the bound
+     * signature exactly (a sum over the ops of each one's bound in its place, {@code LoweredOps.place}).
+     */
+    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName, boolean[] include, PlanTotals base) {
+        run(o, out, sink, graphName, include, base, null);
+    }
+
+    /**
+     * {@link #run(LoweredOps, PlanTotals, OpSink, String, boolean[], PlanTotals)} with the chip's figures
+     * multiplied by {@code scales} (null: as profiled; {@link FigureScales} says what each multiplies).
+     */
+    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName, boolean[] include, PlanTotals base,
+                    FigureScales scales) {
+        final boolean scaled = scales != null;
+        final double sMatrix = scaled ? scales.matrixPeak() : 1;
+        final double sVector = scaled ? scales.vectorPeak() : 1;
+        final double sCompute = scaled ? scales.computeEfficiency() : 1;
+        final double sMemory = scaled ? scales.memoryEfficiency() : 1;
+        final double sClock = scaled ? scales.clock() : 1;
+        final double sOverhead = scaled ? scales.overhead() : 1;
+        final double sPower = scaled ? scales.power() : 1;
+        final double onChipRate = scaled ? o.onChipRate * scales.onChipBandwidth() : o.onChipRate;
+        final double linkLatency = scaled ? o.linkLatency * scales.linkLatency() : o.linkLatency;
+        final double linkBandwidth = scaled ? o.linkBandwidth * scales.linkBandwidth() : o.linkBandwidth;
+        final double pricePerHour = scaled ? o.pricePerHour * scales.price() : o.pricePerHour;
         final byte[] mode = o.mode;
         final double[] bound = out.boundSeconds;
         out.clear();
-        final double bandwidth = o.bandwidth;
+        if (base != null) {
+            for (int k = 0; k < bound.length; k++) {
+                bound[k] = base.boundSeconds[k];
+            }
+        }
+        final boolean all = include == null;
+        final double bandwidth = scaled ? o.bandwidth * scales.memoryBandwidth() : o.bandwidth;
         final double idleWatts = o.idleWatts;
         final double tdpWatts = o.tdpWatts;
         final boolean coefficients = o.coefficients;
         final double joulesPerByte = o.joulesPerByte;
-        double tLatency = 0;
-        double tFlops = 0;
-        double tBytes = 0;
-        double tEnergy = 0;
-        double tCapacity = 0;
+        double tLatency = base == null ? 0 : base.latencySeconds;
+        double tFlops = base == null ? 0 : base.flops;
+        double tBytes = base == null ? 0 : base.bytes;
+        double tEnergy = base == null ? 0 : base.energyJoules;
+        double tCapacity = base == null ? 0 : base.peakFlopCapacity;
         long signature = 0;
         int i = 0;
         for (int b = 0; b < o.blocks; b++) {
@@ -76,7 +114,12 @@ final class Kernel {
             double latencySum = 0;
             double energySum = 0;
             double capacitySum = 0;
+            double flopsSum = 0;
+            double bytesSum = 0;
             for (; i < end; i++) {
+                if (!all && !include[i]) {
+                    continue;
+                }
                 final double flops = o.flops[i];
                 final double bytes = o.bytes[i];
                 double compute;
@@ -95,36 +138,40 @@ final class Kernel {
                         double work = o.matrixFlops[i];
                         if (work > 0) {
                             compute = Math.max(compute, CostFormulas.engineSeconds(o.effectiveMatrixFlops[i],
-                                    o.matrixPeak[i], o.matrixEff[i]));
-                            peakUsed += o.matrixPeak[i];
+                                    o.matrixPeak[i] * sMatrix, scaledEfficiency(o.matrixEff[i], sCompute)));
+                            peakUsed += o.matrixPeak[i] * sMatrix;
                             flopJoules += work * o.matrixJoulesPerFlop[i];
                         }
                         work = o.vectorFlops[i];
                         if (work > 0) {
-                            compute = Math.max(compute, CostFormulas.engineSeconds(work, o.vectorPeak[i], o.vectorEff[i]));
-                            peakUsed += o.vectorPeak[i];
+                            compute = Math.max(compute, CostFormulas.engineSeconds(work, o.vectorPeak[i] * sVector,
+                                    scaledEfficiency(o.vectorEff[i], sCompute)));
+                            peakUsed += o.vectorPeak[i] * sVector;
                             flopJoules += work * o.vectorJoulesPerFlop[i];
                         }
                         final boolean fused = o.fused[i];
-                        memory = fused ? CostFormulas.memorySeconds(o.fusedBytes[i], bandwidth, o.memoryEff[i], o.memoryCap[i])
-                                : CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
-                                o.memoryCap[i], o.onChipRate, o.chainSeconds[i]);
+                        final double memoryEff = scaledEfficiency(o.memoryEff[i], sMemory);
+                        memory = fused ? CostFormulas.memorySeconds(o.fusedBytes[i], bandwidth, memoryEff, o.memoryCap[i] * sClock)
+                                : CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, memoryEff,
+                                o.memoryCap[i] * sClock, onChipRate, o.chainSeconds[i] / sClock);
                         double roof = Math.max(compute, memory);
                         link = 0;
-                        overhead = Math.max(o.overhead[i], o.floor[i] - roof);
+                        overhead = Math.max(o.overhead[i] * (o.overheadInCycles[i] ? sOverhead / sClock : sOverhead),
+                                o.floor[i] * sOverhead - roof);
                         latency = roof + overhead;
                         limit = bound(overhead, roof, compute, memory);
                         energy = CostFormulas.computeEnergy(coefficients, flops, fused ? o.fusedBytes[i] : bytes, flopJoules, latency,
                                 peakUsed, joulesPerByte, bandwidth, idleWatts, tdpWatts);
                     }
                     case LoweredOps.VECTOR_FALLBACK -> {
-                        double peak = o.vectorPeak[i];
-                        compute = flops > 0 ? CostFormulas.engineSeconds(flops, peak, o.vectorEff[i]) : 0;
-                        memory = CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, o.memoryEff[i],
-                                o.memoryCap[i], o.onChipRate, o.chainSeconds[i]);
+                        double peak = o.vectorPeak[i] * sVector;
+                        compute = flops > 0 ? CostFormulas.engineSeconds(flops, peak, scaledEfficiency(o.vectorEff[i], sCompute)) : 0;
+                        memory = CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, scaledEfficiency(o.memoryEff[i], sMemory),
+                                o.memoryCap[i] * sClock, onChipRate, o.chainSeconds[i] / sClock);
                         double roof = o.penalty[i] * Math.max(compute, memory);
                         link = 0;
-                        overhead = Math.max(o.overhead[i], o.floor[i] - roof);
+                        overhead = Math.max(o.overhead[i] * (o.overheadInCycles[i] ? sOverhead / sClock : sOverhead),
+                                o.floor[i] * sOverhead - roof);
                         latency = roof + overhead;
                         limit = bound(overhead, roof, compute, memory);
                         peakUsed = flops > 0 ? peak : 0;
@@ -135,7 +182,7 @@ final class Kernel {
                         memory = CostFormulas.hostTransferSeconds(bytes, o.hostBandwidth);
                         compute = CostFormulas.hostComputeSeconds(flops, o.hostFlopsPerSecond);
                         link = o.penalty[i] * (memory + compute);
-                        overhead = o.overhead[i];
+                        overhead = o.overhead[i] * sOverhead;
                         latency = link + overhead;
                         limit = HOST;
                         peakUsed = o.hostFlopsPerSecond;
@@ -152,11 +199,13 @@ final class Kernel {
                         overhead = 0;
                         if (g > 1) {
                             boolean allReduce = o.allReduce[i];
-                            boolean tree = o.tree[i];
+                            // The ring-or-tree choice is the lowering's; made again where the link is scaled.
+                            boolean tree = scaled ? allReduce && CostFormulas.chipAllReduceUsesTree(g, linkLatency, bytes,
+                                    linkBandwidth, o.memoryEff[i]) : o.tree[i];
                             linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, bytes);
-                            link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, o.linkLatency, bytes,
-                                    o.linkBandwidth, o.memoryEff[i]);
-                            overhead = o.overhead[i];
+                            link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, linkLatency, bytes,
+                                    linkBandwidth, o.memoryEff[i]);
+                            overhead = o.overhead[i] * sOverhead;
                         }
                         latency = link + overhead;
                         limit = overhead > link ? OVERHEAD : INTERCONNECT;
@@ -164,23 +213,26 @@ final class Kernel {
                         energy = CostFormulas.collectiveEnergy(idleWatts, latency, linkBytes, o.linkJoulesPerByte);
                     }
                 }
+                energy *= sPower;
                 latencySum += latency;
                 energySum += energy;
                 capacitySum += latency * peakUsed;
                 bound[limit] += latency * repeat;
-                signature = signature * 5 + limit;
+                signature += limit * o.place[i];
+                flopsSum += flops;
+                bytesSum += bytes;
                 if (sink != null) {
                     sink.op(b, i, latency, energy, peakUsed, limit, compute, memory, link, overhead);
                 }
             }
             tLatency += latencySum * repeat;
-            // FLOPs and bytes depend on the shapes only: summed per block when the plan is filled.
-            tFlops += o.blockFlops[b] * repeat;
-            tBytes += o.blockBytes[b] * repeat;
+            // FLOPs and bytes depend on the shapes only: summed per block when the plan is filled (all ops).
+            tFlops += (all ? o.blockFlops[b] : flopsSum) * repeat;
+            tBytes += (all ? o.blockBytes[b] : bytesSum) * repeat;
             tEnergy += energySum * repeat;
             tCapacity += capacitySum * repeat;
         }
-        double tCost = CostFormulas.dollars(tLatency, o.pricePerHour);
+        double tCost = CostFormulas.dollars(tLatency, pricePerHour);
         if (!(Double.isFinite(tLatency) && Double.isFinite(tFlops) && Double.isFinite(tBytes)
                 && Double.isFinite(tEnergy) && Double.isFinite(tCost) && Double.isFinite(tCapacity))) {
             throw new ArithmeticException(graphName + " on " + o.profile.name()
@@ -192,7 +244,12 @@ final class Kernel {
         out.energyJoules = tEnergy;
         out.costUsd = tCost;
         out.peakFlopCapacity = tCapacity;
-        out.boundSignature = signature;
+        out.boundSignature = base == null ? signature : signature + base.boundSignature;
+    }
+
+    /** An efficiency × its scale, at most 1 (as profiled where the scale is 1). */
+    private static double scaledEfficiency(double efficiency, double scale) {
+        return scale == 1 ? efficiency : Math.min(1.0, efficiency * scale);
     }
 
     /**

@@ -49,6 +49,11 @@ final class LoweredOps {
     static final byte COLLECTIVE = 3;
 
     final int size;
+    /**
+     * Op i's place in the bound signature: 5^(size − 1 − i), wrapping (the signature is the ops' bound
+     * ordinals as the digits of a base-5 number, mod 2^64; a sum, so ops may be costed in parts).
+     */
+    final long[] place;
     final int blocks;
     final int[] blockEnd;
     final String[] blockName;
@@ -74,6 +79,10 @@ final class LoweredOps {
     final double[] unitCap;
     /** The op's fixed time per call as lowered; {@link #overhead} is what a shape gets (a GEMV path may change it). */
     final double[] baseOverhead;
+    /** Whether the op's base overhead is the stack's cycles at the clock (else seconds). */
+    final boolean[] baseInCycles;
+    /** Whether {@link #overhead} is, as derived, cycles at the clock (a figure scale on the clock then scales it). */
+    final boolean[] overheadInCycles;
     final double[] penalty;
     /** The least time a call takes (the stack's per-call floor; 0: none). */
     final double[] floor;
@@ -175,6 +184,12 @@ final class LoweredOps {
             }
         }
         size = n;
+        place = new long[n];
+        long power = 1;
+        for (int i = n - 1; i >= 0; i--) {
+            place[i] = power;
+            power *= 5;
+        }
         blocks = graph.blocks().size();
         blockEnd = new int[blocks];
         blockName = new String[blocks];
@@ -196,6 +211,8 @@ final class LoweredOps {
         unitCap = new double[n];
         overhead = new double[n];
         baseOverhead = new double[n];
+        baseInCycles = new boolean[n];
+        overheadInCycles = new boolean[n];
         gemmConfigs = new GemmConfig[n][];
         fused = new boolean[n];
         fusedBytes = new double[n];
@@ -400,6 +417,7 @@ final class LoweredOps {
         double kernels = r.kernelsPerOp().map(Figure::value).orElse(1.0);
         if (r.overheadCycles().isPresent()) {
             baseOverhead[i] = kernels * r.overheadCycles().get().value() / clockHz;
+            baseInCycles[i] = true;
         } else {
             baseOverhead[i] = kernels * r.overheadSeconds().map(Figure::value).orElse(baseOverhead[i]);
         }
@@ -522,6 +540,7 @@ final class LoweredOps {
      */
     void derive(int i) {
         overhead[i] = baseOverhead[i];
+        overheadInCycles[i] = baseInCycles[i];
         if (mode[i] == COLLECTIVE) {
             memoryEff[i] = memoryCurve[i].at(bytes[i]);
             tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
@@ -572,6 +591,7 @@ final class LoweredOps {
                     gemv ? gemvFactor[i] : factor(memoryFactor[i], bytes[i]));
             if (gemv && !Double.isNaN(gemvOverhead[i])) {
                 overhead[i] = gemvOverhead[i];
+                overheadInCycles[i] = false;
             }
             long rows = parallelRows[i];
             // A row chain's cap is its rate at full residency (U·b blocks), fewer rows are chain-bound; others' per unit.

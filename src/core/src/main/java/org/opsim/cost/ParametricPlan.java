@@ -63,18 +63,17 @@ public final class ParametricPlan {
     private final int[] varying;
     private final boolean[] integral;
     /**
-     * Per varying op that depends on x alone (a GEMM, a norm, an all-reduce: not on the context): what the
-     * kernel reads of it, derived once per x at compile time, x-major (one x's ops side by side):
-     * {@code byX[(x·T + slot[i])·D + d]} ({@link #snapshot} order); {@code slot[i] < 0} for ops that
-     * depend on y (attention), which are derived at each evaluation.
+     * Where x is tabulated: the ops that depend on y (derived and costed at each evaluation), and per x
+     * the kernel's totals over all the others ({@code xPart[x]}, costed once at compile by the same
+     * kernel), to which each evaluation adds the y ops' (docs/cost-model.md §17). Null otherwise.
      */
-    private final double[] byX;
-    private final int[] slot;
-    private final int tabulated;
-    /** The x whose tabulated ops the arrays hold (−1: none yet). */
-    private long filledX = -1;
-    /** The derived arrays the kernel reads, per op, in {@link #snapshot} order. */
-    static final int DERIVED = 15;
+    private final boolean[] yOps;
+    private final int[] yList;
+    /** Per y op (as {@link #yList}): the numbers of it that vary (the others keep their lowered values). */
+    private final int[][] yNumbers;
+    private final PlanTotals[] xPart;
+    /** Why a sum of y over the x sequences does not determine the y ops' numbers (null: it does). */
+    private final String sumRefusal;
     /** At most this many x are tabulated (larger domains derive every op at each evaluation). */
     static final long MAX_TABULATED_X = 8192;
 
@@ -107,7 +106,7 @@ public final class ParametricPlan {
     }
 
     private ParametricPlan(Family family, HardwareProfile profile, long maxX, long minY, long maxY, String name, LoweredOps ops,
-                           Fn[] functions, int[] varying) {
+                           Fn[] functions, int[] varying, PlanTotals[] shared) {
         this.family = family;
         this.profile = profile;
         this.maxX = maxX;
@@ -123,26 +122,86 @@ public final class ParametricPlan {
         for (int j : new int[] {4, 5, 7, 8, 9, 12}) {
             integral[j] = true;
         }
-        this.slot = new int[ops.size];
-        java.util.Arrays.fill(slot, -1);
-        int t = 0;
+        // Ops that depend on x alone (a GEMM, a norm, an all-reduce: not on the context) are costed once
+        // per x here, by the kernel, into xPart[x]; the others (attention) at each evaluation.
         if (maxX <= MAX_TABULATED_X) {
-            for (int i : varying) {
-                if (independentOfY(i)) {
-                    slot[i] = t++;
+            yOps = new boolean[ops.size];
+            boolean[] others = new boolean[ops.size];
+            List<Integer> ys = new ArrayList<>();
+            List<Integer> xs = new ArrayList<>();
+            for (int i = 0; i < ops.size; i++) {
+                boolean varies = contains(varying, i);
+                yOps[i] = varies && !independentOfY(i);
+                others[i] = !yOps[i];
+                if (yOps[i]) {
+                    ys.add(i);
+                } else if (varies) {
+                    xs.add(i);
                 }
             }
-        }
-        this.tabulated = t;
-        this.byX = new double[t == 0 ? 0 : (int) (maxX + 1) * t * DERIVED];
-        for (int i : varying) {
-            if (slot[i] >= 0) {
-                for (long x = 1; x <= maxX; x++) {
+            yList = ys.stream().mapToInt(Integer::intValue).toArray();
+            yNumbers = new int[yList.length][];
+            for (int k = 0; k < yList.length; k++) {
+                List<Integer> js = new ArrayList<>();
+                for (int j = 0; j < N; j++) {
+                    if (!functions[yList[k] * N + j].constant()) {
+                        js.add(j);
+                    }
+                }
+                yNumbers[k] = js.stream().mapToInt(Integer::intValue).toArray();
+            }
+            xPart = shared != null ? shared : new PlanTotals[(int) maxX + 1];
+            for (long x = 1; shared == null && x <= maxX; x++) {
+                for (int i : xs) {
                     fillOne(i, x, minY);
-                    snapshot(ops, i, byX, ((int) x * t + slot[i]) * DERIVED);
+                }
+                PlanTotals part = new PlanTotals();
+                try {
+                    Kernel.run(ops, part, null, name, others, null);
+                } catch (ArithmeticException notFinite) {
+                    // Left NaN: an evaluation at this x says it is out of range, as the whole graph would.
+                    part.latencySeconds = Double.NaN;
+                }
+                xPart[(int) x] = part;
+            }
+        } else {
+            yOps = null;
+            yList = null;
+            yNumbers = null;
+            xPart = null;
+        }
+        sumRefusal = findSumRefusal();
+    }
+
+    /**
+     * Null if every y op's number is {@code a + b·x + d·x·y} on one piece (per sequence additive: x
+     * sequences of contexts y_i give {@code a + b·x + d·Σy_i}); else the first op and number that is not.
+     */
+    private String findSumRefusal() {
+        if (xPart == null) {
+            return "the plan's batches are not tabulated (more than " + MAX_TABULATED_X + ")";
+        }
+        for (int k = 0; k < yList.length; k++) {
+            int i = yList[k];
+            for (int j : yNumbers[k]) {
+                Fn f = functions[i * N + j];
+                double[] c = f.coef();
+                if (f.ends().length != 1 || f.table() != null || c[2] != 0 || c[4] != 0 || c[5] != 0) {
+                    return "op " + i + " (" + ops.op[i].name() + ") of " + name + ": its " + NUMBERS[j]
+                            + " is not a sum over the sequences of each one's (a window, a cap or a y² term: it needs each context)";
                 }
             }
         }
+        return null;
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int u : values) {
+            if (u == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean independentOfY(int i) {
@@ -175,43 +234,6 @@ public final class ParametricPlan {
         ops.derive(i);
     }
 
-    /** What {@code Kernel} reads of op i's shape, into {@code t} from {@code at}. */
-    private static void snapshot(LoweredOps o, int i, double[] t, int at) {
-        t[at] = o.flops[i];
-        t[at + 1] = o.bytes[i];
-        t[at + 2] = o.matrixFlops[i];
-        t[at + 3] = o.vectorFlops[i];
-        t[at + 4] = o.effectiveMatrixFlops[i];
-        t[at + 5] = o.matrixEff[i];
-        t[at + 6] = o.vectorEff[i];
-        t[at + 7] = o.memoryEff[i];
-        t[at + 8] = o.overhead[i];
-        t[at + 9] = o.memoryCap[i];
-        t[at + 10] = o.chainSeconds[i];
-        t[at + 11] = o.onChipBytes[i];
-        t[at + 12] = o.fusedBytes[i];
-        t[at + 13] = o.groupSize[i];
-        t[at + 14] = o.tree[i] ? 1 : 0;
-    }
-
-    private static void restore(LoweredOps o, int i, double[] t, int at) {
-        o.flops[i] = t[at];
-        o.bytes[i] = t[at + 1];
-        o.matrixFlops[i] = t[at + 2];
-        o.vectorFlops[i] = t[at + 3];
-        o.effectiveMatrixFlops[i] = t[at + 4];
-        o.matrixEff[i] = t[at + 5];
-        o.vectorEff[i] = t[at + 6];
-        o.memoryEff[i] = t[at + 7];
-        o.overhead[i] = t[at + 8];
-        o.memoryCap[i] = t[at + 9];
-        o.chainSeconds[i] = t[at + 10];
-        o.onChipBytes[i] = t[at + 11];
-        o.fusedBytes[i] = t[at + 12];
-        o.groupSize[i] = (int) t[at + 13];
-        o.tree[i] = t[at + 14] != 0;
-    }
-
     private ParametricPlan(ParametricPlan[] regions, long[] regionLast) {
         ParametricPlan first = regions[0];
         this.family = first.family;
@@ -226,9 +248,12 @@ public final class ParametricPlan {
         this.functions = null;
         this.varying = null;
         this.integral = null;
-        this.byX = null;
-        this.slot = null;
-        this.tabulated = 0;
+        this.yOps = null;
+        this.yList = null;
+        this.yNumbers = null;
+        this.xPart = null;
+        this.sumRefusal = name + ": the graph changes structure along y (after y = " + regionLast[0]
+                + " first), so each sequence's context decides its ops";
     }
 
     /**
@@ -328,7 +353,7 @@ public final class ParametricPlan {
             }
         }
         ParametricPlan plan = new ParametricPlan(family, profile, maxX, minY, maxY, first.name(), ops, fns,
-                v.stream().mapToInt(Integer::intValue).toArray());
+                v.stream().mapToInt(Integer::intValue).toArray(), null);
         plan.verify(probe);
         return plan;
     }
@@ -343,7 +368,7 @@ public final class ParametricPlan {
             return new ParametricPlan(parts, regionLast);
         }
         LoweredOps fresh = LoweredOps.lower(family.at(1, minY), profile);
-        return new ParametricPlan(family, profile, maxX, minY, maxY, name, fresh, functions, varying);
+        return new ParametricPlan(family, profile, maxX, minY, maxY, name, fresh, functions, varying, xPart);
     }
 
     public HardwareProfile profile() {
@@ -396,6 +421,15 @@ public final class ParametricPlan {
      * @throws IllegalArgumentException outside the domain
      */
     public void evaluate(long x, long y, PlanTotals out) {
+        evaluate(x, y, null, out);
+    }
+
+    /**
+     * {@link #evaluate(long, long, PlanTotals)} with the chip's figures multiplied by {@code scales} (null or
+     * {@link FigureScales#NONE}: as profiled), without recompiling: every op is derived at {@code (x, y)} and
+     * costed with the scaled figures (the batch-only totals kept per x hold the profiled figures).
+     */
+    public void evaluate(long x, long y, FigureScales scales, PlanTotals out) {
         if (x < 1 || x > maxX || y < minY || y > maxY) {
             throw new IllegalArgumentException("(" + x + ", " + y + ") is outside the plan's domain 1.." + maxX
                     + " × " + minY + ".." + maxY);
@@ -405,11 +439,63 @@ public final class ParametricPlan {
             while (y > regionLast[r]) {
                 r++;
             }
-            regions[r].evaluate(x, y, out);
+            regions[r].evaluate(x, y, scales, out);
+            return;
+        }
+        if (scales != null && !scales.none()) {
+            fill(x, y);
+            Kernel.run(ops, out, null, name, null, null, scales);
+            return;
+        }
+        if (xPart != null) {
+            for (int k = 0; k < yList.length; k++) {
+                int i = yList[k];
+                for (int j : yNumbers[k]) {
+                    double v = functions[i * N + j].at(x, y);
+                    write(ops, i, j, integral[j] ? Math.rint(v) : v);
+                }
+                ops.derive(i);
+            }
+            Kernel.run(ops, out, null, name, yOps, xPart[(int) x]);
             return;
         }
         fill(x, y);
         Kernel.run(ops, out, null, name);
+    }
+
+    /**
+     * Costs a step of {@code x} sequences whose y (a decode step's contexts, each in the plan's domain)
+     * sum to {@code ySum}, into {@code out}, allocating nothing: a serving engine's decode batch of
+     * unequal contexts. Exact where each y-dependent shape number is a sum over the sequences of each
+     * one's (FLOPs, KV bytes: {@code a + b·x + d·Σy}, docs/cost-model.md §17.2); where {@code ySum} is a
+     * multiple of {@code x}, the same totals as {@link #evaluate} at {@code ySum / x}.
+     *
+     * @throws IllegalArgumentException where the sum does not determine the step (a sliding window, a
+     *     structure change along y: {@link #sumRefusal} names the op and number), or outside the domain
+     */
+    public void evaluateSum(long x, long ySum, PlanTotals out) {
+        if (sumRefusal != null) {
+            throw new IllegalArgumentException("a step by its sum of y: " + sumRefusal);
+        }
+        if (x < 1 || x > maxX || ySum < x * minY || ySum / x > maxY || ySum / x == maxY && ySum % x != 0) {
+            throw new IllegalArgumentException("(" + x + " sequences, y summing to " + ySum + ") is outside the plan's domain 1.."
+                    + maxX + " × " + minY + ".." + maxY + " per sequence");
+        }
+        for (int k = 0; k < yList.length; k++) {
+            int i = yList[k];
+            for (int j : yNumbers[k]) {
+                double[] c = functions[i * N + j].coef();
+                double v = c[0] + c[1] * x + c[3] * ySum;
+                write(ops, i, j, integral[j] ? Math.rint(v) : v);
+            }
+            ops.derive(i);
+        }
+        Kernel.run(ops, out, null, name, yOps, xPart[(int) x]);
+    }
+
+    /** Why {@link #evaluateSum} refuses this plan, or empty where a batch's sum of y determines its cost. */
+    public java.util.Optional<String> sumRefusal() {
+        return java.util.Optional.ofNullable(sumRefusal);
     }
 
     /** The rich evaluation at {@code (x, y)}: per op, kind and block (builds the graph; allocates). */
@@ -417,20 +503,12 @@ public final class ParametricPlan {
         return Plan.compile(family.at(x, y), profile).evaluation();
     }
 
+    /** Every varying op's numbers at (x, y), derived (the path of domains too wide to tabulate x). */
     private void fill(long x, long y) {
         final LoweredOps o = ops;
-        final int row = (int) x * tabulated;
-        // The ops that depend on x alone still hold their arrays from the last evaluation at this x.
-        final boolean sameX = x == filledX;
         for (int i : varying) {
-            int sl = slot[i];
-            if (sl < 0) {
-                fillOne(i, x, y);
-            } else if (!sameX) {
-                restore(o, i, byX, (row + sl) * DERIVED);
-            }
+            fillOne(i, x, y);
         }
-        filledX = x;
         int i = 0;
         for (int b = 0; b < o.blocks; b++) {
             double f = 0;

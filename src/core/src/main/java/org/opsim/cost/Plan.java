@@ -127,6 +127,14 @@ public final class Plan {
     }
 
     /**
+     * {@link #evaluate(PlanTotals)} with the chip's figures multiplied by {@code scales} (an uncertainty
+     * sample, a what-if), without recompiling; {@link FigureScales#NONE} gives the same totals.
+     */
+    public void evaluate(PlanTotals out, FigureScales scales) {
+        Kernel.run(ops, out, null, graph.name(), null, null, java.util.Objects.requireNonNull(scales, "scales"));
+    }
+
+    /**
      * The rich evaluation of the current graph: the kernel's cost of every op recorded as an
      * {@link OpResult}, with per-kind, per-bound, per-stage and per-block totals (allocates).
      */

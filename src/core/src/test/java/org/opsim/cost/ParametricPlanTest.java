@@ -20,6 +20,14 @@ class ParametricPlanTest {
         assertEquals(want.energyJoules(), got.energyJoules(), 1e-12 * want.energyJoules(), where + " energy");
         assertEquals(want.flops(), got.flops(), 1e-12 * want.flops(), where + " FLOPs");
         assertEquals(want.bytes(), got.bytes(), 1e-12 * want.bytes(), where + " bytes");
+        assertEquals(want.costUsd(), got.costUsd(), 1e-12 * want.costUsd(), where + " dollars");
+        assertEquals(want.peakFlopCapacity(), got.peakFlopCapacity(), 1e-12 * want.peakFlopCapacity(), where + " FLOP capacity");
+        for (Bound b : Bound.values()) {
+            assertEquals(want.seconds(b), got.seconds(b), 1e-12 * want.latencySeconds(), where + " seconds " + b);
+        }
+        // Each op's bound, in op order: the plan costs the ops that depend on the batch alone once per
+        // batch and adds the others, and must still agree op by op.
+        assertEquals(want.boundSignature, got.boundSignature, where + " bound of each op");
     }
 
     @Test
@@ -40,6 +48,52 @@ class ParametricPlanTest {
                 assertSame(want, got, chip + " batch " + b + " context " + k);
             }
         }
+    }
+
+    @Test
+    void aDecodeBatchOfUnequalContextsCostsByItsSum() {
+        // Oracles: at a sum that is a multiple of the batch, the step at that context (built graph); at any
+        // other sum, FLOPs and bytes (sums over the sequences) are linear in it, so with the sum at
+        // x·c + r they are the mix (1 − r/x)·f(c) + (r/x)·f(c + 1) of two built graphs.
+        Model llama = Opsim.model("llama-3.1-70b");
+        Workload like = Workload.decode(1, 1).withTensorParallel(8);
+        for (String chip : List.of("h100", "trn2")) {
+            HardwareProfile p = Opsim.profile(chip);
+            ParametricPlan plan = Opsim.decodePlan(llama, like, p, 256, 32768);
+            assertTrue(plan.sumRefusal().isEmpty(), plan.sumRefusal().toString());
+            SplittableRandom r = new SplittableRandom(11);
+            PlanTotals got = new PlanTotals();
+            PlanTotals at = new PlanTotals();
+            PlanTotals above = new PlanTotals();
+            for (int t = 0; t < 20; t++) {
+                long b = 2 + r.nextLong(255);
+                long c = 1 + r.nextLong(32767);
+                long rest = 1 + r.nextLong(b - 1);
+                Plan.compile(llama.graph(Opsim.decodeStep(like, b, c)), p).evaluate(at);
+                plan.evaluateSum(b, b * c, got);
+                assertSame(at, got, chip + " batch " + b + " contexts summing to " + b * c);
+                Plan.compile(llama.graph(Opsim.decodeStep(like, b, c + 1)), p).evaluate(above);
+                plan.evaluateSum(b, b * c + rest, got);
+                double w = (double) rest / b;
+                String where = chip + " batch " + b + " contexts summing to " + (b * c + rest);
+                assertEquals((1 - w) * at.flops() + w * above.flops(), got.flops(), 1e-12 * got.flops(), where);
+                assertEquals((1 - w) * at.bytes() + w * above.bytes(), got.bytes(), 1e-12 * got.bytes(), where);
+                assertTrue(got.latencySeconds() >= at.latencySeconds() && got.latencySeconds() <= above.latencySeconds(), where);
+            }
+        }
+    }
+
+    @Test
+    void aSumOfContextsIsRefusedWhereEachContextMatters() {
+        // Gemma 3's local layers attend to at most 1024 tokens: Σ min(c_i, 1024) is not a function of Σ c_i.
+        ParametricPlan plan = Opsim.decodePlan(Opsim.model("gemma-3-27b"), Workload.decode(1, 1), Opsim.profile("h100"), 8, 4096);
+        assertTrue(plan.sumRefusal().isPresent());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.evaluateSum(2, 3000, new PlanTotals()));
+        assertTrue(e.getMessage().contains("not a sum over the sequences") || e.getMessage().contains("structure"), e.getMessage());
+        ParametricPlan llama = Opsim.decodePlan(Opsim.model("llama-3.1-8b"), Workload.decode(1, 1), Opsim.profile("h100"), 8, 4096);
+        assertThrows(IllegalArgumentException.class, () -> llama.evaluateSum(2, 8193, new PlanTotals()));
+        assertThrows(IllegalArgumentException.class, () -> llama.evaluateSum(2, 1, new PlanTotals()));
+        llama.evaluateSum(2, 8192, new PlanTotals());
     }
 
     @Test
