@@ -55,26 +55,28 @@ final class Kernel {
      * @throws ArithmeticException if a total is not finite (inputs out of range)
      */
     static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName) {
-        run(o, out, sink, graphName, null, null, null);
+        run(o, out, sink, graphName, null, null, 0, 0, null);
     }
 
-    /**
-     * {@link #run(LoweredOps, PlanTotals, OpSink, String)} over the ops {@code include} marks only (null:
-     * all), their totals added to {@code base}'s (null: none), which holds the costs of the other ops
-     * from an earlier run over them (a parametric plan's ops that depend on the batch alone, costed once
-     * per batch). Each op's cost is the same either way; the totals agree to rounding, and the bound
-     * signature exactly (a sum over the ops of each one's bound in its place, {@code LoweredOps.place}).
-     */
-    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName, boolean[] include, PlanTotals base) {
-        run(o, out, sink, graphName, include, base, null);
-    }
+    /** The totals {@link #run} adds to, in a {@code base} array from {@code baseAt}: these, then seconds per bound. */
+    static final int LATENCY = 0;
+    static final int FLOPS = 1;
+    static final int BYTES = 2;
+    static final int ENERGY = 3;
+    static final int CAPACITY = 4;
+    static final int BASE = 5 + Bound.values().length;
 
     /**
-     * {@link #run(LoweredOps, PlanTotals, OpSink, String, boolean[], PlanTotals)} with the chip's figures
-     * multiplied by {@code scales} (null: as profiled; {@link FigureScales} says what each multiplies).
+     * {@link #run(LoweredOps, PlanTotals, OpSink, String)} over the ops of {@code only} (null: all), their
+     * totals added to the base's ({@code base[baseAt ..]}, {@link #BASE} values, and {@code baseSignature};
+     * null: none), which holds the costs of the other ops from an earlier run over them (a parametric plan's
+     * ops that depend on the batch alone, costed once per batch), with the chip's figures multiplied by
+     * {@code scales} (null: as profiled; {@link FigureScales} says what each multiplies). Each op's cost is
+     * the same either way; the totals agree to rounding, and the bound signature exactly (a sum over the
+     * ops of each one's bound in its place, {@code LoweredOps.place}).
      */
-    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName, boolean[] include, PlanTotals base,
-                    FigureScales scales) {
+    static void run(LoweredOps o, PlanTotals out, OpSink sink, String graphName, OpList only, double[] base, int baseAt,
+                    long baseSignature, FigureScales scales) {
         final boolean scaled = scales != null;
         final double sMatrix = scaled ? scales.matrixPeak() : 1;
         final double sVector = scaled ? scales.vectorPeak() : 1;
@@ -92,34 +94,34 @@ final class Kernel {
         out.clear();
         if (base != null) {
             for (int k = 0; k < bound.length; k++) {
-                bound[k] = base.boundSeconds[k];
+                bound[k] = base[baseAt + 5 + k];
             }
         }
-        final boolean all = include == null;
+        final boolean all = only == null;
+        final int[] list = all ? null : only.ops();
+        final int[] listEnd = all ? o.blockEnd : only.blockEnd();
         final double bandwidth = scaled ? o.bandwidth * scales.memoryBandwidth() : o.bandwidth;
         final double idleWatts = o.idleWatts;
         final double tdpWatts = o.tdpWatts;
         final boolean coefficients = o.coefficients;
         final double joulesPerByte = o.joulesPerByte;
-        double tLatency = base == null ? 0 : base.latencySeconds;
-        double tFlops = base == null ? 0 : base.flops;
-        double tBytes = base == null ? 0 : base.bytes;
-        double tEnergy = base == null ? 0 : base.energyJoules;
-        double tCapacity = base == null ? 0 : base.peakFlopCapacity;
-        long signature = 0;
-        int i = 0;
+        double tLatency = base == null ? 0 : base[baseAt + LATENCY];
+        double tFlops = base == null ? 0 : base[baseAt + FLOPS];
+        double tBytes = base == null ? 0 : base[baseAt + BYTES];
+        double tEnergy = base == null ? 0 : base[baseAt + ENERGY];
+        double tCapacity = base == null ? 0 : base[baseAt + CAPACITY];
+        long signature = base == null ? 0 : baseSignature;
+        int k = 0;
         for (int b = 0; b < o.blocks; b++) {
-            final int end = o.blockEnd[b];
+            final int end = listEnd[b];
             final double repeat = o.repeat[b];
             double latencySum = 0;
             double energySum = 0;
             double capacitySum = 0;
             double flopsSum = 0;
             double bytesSum = 0;
-            for (; i < end; i++) {
-                if (!all && !include[i]) {
-                    continue;
-                }
+            for (; k < end; k++) {
+                final int i = all ? k : list[k];
                 final double flops = o.flops[i];
                 final double bytes = o.bytes[i];
                 double compute;
@@ -244,7 +246,7 @@ final class Kernel {
         out.energyJoules = tEnergy;
         out.costUsd = tCost;
         out.peakFlopCapacity = tCapacity;
-        out.boundSignature = base == null ? signature : signature + base.boundSignature;
+        out.boundSignature = signature;
     }
 
     /** An efficiency × its scale, at most 1 (as profiled where the scale is 1). */

@@ -67,11 +67,20 @@ public final class ParametricPlan {
      * the kernel's totals over all the others ({@code xPart[x]}, costed once at compile by the same
      * kernel), to which each evaluation adds the y ops' (docs/cost-model.md §17). Null otherwise.
      */
-    private final boolean[] yOps;
+    private final OpList yOps;
     private final int[] yList;
     /** Per y op (as {@link #yList}): the numbers of it that vary (the others keep their lowered values). */
     private final int[][] yNumbers;
-    private final PlanTotals[] xPart;
+    /**
+     * The same numbers flattened, y op by y op ({@code yFirst[k]} to {@code yFirst[k + 1]}): each one's function, and
+     * the op's array it is written to where that array holds doubles (FLOPs, bytes; null: written by {@link #write}).
+     */
+    private final Fn[] yFn;
+    private final double[][] yTarget;
+    private final int[] yFirst;
+    /** Per x, the kernel's totals over the ops that do not depend on y ({@code Kernel.BASE} values from x·BASE), and their bound signature. */
+    private final double[] xPart;
+    private final long[] xSignature;
     /** Why a sum of y over the x sequences does not determine the y ops' numbers (null: it does). */
     private final String sumRefusal;
     /** At most this many x are tabulated (larger domains derive every op at each evaluation). */
@@ -106,7 +115,7 @@ public final class ParametricPlan {
     }
 
     private ParametricPlan(Family family, HardwareProfile profile, long maxX, long minY, long maxY, String name, LoweredOps ops,
-                           Fn[] functions, int[] varying, PlanTotals[] shared) {
+                           Fn[] functions, int[] varying, double[] shared, long[] sharedSignature) {
         this.family = family;
         this.profile = profile;
         this.maxX = maxX;
@@ -125,21 +134,23 @@ public final class ParametricPlan {
         // Ops that depend on x alone (a GEMM, a norm, an all-reduce: not on the context) are costed once
         // per x here, by the kernel, into xPart[x]; the others (attention) at each evaluation.
         if (maxX <= MAX_TABULATED_X) {
-            yOps = new boolean[ops.size];
+            boolean[] inY = new boolean[ops.size];
             boolean[] others = new boolean[ops.size];
             List<Integer> ys = new ArrayList<>();
             List<Integer> xs = new ArrayList<>();
             for (int i = 0; i < ops.size; i++) {
                 boolean varies = contains(varying, i);
-                yOps[i] = varies && !independentOfY(i);
-                others[i] = !yOps[i];
-                if (yOps[i]) {
+                inY[i] = varies && !independentOfY(i);
+                others[i] = !inY[i];
+                if (inY[i]) {
                     ys.add(i);
                 } else if (varies) {
                     xs.add(i);
                 }
             }
             yList = ys.stream().mapToInt(Integer::intValue).toArray();
+            yOps = OpList.of(ops, inY);
+            OpList rest = OpList.of(ops, others);
             yNumbers = new int[yList.length][];
             for (int k = 0; k < yList.length; k++) {
                 List<Integer> js = new ArrayList<>();
@@ -150,25 +161,53 @@ public final class ParametricPlan {
                 }
                 yNumbers[k] = js.stream().mapToInt(Integer::intValue).toArray();
             }
-            xPart = shared != null ? shared : new PlanTotals[(int) maxX + 1];
+            int m = 0;
+            yFirst = new int[yList.length + 1];
+            for (int k = 0; k < yList.length; k++) {
+                yFirst[k] = m;
+                m += yNumbers[k].length;
+            }
+            yFirst[yList.length] = m;
+            yFn = new Fn[m];
+            yTarget = new double[m][];
+            for (int k = 0; k < yList.length; k++) {
+                for (int q = 0; q < yNumbers[k].length; q++) {
+                    int j = yNumbers[k][q];
+                    yFn[yFirst[k] + q] = functions[yList[k] * N + j];
+                    yTarget[yFirst[k] + q] = doubles(ops, j);
+                }
+            }
+            xPart = shared != null ? shared : new double[(int) (maxX + 1) * Kernel.BASE];
+            xSignature = shared != null ? sharedSignature : new long[(int) maxX + 1];
+            PlanTotals part = new PlanTotals();
             for (long x = 1; shared == null && x <= maxX; x++) {
                 for (int i : xs) {
                     fillOne(i, x, minY);
                 }
-                PlanTotals part = new PlanTotals();
+                int at = (int) x * Kernel.BASE;
                 try {
-                    Kernel.run(ops, part, null, name, others, null);
+                    Kernel.run(ops, part, null, name, rest, null, 0, 0, null);
+                    xPart[at + Kernel.LATENCY] = part.latencySeconds;
+                    xPart[at + Kernel.FLOPS] = part.flops;
+                    xPart[at + Kernel.BYTES] = part.bytes;
+                    xPart[at + Kernel.ENERGY] = part.energyJoules;
+                    xPart[at + Kernel.CAPACITY] = part.peakFlopCapacity;
+                    System.arraycopy(part.boundSeconds, 0, xPart, at + 5, part.boundSeconds.length);
+                    xSignature[(int) x] = part.boundSignature;
                 } catch (ArithmeticException notFinite) {
                     // Left NaN: an evaluation at this x says it is out of range, as the whole graph would.
-                    part.latencySeconds = Double.NaN;
+                    xPart[at + Kernel.LATENCY] = Double.NaN;
                 }
-                xPart[(int) x] = part;
             }
         } else {
             yOps = null;
             yList = null;
             yNumbers = null;
+            yFn = null;
+            yTarget = null;
+            yFirst = null;
             xPart = null;
+            xSignature = null;
         }
         sumRefusal = findSumRefusal();
     }
@@ -193,6 +232,19 @@ public final class ParametricPlan {
             }
         }
         return null;
+    }
+
+    /** The array of {@code o} that number j is written to, where it holds doubles (not rounded); else null. */
+    private static double[] doubles(LoweredOps o, int j) {
+        return switch (j) {
+            case 0 -> o.matrixFlops;
+            case 1 -> o.vectorFlops;
+            case 2 -> o.flops;
+            case 3 -> o.bytes;
+            case 10 -> o.streamedBytes;
+            case 11 -> o.ownEfficiency;
+            default -> null;
+        };
     }
 
     private static boolean contains(int[] values, int v) {
@@ -251,7 +303,11 @@ public final class ParametricPlan {
         this.yOps = null;
         this.yList = null;
         this.yNumbers = null;
+        this.yFn = null;
+        this.yTarget = null;
+        this.yFirst = null;
         this.xPart = null;
+        this.xSignature = null;
         this.sumRefusal = name + ": the graph changes structure along y (after y = " + regionLast[0]
                 + " first), so each sequence's context decides its ops";
     }
@@ -353,7 +409,7 @@ public final class ParametricPlan {
             }
         }
         ParametricPlan plan = new ParametricPlan(family, profile, maxX, minY, maxY, first.name(), ops, fns,
-                v.stream().mapToInt(Integer::intValue).toArray(), null);
+                v.stream().mapToInt(Integer::intValue).toArray(), null, null);
         plan.verify(probe);
         return plan;
     }
@@ -368,7 +424,7 @@ public final class ParametricPlan {
             return new ParametricPlan(parts, regionLast);
         }
         LoweredOps fresh = LoweredOps.lower(family.at(1, minY), profile);
-        return new ParametricPlan(family, profile, maxX, minY, maxY, name, fresh, functions, varying, xPart);
+        return new ParametricPlan(family, profile, maxX, minY, maxY, name, fresh, functions, varying, xPart, xSignature);
     }
 
     public HardwareProfile profile() {
@@ -444,19 +500,25 @@ public final class ParametricPlan {
         }
         if (scales != null && !scales.none()) {
             fill(x, y);
-            Kernel.run(ops, out, null, name, null, null, scales);
+            Kernel.run(ops, out, null, name, null, null, 0, 0, scales);
             return;
         }
         if (xPart != null) {
             for (int k = 0; k < yList.length; k++) {
                 int i = yList[k];
-                for (int j : yNumbers[k]) {
-                    double v = functions[i * N + j].at(x, y);
-                    write(ops, i, j, integral[j] ? Math.rint(v) : v);
+                for (int m = yFirst[k]; m < yFirst[k + 1]; m++) {
+                    double v = yFn[m].at(x, y);
+                    double[] target = yTarget[m];
+                    if (target != null) {
+                        target[i] = v;
+                    } else {
+                        int j = yNumbers[k][m - yFirst[k]];
+                        write(ops, i, j, integral[j] ? Math.rint(v) : v);
+                    }
                 }
                 ops.derive(i);
             }
-            Kernel.run(ops, out, null, name, yOps, xPart[(int) x]);
+            Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
             return;
         }
         fill(x, y);
@@ -490,7 +552,7 @@ public final class ParametricPlan {
             }
             ops.derive(i);
         }
-        Kernel.run(ops, out, null, name, yOps, xPart[(int) x]);
+        Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
     }
 
     /** Why {@link #evaluateSum} refuses this plan, or empty where a batch's sum of y determines its cost. */

@@ -131,7 +131,7 @@ public final class Plan {
      * sample, a what-if), without recompiling; {@link FigureScales#NONE} gives the same totals.
      */
     public void evaluate(PlanTotals out, FigureScales scales) {
-        Kernel.run(ops, out, null, graph.name(), null, null, java.util.Objects.requireNonNull(scales, "scales"));
+        Kernel.run(ops, out, null, graph.name(), null, null, 0, 0, java.util.Objects.requireNonNull(scales, "scales"));
     }
 
     /**
