@@ -53,6 +53,8 @@ public class DecodeStepBench {
     long[] batches;
     long[] contextLengths;
     long[] contextSums;
+    org.opsim.cost.FigureScales[] samples;
+    final org.opsim.cost.FigureScales scales = org.opsim.cost.FigureScales.NONE.withMemoryBandwidth(1.1).withMatrixPeak(0.9).withPrice(0.8);
     ParametricPlan parametric;
     Model model;
     Workload like;
@@ -78,6 +80,11 @@ public class DecodeStepBench {
         for (int i = 0; i < batches.length; i++) {
             batches[i] = 1 + r.nextLong(1024);
             contextLengths[i] = 1 + r.nextLong(131072);
+        }
+        samples = new org.opsim.cost.FigureScales[64];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = org.opsim.cost.FigureScales.NONE.withMemoryBandwidth(0.85 + 0.3 * r.nextDouble())
+                    .withMatrixPeak(0.85 + 0.3 * r.nextDouble());
         }
         contextSums = new long[4096];
         for (int i = 0; i < contextSums.length; i++) {
@@ -111,6 +118,27 @@ public class DecodeStepBench {
     public double parametricDecodeStepAtNewBatchAndContext() {
         int i = point++ & 4095;
         parametric.evaluate(batches[i], contextLengths[i], totals);
+        return totals.latencySeconds();
+    }
+
+    /**
+     * An uncertainty sample's step: the same plan at a new batch and context with the chip's figures scaled
+     * ({@code FigureScales}: HBM bandwidth ×1.1, matrix peak ×0.9, price ×0.8), so every op is derived and costed.
+     */
+    @Benchmark
+    public double parametricDecodeStepWithScaledFigures() {
+        int i = point++ & 4095;
+        parametric.evaluate(batches[i], contextLengths[i], scales, totals);
+        return totals.latencySeconds();
+    }
+
+    /**
+     * Monte Carlo at one workload: the step at batch 64, context 4096 with a new set of scaled figures each
+     * call (64 sets, memory bandwidth and matrix peak ×0.85..1.15): the batch-only ops are not derived again.
+     */
+    @Benchmark
+    public double parametricDecodeStepAtOneWorkloadWithNewScaledFigures() {
+        parametric.evaluate(64, 4096, samples[point++ & 63], totals);
         return totals.latencySeconds();
     }
 

@@ -10,18 +10,23 @@ package org.opsim.cost;
  * <p>What each multiplies in the cost kernel (docs/cost-model.md §17.4):
  * <ul>
  * <li>{@code matrixPeak}, {@code vectorPeak}: the engines' peak FLOP/s;</li>
- * <li>{@code computeEfficiency}, {@code memoryEfficiency}: the efficiency an op runs at (after the curve,
- *   the stack's factors and the GEMM configuration), capped at 1;</li>
+ * <li>{@code computeEfficiency}, {@code memoryEfficiency}: the efficiency an on-chip op runs at (after the
+ *   curve, the stack's factors and the GEMM configuration), capped at 1; a collective's link efficiency is
+ *   not scaled (scale {@code linkBandwidth});</li>
  * <li>{@code memoryBandwidth}: main-memory bytes per second; {@code onChipBandwidth}: the on-chip level's;</li>
- * <li>{@code clock}: the sustained clock, so per-unit caps (bytes per unit-cycle) × it and row chains ÷ it;</li>
- * <li>{@code overhead}: every op's fixed overhead and the stack's per-call floor (seconds);</li>
+ * <li>{@code clock}: the sustained clock, so per-unit caps (bytes per unit-cycle) × it, row chains and
+ *   overheads given in cycles ÷ it; the peaks are figures of their own, not scaled by it (a throttled clock
+ *   is {@code clock} and both peaks × the same factor);</li>
+ * <li>{@code overhead}: every op's fixed overhead (a host fallback's: its dispatch and the host link's
+ *   latency) and the stack's per-call floor (seconds);</li>
  * <li>{@code linkBandwidth}, {@code linkLatency}: the chip-to-chip link; an all-reduce's ring-or-tree
  *   choice is made again with the scaled link;</li>
  * <li>{@code price}: the hourly price; {@code power}: every power figure (idle and TDP watts, joules per
  *   FLOP and per byte), so the joules of a run × it exactly.</li>
  * </ul>
  * Held as compiled (not scaled): which GEMM configuration the library picks (chosen at the profiled
- * efficiencies), on-chip capacity and which bytes stay on chip, the host link of a host fallback.
+ * efficiencies), on-chip capacity and which bytes stay on chip, a host fallback's transfer and host compute
+ * rates.
  *
  * @throws IllegalArgumentException if a multiplier is not a finite number above 0 (named)
  */

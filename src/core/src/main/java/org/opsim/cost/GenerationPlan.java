@@ -116,7 +116,7 @@ public final class GenerationPlan {
      * (null or {@link FigureScales#NONE}: as profiled) in the prefill and in every decode step, without recompiling.
      */
     public void evaluate(long batch, long prompt, long generated, FigureScales scales, PlanTotals out) {
-        if (generated < 1 || prompt < 1 || prompt > prefill.maxY() || prompt + generated - 2 > decode.maxY()) {
+        if (generated < 1 || prompt < 1 || prompt > prefill.maxY() || generated > decode.maxY() - prompt + 2) {
             throw new IllegalArgumentException("prompt " + prompt + ", generated " + generated + " is outside the plan's domain (prompt 1.."
                     + prefill.maxY() + ", prompt + generated − 2 ≤ " + decode.maxY() + ")");
         }

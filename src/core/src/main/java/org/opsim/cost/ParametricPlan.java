@@ -64,11 +64,15 @@ public final class ParametricPlan {
     private final boolean[] integral;
     /**
      * Where x is tabulated: the ops that depend on y (derived and costed at each evaluation), and per x
-     * the kernel's totals over all the others ({@code xPart[x]}, costed once at compile by the same
-     * kernel), to which each evaluation adds the y ops' (docs/cost-model.md §17). Null otherwise.
+     * the kernel's totals over all the others ({@code xPart} from {@code x·Kernel.BASE}, costed once at
+     * compile by the same kernel over an {@link OpList} of them), to which each evaluation adds the y ops'
+     * (docs/cost-model.md §17). Null otherwise.
      */
     private final OpList yOps;
     private final int[] yList;
+    /** The varying ops that depend on x alone, and the x their arrays were last derived at (−1: none). */
+    private final int[] xList;
+    private long derivedX = -1;
     /** Per y op (as {@link #yList}): the numbers of it that vary (the others keep their lowered values). */
     private final int[][] yNumbers;
     /**
@@ -149,6 +153,7 @@ public final class ParametricPlan {
                 }
             }
             yList = ys.stream().mapToInt(Integer::intValue).toArray();
+            xList = xs.stream().mapToInt(Integer::intValue).toArray();
             yOps = OpList.of(ops, inY);
             OpList rest = OpList.of(ops, others);
             yNumbers = new int[yList.length][];
@@ -202,6 +207,7 @@ public final class ParametricPlan {
         } else {
             yOps = null;
             yList = null;
+            xList = null;
             yNumbers = null;
             yFn = null;
             yTarget = null;
@@ -302,6 +308,7 @@ public final class ParametricPlan {
         this.integral = null;
         this.yOps = null;
         this.yList = null;
+        this.xList = null;
         this.yNumbers = null;
         this.yFn = null;
         this.yTarget = null;
@@ -499,25 +506,25 @@ public final class ParametricPlan {
             return;
         }
         if (scales != null && !scales.none()) {
-            fill(x, y);
+            // Every op costed with the scaled figures: the x-only ops derived again only when x changed
+            // (an uncertainty sample at one workload derives just the y ops).
+            if (xPart == null) {
+                fill(x, y);
+            } else {
+                if (x != derivedX) {
+                    for (int i : xList) {
+                        fillOne(i, x, minY);
+                    }
+                    derivedX = x;
+                }
+                fillY(x, y);
+                sumBlocks();
+            }
             Kernel.run(ops, out, null, name, null, null, 0, 0, scales);
             return;
         }
         if (xPart != null) {
-            for (int k = 0; k < yList.length; k++) {
-                int i = yList[k];
-                for (int m = yFirst[k]; m < yFirst[k + 1]; m++) {
-                    double v = yFn[m].at(x, y);
-                    double[] target = yTarget[m];
-                    if (target != null) {
-                        target[i] = v;
-                    } else {
-                        int j = yNumbers[k][m - yFirst[k]];
-                        write(ops, i, j, integral[j] ? Math.rint(v) : v);
-                    }
-                }
-                ops.derive(i);
-            }
+            fillY(x, y);
             Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
             return;
         }
@@ -525,12 +532,32 @@ public final class ParametricPlan {
         Kernel.run(ops, out, null, name);
     }
 
+    /** The y ops' numbers at (x, y), derived. */
+    private void fillY(long x, long y) {
+        for (int k = 0; k < yList.length; k++) {
+            int i = yList[k];
+            for (int m = yFirst[k]; m < yFirst[k + 1]; m++) {
+                double v = yFn[m].at(x, y);
+                double[] target = yTarget[m];
+                if (target != null) {
+                    target[i] = v;
+                } else {
+                    int j = yNumbers[k][m - yFirst[k]];
+                    write(ops, i, j, integral[j] ? Math.rint(v) : v);
+                }
+            }
+            ops.derive(i);
+        }
+    }
+
     /**
      * Costs a step of {@code x} sequences whose y (a decode step's contexts, each in the plan's domain)
      * sum to {@code ySum}, into {@code out}, allocating nothing: a serving engine's decode batch of
-     * unequal contexts. Exact where each y-dependent shape number is a sum over the sequences of each
-     * one's (FLOPs, KV bytes: {@code a + b·x + d·Σy}, docs/cost-model.md §17.2); where {@code ySum} is a
-     * multiple of {@code x}, the same totals as {@link #evaluate} at {@code ySum / x}.
+     * unequal contexts. Taken where each y-dependent shape number is {@code a + b·x + d·x·y} over the
+     * domain, read as a sum over the sequences ({@code a + b·x + d·Σy}: FLOPs and KV bytes of a kernel
+     * that does each sequence's own work, docs/cost-model.md §17.2; a kernel padding every sequence to the
+     * longest context would have the same form at equal contexts and is not what this models); where
+     * {@code ySum} is a multiple of {@code x}, the totals of {@link #evaluate} at {@code ySum / x}, to rounding.
      *
      * @throws IllegalArgumentException where the sum does not determine the step (a sliding window, a
      *     structure change along y: {@link #sumRefusal} names the op and number), or outside the domain
@@ -567,10 +594,16 @@ public final class ParametricPlan {
 
     /** Every varying op's numbers at (x, y), derived (the path of domains too wide to tabulate x). */
     private void fill(long x, long y) {
-        final LoweredOps o = ops;
         for (int i : varying) {
             fillOne(i, x, y);
         }
+        derivedX = x;
+        sumBlocks();
+    }
+
+    /** Each block's FLOPs and bytes, for a run of the kernel over all ops. */
+    private void sumBlocks() {
+        final LoweredOps o = ops;
         int i = 0;
         for (int b = 0; b < o.blocks; b++) {
             double f = 0;

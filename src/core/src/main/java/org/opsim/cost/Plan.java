@@ -128,10 +128,10 @@ public final class Plan {
 
     /**
      * {@link #evaluate(PlanTotals)} with the chip's figures multiplied by {@code scales} (an uncertainty
-     * sample, a what-if), without recompiling; {@link FigureScales#NONE} gives the same totals.
+     * sample, a what-if), without recompiling; null or {@link FigureScales#NONE} gives the same totals.
      */
     public void evaluate(PlanTotals out, FigureScales scales) {
-        Kernel.run(ops, out, null, graph.name(), null, null, 0, 0, java.util.Objects.requireNonNull(scales, "scales"));
+        Kernel.run(ops, out, null, graph.name(), null, null, 0, 0, scales);
     }
 
     /**

@@ -22,8 +22,10 @@ import org.opsim.model.Workload;
  * batch × prompt; generation: a {@link GenerationPlan} at the variant's generated tokens), copied from
  * the sweep's shared one, so a workload is costed without building its graph; where the model's graphs
  * are not closed-form over the space (refused by name at compile), or for training, it builds each
- * workload's graph once and rewrites a compiled {@link Plan}'s shapes, as before. Both give the same
- * totals (the parametric plans are checked against built graphs, docs/cost-model.md §17). The rows come
+ * workload's graph once and rewrites a compiled {@link Plan}'s shapes, as before. For decode and prefill
+ * both give the same totals (to 1e-12; the parametric plans are checked against built graphs,
+ * docs/cost-model.md §17); for a generation the plan sums the decode steps by §17.3's rule (within 1e-9 of
+ * the step-by-step sum) where the graph sums 16 context segments at their means. The rows come
  * back as text (numbers by {@code DoubleText}, allocation-free), with the chunk's skips and its own Pareto
  * frontier.
  */

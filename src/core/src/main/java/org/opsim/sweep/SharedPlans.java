@@ -10,7 +10,8 @@ import org.opsim.model.Workload;
  * One sweep run's workload-parametric plans, compiled once per (variant, profile) and shared by its
  * workers (each evaluates its own copy). A variant the plans cannot cover is a String: training (not
  * parametric), a model whose graphs are not closed-form over the space's batches and lengths (refused
- * at compile, by name), or any other refusal; its workloads are costed by building their graphs.
+ * at compile, by name), or a refusal of the variant by the model or chip (an argument, input or range
+ * error); its workloads are costed by building their graphs.
  */
 final class SharedPlans {
     static final String BY_GRAPH = "costed by building each graph";
@@ -32,8 +33,9 @@ final class SharedPlans {
                 case GENERATION -> Opsim.generationPlan(model, like, profile, batches, lengths, like.generatedTokens());
                 case TRAINING -> BY_GRAPH;
             };
-        } catch (RuntimeException notClosedForm) {
+        } catch (IllegalArgumentException | org.opsim.io.InputException | ArithmeticException refused) {
             // Not closed-form, or the model or chip refuses the variant: the graph path says which, per workload.
+            // Anything else is a defect and fails the sweep.
             return BY_GRAPH;
         }
     }

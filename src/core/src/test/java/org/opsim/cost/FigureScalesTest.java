@@ -55,6 +55,13 @@ class FigureScalesTest {
                 assertClose(want, got, name + " batch " + b + " context " + c + " parametric");
                 Plan.compile(g, chip).evaluate(got, scales);
                 assertClose(want, got, name + " batch " + b + " context " + c + " plan");
+                // The same batch at another context, after an evaluation as profiled: the plan reuses the
+                // batch-only ops it derived for this batch and must still agree.
+                long c2 = 1 + r.nextLong(32768);
+                plan.evaluate(1 + r.nextLong(256), c2, got);
+                plan.evaluate(b, c2, scales, got);
+                Plan.compile(LLAMA.graph(Opsim.decodeStep(LIKE, b, c2)), oracle).evaluate(want);
+                assertClose(want, got, name + " batch " + b + " context " + c2 + " parametric, same batch again");
             }
         }
     }
