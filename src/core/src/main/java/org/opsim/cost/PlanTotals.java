@@ -16,7 +16,11 @@ public final class PlanTotals {
     double costUsd;
     double peakFlopCapacity;
     final double[] boundSeconds = new double[Bound.values().length];
-    /** A hash of every op's bound, in op order (two evaluations with the same ops bound alike agree). */
+    /**
+     * Every op's bound, in op order: the bound ordinals as the digits of a base-5 number, mod 2^64
+     * ({@code LoweredOps.place}); two evaluations with the same ops bound alike agree, and the sum of two
+     * parts' signatures is the whole's.
+     */
     long boundSignature;
 
     void clear() {
