@@ -170,6 +170,11 @@ public final class GenerationPlan {
     private void sum(long x, long a, long b, int fa, int fb, int depth) {
         final double[] s = scratch;
         long n = b - a + 1;
+        if (n == 1) {
+            // One context (a side of a bound crossing found by bisection): fa and fb are the same step.
+            add(fa);
+            return;
+        }
         if (n <= DIRECT || depth == MAX_DEPTH) {
             add(fa);
             add(fb);

@@ -108,6 +108,20 @@ class GenerationPlanTest {
         plan.evaluate(8, 1, 16384, got);
         assertClose(stepByStep(prefill, decode, 8, 1, 16384), totals(got), 1e-9, "across the crossing");
         assertTrue(plan.stepsCosted() < 400, "steps costed: " + plan.stepsCosted());
+        // Generations whose first or last decode context is the only one on its side of the crossing: the
+        // bisection leaves a one-context segment, counted once (it was counted twice: one step too many).
+        long c = 1;
+        PlanTotals step = new PlanTotals();
+        do {
+            decode.evaluate(8, ++c, step);
+        } while (step.dominantBound() == first.dominantBound());
+        for (long start = c - 3; start <= c + 1; start++) {
+            for (long generated : new long[] {9, 10, 11, 17, 33}) {
+                plan.evaluate(8, start, generated, got);
+                assertClose(stepByStep(prefill, decode, 8, start, generated), totals(got), 1e-9,
+                        "crossing at " + c + ", contexts " + start + "…" + (start + generated - 2));
+            }
+        }
     }
 
     /**
