@@ -18,8 +18,12 @@ import org.opsim.hardware.HardwareProfile;
  * {@code a + b·x + c·y + d·x·y + e·y² + f·x·y²} (a prefill's causal attention is {@code x·y²}), piecewise
  * along {@code y} (a sliding window's or a sparse indexer's {@code min(context, W)}, a top-k's
  * {@code ⌈log₂ k⌉} steps; at most {@value #MAX_PIECES} pieces);
- * a number whose dependence on {@code x} is not bilinear (the distinct experts a batch's tokens touch in
- * an MoE layer) is affine in {@code y} at each {@code x}, {@code p(x) + q(x)·y}, tabulated per {@code x}.
+ * a number whose dependence on {@code x} is not bilinear (the distinct experts a decode batch's tokens touch
+ * in an MoE layer) is affine in {@code y} at each {@code x}, {@code p(x) + q(x)·y}, tabulated per {@code x};
+ * a kernel that works in chunks of C tokens adds {@code (g + h·x)·⌈(y − o)/C⌉} to one piece (a chunked
+ * linear-attention or SSM scan's per-chunk state, a KV compressed C:1); a number of the token count
+ * {@code t = x·y} alone (the distinct experts a prefill's x·y tokens touch, saturating at the expert count)
+ * is a table up to the t where it becomes affine in t, and that line above.
  * {@link #compile} finds each function from graphs the family builds at probe points (the graph
  * builder stays the one source of every shape), finds each piece's end by bisection, and checks every
  * function against built graphs at random points of each piece; a family it cannot express exactly is
@@ -45,6 +49,18 @@ public final class ParametricPlan {
     private static final int VERIFY_POINTS = 12;
     static final int MAX_PIECES = 32;
     private static final double TOLERANCE = 1e-12;
+    /** The numbers that are whole (rows, columns, depth, elements, group size): rounded when filled in. */
+    private static final boolean[] INTEGRAL = new boolean[N];
+    /** A function of x·y alone is tabulated up to at most this many tokens (where it becomes affine in x·y). */
+    static final int MAX_TOKEN_TABLE = 4096;
+    /** The longest chunk a staircase along y is looked for over (its first three starts, at x = 1). */
+    static final int MAX_CHUNK = 512;
+
+    static {
+        for (int j : new int[] {4, 5, 7, 8, 9, 12}) {
+            INTEGRAL[j] = true;
+        }
+    }
 
     private final Family family;
     private final HardwareProfile profile;
@@ -96,15 +112,41 @@ public final class ParametricPlan {
     /**
      * One number's function: pieces ending at {@code ends[p]} (the last y of piece p; the last is maxY),
      * each quadratic in y with coefficients bilinear in x ({@code coef[6p..6p+5]}: a, b, c, d, e, f) or, where
-     * {@code table} is set, {@code p(x) + q(x)·y} with {@code table[(x·pieces + p)·2 + {0, 1}]}.
+     * {@code table} is set, {@code p(x) + q(x)·y} with {@code table[(x·pieces + p)·2 + {0, 1}]}. Two more forms:
+     * <ul>
+     * <li>{@code stair} = {C, g, h, c₁, o}: one piece plus {@code (g + h·x)·(⌈(y − o)/C⌉ − c₁)}, a kernel that
+     *   works in chunks of C tokens per sequence (a chunked linear-attention or SSM scan writing a state per
+     *   chunk: o = 0) or over every C-th token ({@code ⌊y/C⌋}, a compressed KV: o = C − 1);</li>
+     * <li>{@code tokens} = {a, b, u(1), …, u(T₀)}: a function of the token count {@code t = x·y} alone, read
+     *   from the table up to T₀ and {@code a + b·t} above (the distinct experts a prefill's tokens touch,
+     *   which saturates at the expert count: a step function of t, not of x and y apart).</li>
+     * </ul>
      */
-    record Fn(long[] ends, double[] coef, double[] table) {
+    record Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens) {
+        /** {@code ⌈(y − o)/C⌉}: the chunks of C up to y when chunks end at {@code o + j·C} (0 ≤ o < C). */
+        static long chunks(long y, long c, long o) {
+            return Math.floorDiv(y - o + c - 1, c);
+        }
+
+        Fn(long[] ends, double[] coef, double[] table) {
+            this(ends, coef, table, null, null);
+        }
+
         boolean constant() {
-            return ends.length == 1 && table == null && coef[1] == 0 && coef[2] == 0 && coef[3] == 0 && coef[4] == 0
-                    && coef[5] == 0;
+            return ends.length == 1 && table == null && stair == null && tokens == null && coef[1] == 0 && coef[2] == 0
+                    && coef[3] == 0 && coef[4] == 0 && coef[5] == 0;
+        }
+
+        /** Neither stair nor tokens form: pieces, bilinear or tabulated in x. */
+        boolean piecewise() {
+            return stair == null && tokens == null;
         }
 
         double at(long x, long y) {
+            if (tokens != null) {
+                long t = x * y;
+                return t <= tokens.length - 2 ? tokens[(int) t + 1] : tokens[0] + tokens[1] * t;
+            }
             int p = 0;
             while (y > ends[p]) {
                 p++;
@@ -114,7 +156,11 @@ public final class ParametricPlan {
                 return table[at] + table[at + 1] * y;
             }
             int at = COEFFICIENTS * p;
-            return coef[at] + x * (coef[at + 1] + y * (coef[at + 3] + coef[at + 5] * y)) + y * (coef[at + 2] + coef[at + 4] * y);
+            double v = coef[at] + x * (coef[at + 1] + y * (coef[at + 3] + coef[at + 5] * y)) + y * (coef[at + 2] + coef[at + 4] * y);
+            if (stair != null) {
+                v += (stair[1] + stair[2] * x) * (chunks(y, (long) stair[0], (long) stair[4]) - stair[3]);
+            }
+            return v;
         }
     }
 
@@ -131,10 +177,7 @@ public final class ParametricPlan {
         this.ops = ops;
         this.functions = functions;
         this.varying = varying;
-        this.integral = new boolean[N];
-        for (int j : new int[] {4, 5, 7, 8, 9, 12}) {
-            integral[j] = true;
-        }
+        this.integral = INTEGRAL;
         // Ops that depend on x alone (a GEMM, a norm, an all-reduce: not on the context) are costed once
         // per x here, by the kernel, into xPart[x]; the others (attention) at each evaluation.
         if (maxX <= MAX_TABULATED_X) {
@@ -231,7 +274,7 @@ public final class ParametricPlan {
             for (int j : yNumbers[k]) {
                 Fn f = functions[i * N + j];
                 double[] c = f.coef();
-                if (f.ends().length != 1 || f.table() != null || c[2] != 0 || c[4] != 0 || c[5] != 0) {
+                if (f.ends().length != 1 || f.table() != null || !f.piecewise() || c[2] != 0 || c[4] != 0 || c[5] != 0) {
                     return "op " + i + " (" + ops.op[i].name() + ") of " + name + ": its " + NUMBERS[j]
                             + " is not a sum over the sequences of each one's (a window, a cap or a y² term: it needs each context)";
                 }
@@ -265,7 +308,7 @@ public final class ParametricPlan {
     private boolean independentOfY(int i) {
         for (int j = 0; j < N; j++) {
             Fn f = functions[i * N + j];
-            if (f.ends().length != 1) {
+            if (f.ends().length != 1 || !f.piecewise()) {
                 return false;
             }
             if (f.table() == null) {
@@ -400,12 +443,39 @@ public final class ParametricPlan {
         for (int k = 0; k < n * N; k++) {
             fns[k] = probe.pieces(k, minY, maxY);
             if (fns[k] == null) {
+                fns[k] = probe.stair(k, minY, maxY);
+            }
+            if (fns[k] == null) {
+                fns[k] = probe.tokens(k, maxX, minY, maxY);
+            }
+            if (fns[k] == null) {
                 throw new IllegalArgumentException("op " + k / N + " (" + ops.op[k / N].name() + ") of " + first.name()
                         + ": its " + NUMBERS[k % N] + " takes more than " + MAX_PIECES
-                        + " quadratic pieces over the domain; cost it by building the graph (Plan.compile)");
+                        + " quadratic pieces over the domain and is neither a staircase in y nor a function of x·y alone"
+                        + "; cost it by building the graph (Plan.compile)");
             }
         }
         probe.tabulate(fns, maxX, minY, maxY);
+        // A number the pieces and per-x tables do not follow everywhere may be a function of x·y alone.
+        List<long[]> points = checkPoints(fns, maxX, minY, maxY);
+        for (int k = 0; k < n * N; k++) {
+            long[] miss = probe.miss(fns[k], k, points);
+            if (miss != null && fns[k].tokens() == null) {
+                Fn other = probe.tokens(k, maxX, minY, maxY);
+                if (other != null && probe.miss(other, k, points) == null) {
+                    fns[k] = other;
+                    miss = null;
+                }
+            }
+            if (miss != null) {
+                double want = probe.numbers(miss[0], miss[1])[k];
+                double got = fns[k].at(miss[0], miss[1]);
+                throw new IllegalArgumentException("op " + k / N + " (" + ops.op[k / N].name() + ", " + ops.kind[k / N].id()
+                        + ") of " + first.name() + ": its " + NUMBERS[k % N] + " is not piecewise quadratic over the domain (at "
+                        + miss[0] + ", " + miss[1] + ": " + want + ", the plan's " + (INTEGRAL[k % N] ? Math.rint(got) : got)
+                        + "); cost it by building the graph (Plan.compile)");
+            }
+        }
         List<Integer> v = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < N; j++) {
@@ -415,10 +485,8 @@ public final class ParametricPlan {
                 }
             }
         }
-        ParametricPlan plan = new ParametricPlan(family, profile, maxX, minY, maxY, first.name(), ops, fns,
+        return new ParametricPlan(family, profile, maxX, minY, maxY, first.name(), ops, fns,
                 v.stream().mapToInt(Integer::intValue).toArray(), null, null);
-        plan.verify(probe);
-        return plan;
     }
 
     /** Another plan over the same family and domain, for another thread (no probing: the functions are shared). */
@@ -464,6 +532,16 @@ public final class ParametricPlan {
         } else {
             for (Fn f : functions) {
                 for (long e : f.ends()) {
+                    ends.add(e);
+                }
+                if (f.stair() != null) {
+                    long c = (long) f.stair()[0];
+                    long o = (long) f.stair()[4];
+                    for (long e = o == 0 ? c : o; e < maxY; e += c) {
+                        ends.add(e);
+                    }
+                }
+                for (long e = minY; f.tokens() != null && e < Math.min(maxY, f.tokens().length - 2); e++) {
                     ends.add(e);
                 }
             }
@@ -618,10 +696,12 @@ public final class ParametricPlan {
     }
 
     /**
-     * Checks every function against built graphs: each piece's ends and random points of the domain (the
-     * derived arrays follow from the numbers by {@code LoweredOps.derive}, the code a graph's ops go through).
+     * The points every function is checked at against built graphs: the domain's corners, each piece's ends
+     * (and the next y), each chunk boundary of a staircase near its start and end, where a function of
+     * x·y leaves its table, and random points (the derived arrays follow from the numbers by
+     * {@code LoweredOps.derive}, the code a graph's ops go through).
      */
-    private void verify(Prober probe) {
+    private static List<long[]> checkPoints(Fn[] functions, long maxX, long minY, long maxY) {
         SplittableRandom random = new SplittableRandom(14);
         List<long[]> points = new ArrayList<>();
         points.add(new long[] {maxX, maxY});
@@ -630,6 +710,25 @@ public final class ParametricPlan {
         for (Fn fn : functions) {
             for (long e : fn.ends()) {
                 ends.add(e);
+            }
+            if (fn.stair() != null) {
+                long c = (long) fn.stair()[0];
+                long o = (long) fn.stair()[4];
+                for (long e : new long[] {o + c, o + 2 * c, o + 3 * c, o + (maxY / c - 1) * c, o + (maxY / c - 2) * c}) {
+                    if (e >= minY && e < maxY) {
+                        ends.add(e);
+                    }
+                }
+            }
+            if (fn.tokens() != null) {
+                long t0 = fn.tokens().length - 2;
+                for (long x : new long[] {1, 2, 1 + random.nextLong(maxX), maxX}) {
+                    long y = t0 / x;
+                    if (y >= minY && y < maxY) {
+                        points.add(new long[] {x, y});
+                        points.add(new long[] {x, y + 1});
+                    }
+                }
             }
         }
         for (long e : ends) {
@@ -641,22 +740,7 @@ public final class ParametricPlan {
         for (int p = 0; p < VERIFY_POINTS; p++) {
             points.add(new long[] {1 + random.nextLong(maxX), minY + random.nextLong(maxY - minY + 1)});
         }
-        for (long[] pt : points) {
-            double[] truth = probe.numbers(pt[0], pt[1]);
-            for (int i = 0; i < ops.size; i++) {
-                for (int j = 0; j < N; j++) {
-                    double want = truth[i * N + j];
-                    double v = functions[i * N + j].at(pt[0], pt[1]);
-                    double got = integral[j] ? Math.rint(v) : v;
-                    if (!close(want, got)) {
-                        throw new IllegalArgumentException("op " + i + " (" + ops.op[i].name() + ", " + ops.kind[i].id()
-                                + ") of " + name + ": its " + NUMBERS[j] + " is not piecewise quadratic over the domain (at "
-                                + pt[0] + ", " + pt[1] + ": " + want + ", the plan's " + got
-                                + "); cost it by building the graph (Plan.compile)");
-                    }
-                }
-            }
-        }
+        return points;
     }
 
     static boolean close(double want, double got) {
@@ -853,6 +937,148 @@ public final class ParametricPlan {
             return true;
         }
 
+        /** The first of {@code points} at which {@code fn} is not number k of the built graph, or null. */
+        long[] miss(Fn fn, int k, List<long[]> points) {
+            for (long[] pt : points) {
+                double want = numbers(pt[0], pt[1])[k];
+                double v = fn.at(pt[0], pt[1]);
+                if (!close(want, INTEGRAL[k % N] ? Math.rint(v) : v)) {
+                    return pt;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Number k as one piece plus {@code (g + h·x)·(⌈(y − o)/C⌉ − c₁)}: a kernel working in chunks of C ≥ 4.
+         * Along y at x = 1 a quadratic's third difference is zero; a jump at chunk start j makes it nonzero
+         * at j − 3 … j − 1, so the first three chunk starts give C (their spacing, which must repeat) and o
+         * ({@code j − 1 mod C}); the smooth part is fitted inside the first whole chunk and the jump read at
+         * the next start. Null where no such C ≤ {@value #MAX_CHUNK} appears or the form does not follow at
+         * the chunk boundaries near both ends and at maxY (the caller checks it at other x).
+         */
+        Fn stair(int k, long minY, long maxY) {
+            long[] starts = new long[3];
+            int found = 0;
+            boolean inRun = false;
+            for (long y = minY; found < 3 && y + 3 <= Math.min(maxY, minY + 3 * MAX_CHUNK + 3); y++) {
+                double v0 = numbers(1, y)[k];
+                double v3 = numbers(1, y + 3)[k];
+                double predicted = 3 * numbers(1, y + 2)[k] - 3 * numbers(1, y + 1)[k] + v0;
+                boolean jump = !close(v3, predicted) && Math.abs(v3 - predicted) > 1e-12 * Math.max(Math.abs(v0), Math.abs(v3));
+                if (inRun && !jump) {
+                    starts[found++] = y;
+                }
+                inRun = jump;
+            }
+            if (found < 3) {
+                return null;
+            }
+            long c = starts[1] - starts[0];
+            if (c < 4 || starts[2] - starts[1] != c) {
+                return null;
+            }
+            long o = Math.floorMod(starts[0] - 1, c);
+            long j = starts[0];
+            double[] f1 = fit(k, j, j + 1, j + 2);
+            double[] jump = new double[2];
+            for (int x = 1; x <= 2; x++) {
+                long y = starts[1];
+                double smooth = f1[0] + x * (f1[1] + y * (f1[3] + f1[5] * y)) + y * (f1[2] + f1[4] * y);
+                jump[x - 1] = numbers(x, y)[k] - smooth;
+            }
+            double h = jump[1] - jump[0];
+            Fn fn = new Fn(new long[] {maxY}, f1, null, new double[] {c, jump[0] - h, h, Fn.chunks(j, c, o), o}, null);
+            List<long[]> at = new ArrayList<>();
+            long late = o + (maxY / c - 2) * c;
+            for (long y : new long[] {minY, starts[2], starts[2] + 1, late, late + 1, maxY - 1, maxY}) {
+                if (y >= minY && y <= maxY) {
+                    at.add(new long[] {1, y});
+                    at.add(new long[] {2, y});
+                }
+            }
+            return miss(fn, k, at) == null ? fn : null;
+        }
+
+        /**
+         * Number k as a function of {@code t = x·y} alone: affine in t through the domain's two largest token
+         * counts, and below the last t off that line (found by bisection) read from built graphs, each t at
+         * the point {@code (x, t/x)} of the domain with the least x (t that no point of the domain has are
+         * never read: NaN); null where the table would pass {@value #MAX_TOKEN_TABLE}. The caller checks it at
+         * other points.
+         */
+        Fn tokens(int k, long maxX, long minY, long maxY) {
+            long t1 = maxX * maxY;
+            long t0 = maxY > minY ? maxX * (maxY - 1) : (maxX - 1) * maxY;
+            double v1 = numbers(maxX, maxY)[k];
+            double b = (v1 - valueAt(k, t0, maxX, minY, maxY)) / (t1 - t0);
+            double a = v1 - b * t1;
+            java.util.function.LongPredicate onLine = t -> {
+                double want = valueAt(k, t, maxX, minY, maxY);
+                return close(want, a + b * t);
+            };
+            // Bisection over the token counts the domain has: lo is off the line (or below them all), hi on it.
+            long lo = minY - 1;
+            long hi = t1;
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                long t = mid;
+                while (t < hi && at(t, maxX, minY, maxY) == 0) {
+                    t++;
+                }
+                if (t == hi) {
+                    for (t = mid - 1; t > lo && at(t, maxX, minY, maxY) == 0; t--) {
+                        // down to the nearest token count the domain has
+                    }
+                    if (t == lo) {
+                        break;
+                    }
+                }
+                if (onLine.test(t)) {
+                    hi = t;
+                } else {
+                    lo = t;
+                }
+            }
+            // The line must hold all the way up (a domain that ends before the number saturates has no affine
+            // tail: then the table covers every token count).
+            for (int i = 0; i <= 17; i++) {
+                long t = i == 17 ? t0 : lo + 1 + (t1 - lo - 1) * i / 16;
+                while (t < t1 && at(t, maxX, minY, maxY) == 0) {
+                    t++;
+                }
+                if (!onLine.test(t)) {
+                    lo = t1;
+                    break;
+                }
+            }
+            if (lo > MAX_TOKEN_TABLE) {
+                return null;
+            }
+            double[] u = new double[(int) Math.max(lo, 0) + 2];
+            u[0] = a;
+            u[1] = b;
+            for (long t = 1; t <= lo; t++) {
+                u[(int) t + 1] = at(t, maxX, minY, maxY) == 0 ? Double.NaN : valueAt(k, t, maxX, minY, maxY);
+            }
+            return new Fn(new long[] {maxY}, new double[COEFFICIENTS], null, null, u);
+        }
+
+        /** The least x of the domain with {@code t = x·y} for a y of the domain, or 0 where there is none. */
+        private static long at(long t, long maxX, long minY, long maxY) {
+            for (long x = Math.max(1, (t + maxY - 1) / maxY); x <= maxX && x * minY <= t; x++) {
+                if (t % x == 0) {
+                    return x;
+                }
+            }
+            return 0;
+        }
+
+        private double valueAt(int k, long t, long maxX, long minY, long maxY) {
+            long x = at(t, maxX, minY, maxY);
+            return numbers(x, t / x)[k];
+        }
+
         /**
          * Numbers whose x-dependence the bilinear pieces miss (checked at maxX and two x between, at each
          * piece's ends) become tables of p(x), q(x) per piece, through each piece's first two y.
@@ -864,7 +1090,7 @@ public final class ParametricPlan {
             java.util.Set<Long> ys = new java.util.TreeSet<>();
             for (int k = 0; k < fns.length; k++) {
                 Fn fn = fns[k];
-                if (fn == null) {
+                if (fn == null || !fn.piecewise()) {
                     continue;
                 }
                 boolean miss = false;
