@@ -46,6 +46,11 @@ final class ModelOptions {
             description = "prompt length (prefill, generation, training) or cached context (decode) (default: 2048)")
     Long length;
 
+    @Option(names = "--cached", paramLabel = "N",
+            description = "with --phase prefill: tokens already cached per sequence before the --prompt new ones "
+                    + "(a prefill chunk, or a prefix-cache hit; default: 0)")
+    Long cached;
+
     @Option(names = "--generate", paramLabel = "N",
             description = "with --phase generation: new tokens per sequence (default: 256)")
     Long generate;
@@ -115,10 +120,11 @@ final class ModelOptions {
      * shapes, precisions and parallelism are in the file).
      */
     GraphFile fixedGraph(ImportedModel.Fixed fixed) {
-        if (phase != null || batch != null || length != null || generate != null || weights != null || activations != null
+        if (phase != null || batch != null || length != null || cached != null || generate != null || weights != null
+                || activations != null
                 || kv != null || tensorParallel != null || recompute || unfused) {
             throw new IllegalArgumentException(fixed.name() + " is a graph with fixed shapes: --phase, --batch, "
-                    + "--prompt/--context, --generate, --weights, --activations, --kv, --tp, --recompute and "
+                    + "--prompt/--context, --cached, --generate, --weights, --activations, --kv, --tp, --recompute and "
                     + "--unfused-attention do not apply to it");
         }
         return fixed.file();
@@ -130,12 +136,15 @@ final class ModelOptions {
         if (generate != null && p != Workload.Phase.GENERATION) {
             throw new IllegalArgumentException("--generate applies to --phase generation only (this is " + p.id() + ")");
         }
+        if (cached != null && p != Workload.Phase.PREFILL) {
+            throw new IllegalArgumentException("--cached applies to --phase prefill only (this is " + p.id() + ")");
+        }
         String a = activations != null ? activations : "bf16";
         return new Workload(p, batch != null ? batch : defaultBatch, length != null ? length : 2048,
                 p == Workload.Phase.GENERATION ? (generate != null ? generate : 256) : 0,
                 new Precisions(Precision.parse(weights != null ? weights : "bf16"), Precision.parse(a),
                         Precision.parse(kv != null ? kv : a)),
                 tensorParallel != null ? tensorParallel : defaultTensorParallel, recompute,
-                unfused ? Attention.Form.UNFUSED : Attention.Form.FLASH);
+                unfused ? Attention.Form.UNFUSED : Attention.Form.FLASH, cached != null ? cached : 0);
     }
 }

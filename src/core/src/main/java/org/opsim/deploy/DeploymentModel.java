@@ -50,7 +50,7 @@ public final class DeploymentModel {
         int p = d.pp();
         long mb = w.batch() / m;
         Workload micro = new Workload(w.phase(), mb, w.sequenceLength(), w.generatedTokens(), w.precisions(), d.tp(),
-                w.activationRecompute(), w.attentionForm());
+                w.activationRecompute(), w.attentionForm(), w.cachedTokens());
         Evaluation ev = CostModel.evaluate(model.graph(micro), chip);
 
         // Part 0: single passes (prefill, training, a generation's prefill); part 1: decode steps.

@@ -8,9 +8,11 @@ package org.opsim.graph;
  * follows (fused in every released kernel): (2·kernel + 5)·n·channels, n = batch·tokens. Bytes: the
  * input read and the output written (2·n·channels), the weights (channels·kernel), and the rolling
  * state of the last kernel − 1 inputs per sequence: written after a prefill, read and written by a
- * decode step (tokens = 1).
+ * decode step (tokens = 1) and by a prefill chunk after tokens already seen ({@code carriedState}: its
+ * first kernel − 1 outputs need the earlier inputs).
  */
-public record CausalConv1d(String name, long batch, long tokens, long channels, long kernel, Precision precision)
+public record CausalConv1d(String name, long batch, long tokens, long channels, long kernel, Precision precision,
+                           boolean carriedState)
         implements VectorOp {
 
     public CausalConv1d {
@@ -20,6 +22,11 @@ public record CausalConv1d(String name, long batch, long tokens, long channels, 
         Shapes.positive(name, "channels", channels);
         Shapes.positive(name, "kernel", kernel);
         Shapes.present(name, "precision", precision);
+    }
+
+    /** A pass that starts from an empty state (a whole prompt, a decode step, training). */
+    public CausalConv1d(String name, long batch, long tokens, long channels, long kernel, Precision precision) {
+        this(name, batch, tokens, channels, kernel, precision, false);
     }
 
     /** Bytes of one sequence's convolution state. */
@@ -40,7 +47,7 @@ public record CausalConv1d(String name, long batch, long tokens, long channels, 
     @Override
     public double bytes() {
         double e = precision.bytesPerElement();
-        double state = batch * stateBytesPerSequence() * (tokens == 1 ? 2 : 1);
+        double state = batch * stateBytesPerSequence() * (tokens == 1 || carriedState ? 2 : 1);
         return 2.0 * batch * tokens * channels * e + (double) channels * kernel * e + state;
     }
 }

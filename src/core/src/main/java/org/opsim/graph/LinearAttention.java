@@ -17,7 +17,9 @@ package org.opsim.graph;
  *   norms of q and k (3 each per element), decay of q and k (1 each), β scaling of k and v:
  *   9·dk + dv. Bytes: q and k ({@code keyHeads·dk} each), v and o ({@code H·dv} each), the gates (2H)
  *   per token, plus the per-chunk states the kernel writes and reads back
- *   (2·⌈tokens/C⌉·H·dk·dv per sequence) and the final state written (H·dk·dv per sequence).</li>
+ *   (2·⌈tokens/C⌉·H·dk·dv per sequence) and the final state written (H·dk·dv per sequence); with
+ *   {@code carriedState} (a prefill chunk after tokens already seen) the state they left is read once
+ *   more (H·dk·dv per sequence).</li>
  * <li><b>Recurrent (tokens = 1, a decode step)</b>, per head: decay S (dk·dv), Sᵀk (2dk·dv), the
  *   rank-1 update (2dk·dv), the output Sᵀq (2dk·dv): 7·dk·dv vector FLOPs, on the vector unit (a
  *   GEMV per head). Bytes: the state read and written (2·H·dk·dv per sequence) plus q, k, v, o and
@@ -25,7 +27,8 @@ package org.opsim.graph;
  * </ul>
  */
 public record LinearAttention(String name, long batch, long tokens, long keyHeads, long valueHeads, long keyDim,
-                              long valueDim, long chunk, Precision precision, Precision statePrecision)
+                              long valueDim, long chunk, Precision precision, Precision statePrecision,
+                              boolean carriedState)
         implements ComputeOp {
 
     public LinearAttention {
@@ -42,6 +45,12 @@ public record LinearAttention(String name, long batch, long tokens, long keyHead
         if (valueHeads % keyHeads != 0) {
             throw Shapes.invalid(name, "keyHeads", "valueHeads " + valueHeads + " is not a multiple of keyHeads " + keyHeads);
         }
+    }
+
+    /** A pass that starts from an empty state (a whole prompt, a decode step, training). */
+    public LinearAttention(String name, long batch, long tokens, long keyHeads, long valueHeads, long keyDim, long valueDim,
+                           long chunk, Precision precision, Precision statePrecision) {
+        this(name, batch, tokens, keyHeads, valueHeads, keyDim, valueDim, chunk, precision, statePrecision, false);
     }
 
     /** A decode step: the recurrent form. */
@@ -84,6 +93,6 @@ public record LinearAttention(String name, long batch, long tokens, long keyHead
     public double bytes() {
         double perToken = (2.0 * keyHeads * keyDim + 2.0 * valueHeads * valueDim + 2.0 * valueHeads)
                 * precision.bytesPerElement();
-        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence());
+        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence(), carriedState);
     }
 }

@@ -13,14 +13,16 @@ package org.opsim.graph;
  *   FLOPs per token per head: the decay segment sums (C), softplus of dt and the D skip (2P + 5):
  *   C + 2P + 5. Bytes: x and y (H·P each), B and C (G·N each) and dt (H) per token, plus the
  *   per-chunk states written and read back (2·⌈tokens/C⌉·H·P·N per sequence) and the final state
- *   written (H·P·N).</li>
+ *   written (H·P·N); with {@code carriedState} (a prefill chunk after tokens already seen) the state
+ *   they left is read once more (H·P·N).</li>
  * <li><b>Recurrent (tokens = 1)</b>, per head: S = exp(dt·A)·S + dt·x⊗B (3P·N), y = S·C (2P·N),
  *   + D·x (2P): 5·P·N + 2P vector FLOPs. Bytes: the state read and written (2·H·P·N per sequence)
  *   plus x, B, C, dt and y.</li>
  * </ul>
  */
 public record SelectiveScan(String name, long batch, long tokens, long heads, long headDim, long stateSize,
-                            long groups, long chunk, Precision precision, Precision statePrecision)
+                            long groups, long chunk, Precision precision, Precision statePrecision,
+                            boolean carriedState)
         implements ComputeOp {
 
     public SelectiveScan {
@@ -37,6 +39,12 @@ public record SelectiveScan(String name, long batch, long tokens, long heads, lo
         if (heads % groups != 0) {
             throw Shapes.invalid(name, "groups", "heads " + heads + " is not a multiple of groups " + groups);
         }
+    }
+
+    /** A pass that starts from an empty state (a whole prompt, a decode step, training). */
+    public SelectiveScan(String name, long batch, long tokens, long heads, long headDim, long stateSize, long groups,
+                         long chunk, Precision precision, Precision statePrecision) {
+        this(name, batch, tokens, heads, headDim, stateSize, groups, chunk, precision, statePrecision, false);
     }
 
     public boolean recurrent() {
@@ -77,6 +85,6 @@ public record SelectiveScan(String name, long batch, long tokens, long heads, lo
     @Override
     public double bytes() {
         double perToken = (2.0 * heads * headDim + 2.0 * groups * stateSize + heads) * precision.bytesPerElement();
-        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence());
+        return Shapes.stateOpBytes(batch, tokens, perToken, chunk, stateBytesPerSequence(), carriedState);
     }
 }

@@ -41,14 +41,16 @@ final class Shapes {
     /**
      * Bytes of a state-carrying op (linear attention, an SSM scan): its per-token tensors, plus, for a
      * recurrent step (one token), the state read and written; for a chunked pass, the per-chunk states
-     * written and read back and the final state written.
+     * written and read back and the final state written, and, when {@code carried} (a prefill chunk after
+     * tokens already seen), the state the earlier tokens left read once at the start.
      */
-    static double stateOpBytes(long batch, long tokens, double bytesPerToken, long chunk, double stateBytesPerSequence) {
+    static double stateOpBytes(long batch, long tokens, double bytesPerToken, long chunk, double stateBytesPerSequence,
+                               boolean carried) {
         double tokensBytes = (double) batch * tokens * bytesPerToken;
         if (tokens == 1) {
             return tokensBytes + 2.0 * batch * stateBytesPerSequence;
         }
         long chunks = (tokens + chunk - 1) / chunk;
-        return tokensBytes + batch * stateBytesPerSequence * (2.0 * chunks + 1.0);
+        return tokensBytes + batch * stateBytesPerSequence * (2.0 * chunks + 1.0 + (carried ? 1.0 : 0.0));
     }
 }

@@ -13,7 +13,11 @@ import org.opsim.internal.io.Ids;
  *
  * <ul>
  * <li>{@link Phase#PREFILL}: {@code batch} prompts of {@code sequenceLength} tokens; logits for each
- *   prompt's last token.</li>
+ *   prompt's last token. With {@code cachedTokens > 0} it is a <em>prefill chunk</em>: each of the
+ *   {@code batch} sequences already holds {@code cachedTokens} tokens in its cache (an earlier chunk, or a
+ *   prefix-cache hit) and adds {@code sequenceLength} new ones, which attend to all
+ *   {@code cachedTokens + sequenceLength} keys; a recurrent layer (linear attention, an SSM) reads the state
+ *   the earlier tokens left.</li>
  * <li>{@link Phase#DECODE}: one step: {@code batch} sequences with {@code sequenceLength} tokens
  *   already cached each add one token (the step attends to {@code sequenceLength + 1} keys).</li>
  * <li>{@link Phase#GENERATION}: prefill of {@code sequenceLength}-token prompts, then
@@ -25,7 +29,7 @@ import org.opsim.internal.io.Ids;
  * </ul>
  */
 public record Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
-                       int tensorParallel, boolean activationRecompute, Attention.Form attentionForm) {
+                       int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens) {
 
     public enum Phase {
         PREFILL, DECODE, GENERATION, TRAINING;
@@ -66,10 +70,31 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
         if (activationRecompute && phase != Phase.TRAINING) {
             throw new IllegalArgumentException("activation recompute only applies to training");
         }
+        if (cachedTokens < 0) {
+            throw new IllegalArgumentException("cached tokens must be >= 0, got " + cachedTokens);
+        }
+        if (cachedTokens != 0 && phase != Phase.PREFILL) {
+            throw new IllegalArgumentException("cached tokens only apply to a prefill (chunk), got " + cachedTokens
+                    + " for " + phase.id());
+        }
+    }
+
+    /** A workload with no tokens cached before it (every phase but a prefill chunk). */
+    public Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
+                    int tensorParallel, boolean activationRecompute, Attention.Form attentionForm) {
+        this(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, attentionForm, 0);
     }
 
     public static Workload prefill(long batch, long promptLength) {
         return new Workload(Phase.PREFILL, batch, promptLength, 0, Precisions.all(Precision.BF16), 1, false, Attention.Form.FLASH);
+    }
+
+    /**
+     * A prefill chunk: {@code batch} sequences, each with {@code cachedTokens} tokens already cached, add
+     * {@code chunkTokens} new tokens (chunked prefill, or a prompt after a prefix-cache hit).
+     */
+    public static Workload prefillChunk(long batch, long chunkTokens, long cachedTokens) {
+        return prefill(batch, chunkTokens).withCachedTokens(cachedTokens);
     }
 
     /** One decode step with {@code contextLength} tokens already in each sequence's cache. */
@@ -87,7 +112,7 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     }
 
     public Workload withPrecisions(Precisions p) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm, cachedTokens);
     }
 
     public Workload withPrecision(Precision p) {
@@ -95,18 +120,34 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     }
 
     public Workload withTensorParallel(int degree) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm, cachedTokens);
     }
 
     public Workload withActivationRecompute(boolean on) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm, cachedTokens);
     }
 
     public Workload withAttentionForm(Attention.Form form) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form, cachedTokens);
     }
 
-    /** Tokens one execution produces (decode, generation) or processes (prefill, training). */
+    /** This prefill as a chunk after {@code cached} tokens already in each sequence's cache (0: a whole prompt). */
+    public Workload withCachedTokens(long cached) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
+                attentionForm, cached);
+    }
+
+    /** Keys each sequence's last new token attends to: cached plus new tokens (prefill, training), the context plus one (decode). */
+    public long contextTokens() {
+        return switch (phase) {
+            case PREFILL -> cachedTokens + sequenceLength;
+            case TRAINING -> sequenceLength;
+            case DECODE -> sequenceLength + 1;
+            case GENERATION -> sequenceLength + generatedTokens;
+        };
+    }
+
+    /** Tokens one execution produces (decode, generation) or processes (prefill: the new tokens only; training). */
     public long tokens() {
         return switch (phase) {
             case PREFILL, TRAINING -> batch * sequenceLength;
@@ -120,7 +161,10 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
         String p = String.format(Locale.ROOT, "weights %s, activations %s, KV %s", precisions.weights().id(),
                 precisions.activations().id(), precisions.kvCache().id());
         return switch (phase) {
-            case PREFILL -> String.format(Locale.ROOT, "prefill, batch %d, prompt %d, %s%s", batch, sequenceLength, p, t);
+            case PREFILL -> cachedTokens == 0
+                    ? String.format(Locale.ROOT, "prefill, batch %d, prompt %d, %s%s", batch, sequenceLength, p, t)
+                    : String.format(Locale.ROOT, "prefill chunk, batch %d, %d new tokens after %d cached, %s%s", batch,
+                            sequenceLength, cachedTokens, p, t);
             case DECODE -> String.format(Locale.ROOT, "decode step, batch %d, context %d, %s%s", batch, sequenceLength, p, t);
             case GENERATION -> String.format(Locale.ROOT, "generation, batch %d, prompt %d, %d new tokens, %s%s", batch,
                     sequenceLength, generatedTokens, p, t);

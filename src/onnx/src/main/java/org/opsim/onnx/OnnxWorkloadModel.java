@@ -144,6 +144,10 @@ public final class OnnxWorkloadModel implements Model {
             throw new IllegalArgumentException(name + " is an ONNX export, one forward pass: it has no " + w.phase().id()
                     + " phase (use prefill)");
         }
+        if (w.cachedTokens() != 0) {
+            throw new IllegalArgumentException(name + " is an ONNX export, one forward pass over its inputs: a prefill chunk after "
+                    + w.cachedTokens() + " cached tokens (a KV cache it reads) is not modelled for it");
+        }
         if (w.tensorParallel() != 1) {
             throw new IllegalArgumentException(name + " is an ONNX export of the whole model: tensor parallelism ("
                     + w.tensorParallel() + ") is not modelled for it");

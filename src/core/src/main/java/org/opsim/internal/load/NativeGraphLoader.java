@@ -195,7 +195,7 @@ public final class NativeGraphLoader {
             }
             case LINEAR_ATTENTION -> {
                 o.allowOnly("kind", "name", "batch", "tokens", "keyHeads", "valueHeads", "keyDim", "valueDim", "chunk",
-                        "precision", "statePrecision");
+                        "precision", "statePrecision", "carriedState");
                 long batch = o.field("batch").whole();
                 long tokens = o.field("tokens").whole();
                 long kh = o.field("keyHeads").whole();
@@ -205,11 +205,12 @@ public final class NativeGraphLoader {
                 long chunk = o.optional("chunk").map(Node::whole).orElse(64L);
                 Precision p = precision(o, defaultPrecision);
                 Precision sp = o.optional("statePrecision").map(n -> n.parse(Precision::parse)).orElse(Precision.FP32);
-                yield o.build(() -> new LinearAttention(name, batch, tokens, kh, vh, dk, dv, chunk, p, sp));
+                boolean carried = o.optional("carriedState").map(Node::bool).orElse(false);
+                yield o.build(() -> new LinearAttention(name, batch, tokens, kh, vh, dk, dv, chunk, p, sp, carried));
             }
             case SSM_SCAN -> {
                 o.allowOnly("kind", "name", "batch", "tokens", "heads", "headDim", "stateSize", "groups", "chunk",
-                        "precision", "statePrecision");
+                        "precision", "statePrecision", "carriedState");
                 long batch = o.field("batch").whole();
                 long tokens = o.field("tokens").whole();
                 long heads = o.field("heads").whole();
@@ -219,16 +220,18 @@ public final class NativeGraphLoader {
                 long chunk = o.optional("chunk").map(Node::whole).orElse(256L);
                 Precision p = precision(o, defaultPrecision);
                 Precision sp = o.optional("statePrecision").map(x -> x.parse(Precision::parse)).orElse(Precision.FP32);
-                yield o.build(() -> new SelectiveScan(name, batch, tokens, heads, hd, n, groups, chunk, p, sp));
+                boolean carried = o.optional("carriedState").map(Node::bool).orElse(false);
+                yield o.build(() -> new SelectiveScan(name, batch, tokens, heads, hd, n, groups, chunk, p, sp, carried));
             }
             case CONV1D -> {
-                o.allowOnly("kind", "name", "batch", "tokens", "channels", "kernel", "precision");
+                o.allowOnly("kind", "name", "batch", "tokens", "channels", "kernel", "precision", "carriedState");
                 long batch = o.field("batch").whole();
                 long tokens = o.field("tokens").whole();
                 long ch = o.field("channels").whole();
                 long kernel = o.field("kernel").whole();
                 Precision p = precision(o, defaultPrecision);
-                yield o.build(() -> new CausalConv1d(name, batch, tokens, ch, kernel, p));
+                boolean carried = o.optional("carriedState").map(Node::bool).orElse(false);
+                yield o.build(() -> new CausalConv1d(name, batch, tokens, ch, kernel, p, carried));
             }
             case TOPK -> {
                 o.allowOnly("kind", "name", "rows", "cols", "k", "precision");

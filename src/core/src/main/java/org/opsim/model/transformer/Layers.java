@@ -357,6 +357,14 @@ final class Layers {
         ops.add(gemm("o_b_proj", m, h, groups * cs.oLoraRank(), wa));
     }
 
+    /**
+     * A pass of several new tokens after tokens already seen (a prefill chunk): a recurrent layer starts
+     * from the state they left, which it reads (a decode step's one token reads it anyway).
+     */
+    private boolean carried() {
+        return q > 1 && kv > q;
+    }
+
     /** Gated delta-rule linear attention: input projections, short conv, the recurrence, gated norm, output. */
     private void linear(List<Op> ops, LinearAttn la, Precision wa) {
         long hk = la.keyHeads() / t;
@@ -373,8 +381,9 @@ final class Layers {
             ops.add(gemm("output_gate.a", m, dv, h, wa));
             ops.add(gemm("output_gate.b", m, hv * dv, dv, wa));
         }
-        ops.add(new CausalConv1d("conv1d", batch, q, qkv, la.convKernel(), a));
-        ops.add(new LinearAttention("linear_attention", batch, q, hk, hv, dk, dv, LINEAR_CHUNK, a, Precision.FP32));
+        ops.add(new CausalConv1d("conv1d", batch, q, qkv, la.convKernel(), a, carried()));
+        ops.add(new LinearAttention("linear_attention", batch, q, hk, hv, dk, dv, LINEAR_CHUNK, a, Precision.FP32,
+                carried()));
         ops.add(new RmsNorm("o_norm", m * hv, dv, a));
         ops.add(Elementwise.mul("output_gate", m * hv * dv, a));
         ops.add(gemm("out_proj", m, h, hv * dv, wa));
@@ -387,9 +396,9 @@ final class Layers {
         long inner = heads * mb.headDim();
         long conv = inner + 2 * groups * mb.stateSize();
         ops.add(gemm("in_proj", m, inner + conv + heads, h, wa));
-        ops.add(new CausalConv1d("conv1d", batch, q, conv, mb.convKernel(), a));
+        ops.add(new CausalConv1d("conv1d", batch, q, conv, mb.convKernel(), a, carried()));
         ops.add(new SelectiveScan("ssm_scan", batch, q, heads, mb.headDim(), mb.stateSize(), groups, mb.chunk(), a,
-                Precision.FP32));
+                Precision.FP32, carried()));
         ops.add(new RmsNorm("gated_norm", m, inner, a));
         ops.add(Elementwise.mul("gate", m * inner, a));
         ops.add(gemm("out_proj", m, h, inner, wa));

@@ -438,11 +438,7 @@ public final class TransformerModel implements Model {
         Precisions p = w.precisions();
         double params = parameterCount();
         double weights = weightBytes(p.weights()) / t;
-        long context = switch (w.phase()) {
-            case PREFILL, TRAINING -> w.sequenceLength();
-            case DECODE -> w.sequenceLength() + 1;
-            case GENERATION -> w.sequenceLength() + w.generatedTokens();
-        };
+        long context = w.contextTokens();
         Precision kvp = c.quantization().flatMap(Quantization::kvCache).orElse(p.kvCache());
         double kv = w.phase() == Workload.Phase.TRAINING || c.encoder() ? 0
                 : w.batch() * kvCacheBytes(context, kvp, p.activations(), t);
@@ -505,7 +501,7 @@ public final class TransformerModel implements Model {
         checkParallel(w.tensorParallel());
         List<Block> blocks = new ArrayList<>();
         switch (w.phase()) {
-            case PREFILL -> blocks.addAll(pass("", Stage.PREFILL, w, w.batch(), w.sequenceLength(), w.sequenceLength(),
+            case PREFILL -> blocks.addAll(pass("", Stage.PREFILL, w, w.batch(), w.sequenceLength(), w.contextTokens(),
                     true, false));
             case DECODE -> blocks.addAll(pass("", Stage.DECODE, w, w.batch(), 1, w.sequenceLength() + 1, true, true));
             case GENERATION -> generation(w, blocks);
