@@ -218,6 +218,27 @@ public final class Opsim {
                 decodePlan(model, like, profile, maxBatch, Math.max(4, maxPrompt + maxGenerated - 2)));
     }
 
+    /**
+     * Prefill chunks of {@code model} at {@code like}'s batch, precisions, tensor-parallel degree and attention
+     * form, compiled once onto {@code profile} for every chunk of {@code 1..maxChunk} new tokens after
+     * {@code 0..maxCached} tokens already cached per sequence (a serving engine's chunked prefill, a prompt after
+     * a prefix-cache hit): {@code plan.evaluate(chunk, cached, totals)} costs one without building its graph
+     * (docs/cost-model.md §17.5).
+     *
+     * @throws IllegalArgumentException if the model's prefill chunk is not closed-form over that domain (named)
+     */
+    public static org.opsim.cost.ChunkPlan chunkPlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
+                                                     long maxChunk, long maxCached) {
+        long batch = like.batch();
+        return org.opsim.cost.ChunkPlan.compile((chunk, cached) -> model.graph(prefillChunk(like, batch, chunk, cached)),
+                profile, maxChunk, maxCached);
+    }
+
+    /** {@code like} as a prefill chunk: {@code batch} sequences with {@code cached} tokens cached add {@code chunk} new ones. */
+    public static org.opsim.model.Workload prefillChunk(org.opsim.model.Workload like, long batch, long chunk, long cached) {
+        return prefill(like, batch, chunk).withCachedTokens(cached);
+    }
+
     /** {@code like} as the prefill of {@code batch} prompts of {@code prompt} tokens. */
     public static org.opsim.model.Workload prefill(org.opsim.model.Workload like, long batch, long prompt) {
         return new org.opsim.model.Workload(org.opsim.model.Workload.Phase.PREFILL, batch, prompt, 0, like.precisions(),

@@ -842,6 +842,13 @@ public final class ParametricPlan {
             while (true) {
                 double[] f = fit(k, start, Math.min(start + 1, maxY), Math.min(start + 2, maxY));
                 long end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                if ((f[4] != 0 || f[5] != 0) && end - start <= 2) {
+                    // A quadratic that holds only at the three points it was fitted through is no evidence of a y²
+                    // term (a step at start + 1 or + 2 fits one too): a line through the first two instead, as far
+                    // as it goes (at least those two), so that a table in x (affine in y per piece) can follow it.
+                    f = fit(k, start, start + 1, start + 1);
+                    end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                }
                 if ((f[4] != 0 || f[5] != 0) && end - start >= 4) {
                     double[] wide = fit(k, start, start + (end - start) / 2, end);
                     if (follows(k, wide, start + 1) && follows(k, wide, start + 2) && follows(k, wide, end - 1)) {
@@ -1079,6 +1086,15 @@ public final class ParametricPlan {
             return numbers(x, t / x)[k];
         }
 
+        private static boolean quadraticInY(Fn fn) {
+            for (int p = 0; p < fn.ends().length; p++) {
+                if (fn.coef()[COEFFICIENTS * p + 4] != 0 || fn.coef()[COEFFICIENTS * p + 5] != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /**
          * Numbers whose x-dependence the bilinear pieces miss (checked at maxX and two x between, at each
          * piece's ends) become tables of p(x), q(x) per piece, through each piece's first two y.
@@ -1090,7 +1106,9 @@ public final class ParametricPlan {
             java.util.Set<Long> ys = new java.util.TreeSet<>();
             for (int k = 0; k < fns.length; k++) {
                 Fn fn = fns[k];
-                if (fn == null || !fn.piecewise()) {
+                if (fn == null || !fn.piecewise() || quadraticInY(fn)) {
+                    // A table is affine in y per piece: a y² piece whose x-dependence is not bilinear stays as it is,
+                    // and the check at built graphs refuses it by name.
                     continue;
                 }
                 boolean miss = false;

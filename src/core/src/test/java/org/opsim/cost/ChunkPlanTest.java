@@ -1,0 +1,128 @@
+package org.opsim.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.opsim.Opsim;
+import org.opsim.graph.Attention;
+import org.opsim.graph.Graph;
+import org.opsim.graph.MatMul;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
+
+/** Prefill chunks compiled once, against the graph of each chunk: built at the same point, compiled, evaluated. */
+class ChunkPlanTest {
+
+    private static void assertSame(PlanTotals want, PlanTotals got, String where) {
+        assertEquals(want.latencySeconds(), got.latencySeconds(), 1e-12 * want.latencySeconds(), where + " latency");
+        assertEquals(want.energyJoules(), got.energyJoules(), 1e-12 * want.energyJoules(), where + " energy");
+        assertEquals(want.flops(), got.flops(), 1e-12 * want.flops(), where + " FLOPs");
+        assertEquals(want.bytes(), got.bytes(), 1e-12 * want.bytes(), where + " bytes");
+        assertEquals(want.costUsd(), got.costUsd(), 1e-12 * want.costUsd(), where + " dollars");
+        for (Bound b : Bound.values()) {
+            assertEquals(want.seconds(b), got.seconds(b), 1e-12 * want.latencySeconds(), where + " seconds " + b);
+        }
+        assertEquals(want.boundSignature, got.boundSignature, where + " bound of each op");
+    }
+
+    /** 8 heads of 128 attending causally to the cache and the chunk, then a 4096×4096 GEMM over the chunk's rows. */
+    private static Graph chunk(long chunk, long cached) {
+        return Graph.builder("chunk").block("layer", 2,
+                new Attention("attention", 1, 8, 8, chunk, cached + chunk, 128, true, Attention.Form.FLASH, Precision.BF16),
+                new MatMul("proj", chunk, 4096, 4096, Precision.BF16)).build();
+    }
+
+    /**
+     * Pairs per head = chunk·cached + chunk·(chunk + 1)/2: at (100, 900) 90,000 + 5,050 = 95,050; (4·128 + 5) FLOPs
+     * per pair and head, 8 heads: 393,126,800; the GEMM 2·100·4096² = 3,355,443,200; two layers. A chunk of one
+     * token after 900 (its own plan): 901 pairs, 3,726,536 + 33,554,432 FLOPs per layer.
+     */
+    @Test
+    void aChunksAttentionGrowsWithTheCacheAndWithTheSquareOfTheChunk() {
+        ChunkPlan plan = ChunkPlan.compile(ChunkPlanTest::chunk, Opsim.profile("h100"), 1024, 8192);
+        PlanTotals got = new PlanTotals();
+        plan.evaluate(100, 900, got);
+        assertEquals(2 * (393_126_800.0 + 3_355_443_200.0), got.flops(), 1e-3);
+        plan.evaluate(1, 900, got);
+        assertEquals(2 * (3_726_536.0 + 33_554_432.0), got.flops(), 1e-3);
+        // Bytes at (100, 0): Q and O 8·100·256·2 B, K and V 8·100·256·2 B; the GEMM 2·(100·4096 + 4096² + 100·4096) B.
+        plan.evaluate(100, 0, got);
+        assertEquals(2 * (2 * 409_600.0 + 2 * (2 * 409_600.0 + 16_777_216.0)), got.bytes(), 1e-3);
+        assertEquals(1024, plan.maxChunk());
+        assertEquals(8192, plan.maxCached());
+        assertThrows(IllegalArgumentException.class, () -> plan.evaluate(1025, 0, got));
+        assertThrows(IllegalArgumentException.class, () -> plan.evaluate(1, -1, got));
+        assertThrows(IllegalArgumentException.class, () -> plan.evaluate(0, 5, got));
+    }
+
+    /**
+     * Every bundled decoder's prefill chunk, on a GPU under its stack, a TPU or a Trainium (one per model, in
+     * turn): the plan equals the chunk's graph at random chunks and caches, at a chunk of one and two tokens
+     * and with nothing cached, or it is refused with the op named: the models whose attention has a window or
+     * a top-k (the keys a chunk's first and last queries see cross the limit at cached lengths that depend on
+     * the chunk) and DeepSeek-V4 (its indexer's steps).
+     */
+    @Test
+    void everyBundledChunkIsClosedFormOrRefusedByName() {
+        org.opsim.Catalogue cat = Opsim.catalogue();
+        List<HardwareProfile> chips = List.of(cat.profile("h100").withStack(cat.defaultStack("NVIDIA")), cat.profile("tpu-v6e"),
+                cat.profile("trn2"));
+        SplittableRandom r = new SplittableRandom(15);
+        PlanTotals got = new PlanTotals();
+        PlanTotals want = new PlanTotals();
+        java.util.Set<String> closed = new java.util.TreeSet<>();
+        java.util.Set<String> refused = new java.util.TreeSet<>();
+        int turn = 0;
+        Workload like = Workload.prefill(2, 1);
+        for (org.opsim.Catalogue.ModelEntry e : cat.modelEntries()) {
+            Model m = e.model() instanceof org.opsim.model.ImportedModel.Parametric pm ? pm.model() : null;
+            if (m == null || !m.phases().contains(Workload.Phase.DECODE)) {
+                continue;
+            }
+            HardwareProfile p = chips.get(turn++ % chips.size());
+            ChunkPlan plan;
+            try {
+                plan = Opsim.chunkPlan(m, like, p, 2048, 16384);
+            } catch (IllegalArgumentException no) {
+                assertTrue(no.getMessage().contains(m.name()) && no.getMessage().contains("op "), no.getMessage());
+                refused.add(e.name());
+                continue;
+            }
+            closed.add(e.name());
+            for (int t = 0; t < 8; t++) {
+                long c = switch (t) {
+                    case 0 -> 1;
+                    case 1 -> 2;
+                    case 2 -> 2048;
+                    default -> 1 + r.nextLong(2048);
+                };
+                long k = switch (t) {
+                    case 3 -> 0;
+                    case 4 -> 1;
+                    case 2 -> 16384;
+                    default -> r.nextLong(16385);
+                };
+                plan.evaluate(c, k, got);
+                Plan.compile(m.graph(Opsim.prefillChunk(like, 2, c, k)), p).evaluate(want);
+                assertSame(want, got, e.name() + " on " + p.name() + " chunk " + c + " after " + k);
+            }
+        }
+        assertTrue(closed.containsAll(List.of("llama-3.1-70b", "deepseek-r1", "deepseek-v3", "kimi-k2.5", "minimax-m2.5",
+                "qwen3-235b-a22b", "mixtral-8x7b", "qwen3.5-397b-a17b", "nemotron-h-56b")), closed.toString());
+        assertEquals(java.util.Set.of("deepseek-v3.2", "deepseek-v4-flash", "gemma-2-9b", "gemma-3-27b", "gemma-4-26b-a4b",
+                "glm-5", "gpt-oss-120b", "gpt-oss-20b", "llama-4-maverick", "llama-4-scout", "mimo-v2-flash", "mistral-7b",
+                "phi-3-mini"), refused);
+    }
+
+    @Test
+    void aChunkPlanNeedsADomain() {
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.compile(ChunkPlanTest::chunk, Opsim.profile("h100"), 2, 100));
+        assertThrows(IllegalArgumentException.class, () -> ChunkPlan.compile(ChunkPlanTest::chunk, Opsim.profile("h100"), 100, 2));
+    }
+}
