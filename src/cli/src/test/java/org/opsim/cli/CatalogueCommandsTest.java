@@ -116,6 +116,22 @@ class CatalogueCommandsTest {
     }
 
     @Test
+    void cachedTokensMakeAPrefillChunkAndAreRefusedElsewhere() {
+        CliRun r = CliRun.run("compare", "-m", "llama-3.1-8b", "-p", "h100", "--phase", "decode", "--cached", "64");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("--cached applies to --phase prefill only (this is decode)"), r.err());
+        // 512 new tokens after 3584 cached: attention over 4096 keys, 1,966,336 pairs per head (512·3584 + 512·513/2),
+        // 32 heads × 517 FLOPs per pair = 32.5 GFLOP per layer.
+        CliRun chunk = CliRun.run("run", "-m", "llama-3.1-8b", "-p", "h100", "--phase", "prefill", "--prompt", "512",
+                "--cached", "3584");
+        assertEquals(0, chunk.code(), chunk.err());
+        assertTrue(chunk.out().contains("prefill chunk, batch 1, 512 new tokens after 3584 cached"), chunk.out());
+        assertTrue(chunk.out().lines().anyMatch(l -> l.matches("layer +attention +attention .* 32\\.5 .*")), chunk.out());
+        CliRun fixed = CliRun.run("run", "-m", "llama-3.1-8b-decode", "-p", "h100", "--cached", "5");
+        assertEquals(2, fixed.code(), fixed.out());
+    }
+
+    @Test
     void profilesDirAddsAndShadows(@TempDir Path dir) throws IOException {
         String h100 = Files.readString(CliRun.repo("hardware-profiles/nvidia-h100-sxm.yaml"));
         Files.writeString(dir.resolve("nvidia-h100-sxm.yaml"), h100.replace("name: \"NVIDIA H100 SXM5 80GB\"", "name: \"My H100\""));
