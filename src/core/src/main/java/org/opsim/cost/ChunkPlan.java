@@ -14,10 +14,12 @@ import org.opsim.hardware.HardwareProfile;
  * {@code x} = new tokens − 1 and {@code y} = cached tokens + 1 for longer chunks. Everything but attention
  * depends on the chunk alone (costed once per chunk length at compile, the MoE experts a chunk touches
  * included), and a chunk's causal attention pairs, {@code chunk·cached + chunk·(chunk + 1)/2} per sequence
- * and head, are affine in the cached tokens at each chunk length (tabulated per chunk); a recurrent layer's
- * carried state is a piece of its own along {@code y} (read from the first cached token on). A family these
- * forms cannot follow (a sliding window or a top-k whose end along the cached tokens depends on the chunk
- * length) is refused with the op and the number named.
+ * and head, are a polynomial in the chunk and the cached tokens; a sliding window or chunked local attention
+ * is such a polynomial between lines along which the chunk's first or last query crosses the limit, lines that
+ * move with the chunk length ({@code ParametricPlan.compileMoving}); a recurrent layer's carried state is a
+ * piece of its own along {@code y} (read from the first cached token on). A family these forms cannot follow
+ * (a top-k whose log steps are one to four keys wide at the smallest contexts) is refused with the op and the
+ * number named.
  *
  * <p>A plan holds the state of its last evaluation: one plan per thread ({@link #copy} gives another).
  */
@@ -54,7 +56,7 @@ public final class ChunkPlan {
         }
         try {
             ParametricPlan one = ParametricPlan.compile((x, y) -> family.at(1, y - 1), profile, 2, maxCached + 1);
-            ParametricPlan plan = ParametricPlan.compile((x, y) -> family.at(x + 1, y - 1), profile, maxChunk - 1,
+            ParametricPlan plan = ParametricPlan.compileMoving((x, y) -> family.at(x + 1, y - 1), profile, maxChunk - 1,
                     maxCached + 1);
             return new ChunkPlan(one, plan);
         } catch (IllegalArgumentException e) {

@@ -120,29 +120,61 @@ public final class ParametricPlan {
      * <li>{@code tokens} = {a, b, u(1), …, u(T₀)}: a function of the token count {@code t = x·y} alone, read
      *   from the table up to T₀ and {@code a + b·t} above (the distinct experts a prefill's tokens touch,
      *   which saturates at the expert count: a step function of t, not of x and y apart).</li>
+     * <li>{@code moving} = {n, (e₀, e₁) per line, 9 coefficients per region}: regions between n lines
+     *   {@code y = e₀ + e₁·x} that move with x (a prefill chunk's sliding window or top-k: its first and last
+     *   queries cross the limit at cached lengths that differ by the chunk), the region at (x, y) the number of
+     *   lines below y, each region {@code Σ c_ij·x^i·y^j} for i, j ≤ 2; only where the plan was compiled to look
+     *   for it ({@link #compileMoving}).</li>
      * </ul>
      */
-    record Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens) {
+    record Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens, double[] moving) {
         /** {@code ⌈(y − o)/C⌉}: the chunks of C up to y when chunks end at {@code o + j·C} (0 ≤ o < C). */
         static long chunks(long y, long c, long o) {
             return Math.floorDiv(y - o + c - 1, c);
         }
 
         Fn(long[] ends, double[] coef, double[] table) {
-            this(ends, coef, table, null, null);
+            this(ends, coef, table, null, null, null);
+        }
+
+        Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens) {
+            this(ends, coef, table, stair, tokens, null);
+        }
+
+        /** The region of a moving form at (x, y): how many of its lines lie below y. */
+        static int region(double[] moving, long x, long y) {
+            int lines = (int) moving[0];
+            int r = 0;
+            for (int j = 0; j < lines; j++) {
+                if (y > moving[1 + 2 * j] + moving[2 + 2 * j] * x) {
+                    r++;
+                }
+            }
+            return r;
+        }
+
+        static double poly(double[] c, int at, double x, double y) {
+            double a = c[at] + y * (c[at + 1] + y * c[at + 2]);
+            double b = c[at + 3] + y * (c[at + 4] + y * c[at + 5]);
+            double d = c[at + 6] + y * (c[at + 7] + y * c[at + 8]);
+            return a + x * (b + x * d);
         }
 
         boolean constant() {
-            return ends.length == 1 && table == null && stair == null && tokens == null && coef[1] == 0 && coef[2] == 0
+            return ends.length == 1 && table == null && stair == null && tokens == null && moving == null && coef[1] == 0 && coef[2] == 0
                     && coef[3] == 0 && coef[4] == 0 && coef[5] == 0;
         }
 
-        /** Neither stair nor tokens form: pieces, bilinear or tabulated in x. */
+        /** Neither stair, tokens nor moving form: pieces, bilinear or tabulated in x. */
         boolean piecewise() {
-            return stair == null && tokens == null;
+            return stair == null && tokens == null && moving == null;
         }
 
         double at(long x, long y) {
+            if (moving != null) {
+                int lines = (int) moving[0];
+                return poly(moving, 1 + 2 * lines + 9 * region(moving, x, y), x, y);
+            }
             if (tokens != null) {
                 long t = x * y;
                 return t <= tokens.length - 2 ? tokens[(int) t + 1] : tokens[0] + tokens[1] * t;
@@ -371,6 +403,19 @@ public final class ParametricPlan {
      *     {@value #MAX_PIECES} regions, or an op's shape number is not piecewise quadratic (named)
      */
     public static ParametricPlan compile(Family family, HardwareProfile profile, long maxX, long maxY) {
+        return compile(family, profile, maxX, maxY, false);
+    }
+
+    /**
+     * {@link #compile}, also looking for numbers whose pieces along y end at lines that move with x (the
+     * {@code moving} form of {@link Fn}): a prefill chunk's window or top-k. Such a plan has no breakpoints
+     * independent of x, so it is for chunk plans, not for summing a generation's decode steps.
+     */
+    static ParametricPlan compileMoving(Family family, HardwareProfile profile, long maxX, long maxY) {
+        return compile(family, profile, maxX, maxY, true);
+    }
+
+    private static ParametricPlan compile(Family family, HardwareProfile profile, long maxX, long maxY, boolean moving) {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(profile, "profile");
         if (maxX < 2 || maxY < 4) {
@@ -392,14 +437,14 @@ public final class ParametricPlan {
             start = last + 1;
         }
         if (lasts.size() == 1) {
-            return compileRegion(family, profile, maxX, 1, maxY);
+            return compileRegion(family, profile, maxX, 1, maxY, moving);
         }
         ParametricPlan[] parts = new ParametricPlan[lasts.size()];
         long[] ends = new long[lasts.size()];
         long from = 1;
         for (int r = 0; r < parts.length; r++) {
             ends[r] = lasts.get(r);
-            parts[r] = compileRegion(family, profile, maxX, from, ends[r]);
+            parts[r] = compileRegion(family, profile, maxX, from, ends[r], moving);
             from = ends[r] + 1;
         }
         return new ParametricPlan(parts, ends);
@@ -434,7 +479,8 @@ public final class ParametricPlan {
         return lo;
     }
 
-    private static ParametricPlan compileRegion(Family family, HardwareProfile profile, long maxX, long minY, long maxY) {
+    private static ParametricPlan compileRegion(Family family, HardwareProfile profile, long maxX, long minY, long maxY,
+                                                boolean moving) {
         Graph first = family.at(1, minY);
         LoweredOps ops = LoweredOps.lower(first, profile);
         Prober probe = new Prober(family, ops, minY);
@@ -448,6 +494,9 @@ public final class ParametricPlan {
             if (fns[k] == null) {
                 fns[k] = probe.tokens(k, maxX, minY, maxY);
             }
+            if (fns[k] == null && moving) {
+                fns[k] = probe.moving(k, maxX, minY, maxY);
+            }
             if (fns[k] == null) {
                 throw new IllegalArgumentException("op " + k / N + " (" + ops.op[k / N].name() + ") of " + first.name()
                         + ": its " + NUMBERS[k % N] + " takes more than " + MAX_PIECES
@@ -455,13 +504,20 @@ public final class ParametricPlan {
                         + "; cost it by building the graph (Plan.compile)");
             }
         }
-        probe.tabulate(fns, maxX, minY, maxY);
+        probe.tabulate(fns, maxX, minY, maxY, moving);
         // A number the pieces and per-x tables do not follow everywhere may be a function of x·y alone.
         List<long[]> points = checkPoints(fns, maxX, minY, maxY);
         for (int k = 0; k < n * N; k++) {
             long[] miss = probe.miss(fns[k], k, points);
             if (miss != null && fns[k].tokens() == null) {
                 Fn other = probe.tokens(k, maxX, minY, maxY);
+                if (other != null && probe.miss(other, k, points) == null) {
+                    fns[k] = other;
+                    miss = null;
+                }
+            }
+            if (miss != null && moving) {
+                Fn other = probe.moving(k, maxX, minY, maxY);
                 if (other != null && probe.miss(other, k, points) == null) {
                     fns[k] = other;
                     miss = null;
@@ -531,6 +587,9 @@ public final class ParametricPlan {
             }
         } else {
             for (Fn f : functions) {
+                if (f.moving() != null) {
+                    throw new IllegalStateException(name + ": its pieces end at lines that move with x; it has no breakpoints along y alone");
+                }
                 for (long e : f.ends()) {
                     ends.add(e);
                 }
@@ -1071,6 +1130,229 @@ public final class ParametricPlan {
             return new Fn(new long[] {maxY}, new double[COEFFICIENTS], null, null, u);
         }
 
+        /**
+         * Number k as regions between lines {@code y = e₀ + e₁·x} (slope 0, −1 or +1), each a polynomial of degree
+         * ≤ 2 in x and in y: a chunk's window or top-k, whose first and last queries cross the limit at cached
+         * lengths that differ by the chunk length. The lines come from the piece ends along y at three adjacent
+         * x near each end of the domain (an end at e, e + s, e + 2s is a line of slope s); each region is fitted
+         * through three y (its first, middle and last) at three x where it is at least three wide (the least,
+         * the middle and the largest such x), and the form is checked at both sides of every line at six x and
+         * at the fitted regions' corners. Null where the ends do not line up, a region is too narrow everywhere,
+         * or the check fails (the caller checks it at other points).
+         */
+        Fn moving(int k, long maxX, long minY, long maxY) {
+            if (maxX < 6 || maxY - minY < 8) {
+                return null;
+            }
+            java.util.TreeSet<List<Long>> found = new java.util.TreeSet<>((a, b) -> a.get(0).equals(b.get(0))
+                    ? Long.compare(a.get(1), b.get(1)) : Long.compare(a.get(0), b.get(0)));
+            int lined = 0;
+            for (long x0 : new java.util.TreeSet<>(List.of(Math.min(4, maxX - 2), Math.min(8, maxX - 2), Math.min(16, maxX - 2),
+                    Math.min(64, maxX - 2), maxX / 2 - 1, maxX - 2))) {
+                List<List<Long>> here = linesAt(k, x0, minY, maxY);
+                if (here != null) {
+                    found.addAll(here);
+                    lined++;
+                }
+            }
+            if (lined == 0) {
+                return null;
+            }
+            int lines = found.size();
+            if (lines > MAX_PIECES) {
+                return null;
+            }
+            double[] m = new double[1 + 2 * lines + 9 * (lines + 1)];
+            m[0] = lines;
+            int j = 0;
+            for (List<Long> line : found) {
+                m[1 + 2 * j] = line.get(0);
+                m[2 + 2 * j] = line.get(1);
+                j++;
+            }
+            List<long[]> corners = new ArrayList<>();
+            for (int r = 0; r <= lines; r++) {
+                // Where region r is at least three wide: its y at each x from the lines' values there.
+                long[] lo = new long[(int) maxX + 1];
+                long[] hi = new long[(int) maxX + 1];
+                List<Long> wide = new ArrayList<>();
+                double[] v = new double[lines];
+                for (long x = 1; x <= maxX; x++) {
+                    for (int q = 0; q < lines; q++) {
+                        v[q] = m[1 + 2 * q] + m[2 + 2 * q] * x;
+                    }
+                    java.util.Arrays.sort(v);
+                    long a = Math.max(minY, r == 0 ? minY : (long) Math.floor(v[r - 1]) + 1);
+                    long b = Math.min(maxY, r == lines ? maxY : (long) Math.floor(v[r]));
+                    lo[(int) x] = a;
+                    hi[(int) x] = b;
+                    if (b - a >= 2 && Fn.region(m, x, a) == r && Fn.region(m, x, b) == r) {
+                        wide.add(x);
+                    }
+                }
+                if (wide.isEmpty()) {
+                    // A region no x shows three wide: absent, or too narrow to fit; fitted as nothing, checked below.
+                    if (wide.isEmpty() && hasPoint(m, r, maxX, minY, maxY, lo, hi)) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (wide.size() < 3) {
+                    return null;
+                }
+                long[] xs = {wide.get(0), wide.get(wide.size() / 2), wide.get(wide.size() - 1)};
+                double[][] g = new double[3][];
+                double scale = 0;
+                for (int i = 0; i < 3; i++) {
+                    long x = xs[i];
+                    long y0 = lo[(int) x];
+                    long y2 = hi[(int) x];
+                    long y1 = y0 + (y2 - y0) / 2;
+                    double f0 = numbers(x, y0)[k];
+                    double f1 = numbers(x, y1)[k];
+                    double f2 = numbers(x, y2)[k];
+                    scale = Math.max(scale, Math.max(Math.abs(f0), Math.max(Math.abs(f1), Math.abs(f2))));
+                    g[i] = quadratic(f0, f1, f2, y0, y1, y2);
+                    for (long y : new long[] {y0, y2}) {
+                        corners.add(new long[] {x, y});
+                    }
+                }
+                int at = 1 + 2 * lines + 9 * r;
+                for (int t = 0; t < 3; t++) {
+                    double[] c = quadratic(g[0][t], g[1][t], g[2][t], xs[0], xs[1], xs[2]);
+                    for (int i = 0; i < 3; i++) {
+                        m[at + 3 * i + t] = clean(c[i], scale);
+                    }
+                }
+            }
+            Fn fn = new Fn(new long[] {maxY}, new double[COEFFICIENTS], null, null, null, m);
+            // Lines no three x showed would go unseen: the smallest corner of the domain point by point, and a
+            // grid of powers of two (and their neighbours) in x and y, where limits and log steps fall.
+            for (long x = 1; x <= Math.min(6, maxX); x++) {
+                for (long y = minY; y <= Math.min(minY + 11, maxY); y++) {
+                    corners.add(new long[] {x, y});
+                }
+            }
+            for (long px = 1; px <= maxX; px *= 2) {
+                for (long py = 1; py <= maxY; py *= 2) {
+                    for (long y : new long[] {py - 1, py, py + 1}) {
+                        if (y >= minY && y <= maxY) {
+                            corners.add(new long[] {px, y});
+                            corners.add(new long[] {Math.min(maxX, px + 1), y});
+                        }
+                    }
+                }
+            }
+            SplittableRandom random = new SplittableRandom(17 + k);
+            for (int q = 0; q < lines; q++) {
+                for (long x : new long[] {1, 2, 3, maxX, 1 + random.nextLong(maxX), 1 + random.nextLong(maxX)}) {
+                    long y = (long) Math.floor(m[1 + 2 * q] + m[2 + 2 * q] * x);
+                    for (long dy = -1; dy <= 2; dy++) {
+                        if (y + dy >= minY && y + dy <= maxY) {
+                            corners.add(new long[] {x, y + dy});
+                        }
+                    }
+                }
+            }
+            return miss(fn, k, corners) == null ? fn : null;
+        }
+
+        /**
+         * The lines through the piece ends along y at x0, x0 + 1, x0 + 2 (an end at e, e + s, e + 2s: slope s), or
+         * null where the three x do not have the same number of ends or an end lines up with none (a piece too narrow
+         * there for its quadratic to be fitted inside it).
+         */
+        private List<List<Long>> linesAt(int k, long x0, long minY, long maxY) {
+            if (x0 < 1) {
+                return null;
+            }
+            long[][] at = new long[3][];
+            for (int i = 0; i < 3; i++) {
+                at[i] = endsAt(k, x0 + i, minY, maxY);
+                if (at[i] == null) {
+                    return null;
+                }
+            }
+            if (at[1].length != at[0].length || at[2].length != at[0].length) {
+                return null;
+            }
+            List<List<Long>> out = new ArrayList<>();
+            for (long e : at[0]) {
+                boolean lined = false;
+                for (long slope : new long[] {0, -1, 1}) {
+                    if (java.util.Arrays.binarySearch(at[1], e + slope) >= 0 && java.util.Arrays.binarySearch(at[2], e + 2 * slope) >= 0) {
+                        out.add(List.of(e - slope * x0, slope));
+                        lined = true;
+                        break;
+                    }
+                }
+                if (!lined) {
+                    return null;
+                }
+            }
+            return out;
+        }
+
+        /** Whether region r has any point of the domain (then it must be fitted). */
+        private static boolean hasPoint(double[] m, int r, long maxX, long minY, long maxY, long[] lo, long[] hi) {
+            for (long x = 1; x <= maxX; x++) {
+                long a = lo[(int) x];
+                long b = hi[(int) x];
+                if (a <= b && (Fn.region(m, x, a) == r || Fn.region(m, x, b) == r)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The ends of number k's quadratic pieces along y at one x (below maxY), ascending; null past {@value #MAX_PIECES}. */
+        private long[] endsAt(int k, long x, long minY, long maxY) {
+            List<Long> ends = new ArrayList<>();
+            long start = minY;
+            while (true) {
+                long y1 = Math.min(start + 1, maxY);
+                long y2 = Math.min(start + 2, maxY);
+                double[] f = quadratic(numbers(x, start)[k], y1 == start ? Double.NaN : numbers(x, y1)[k],
+                        y2 == y1 ? Double.NaN : numbers(x, y2)[k], start, y1, y2);
+                long end = lastFollowingAt(k, x, f, start, maxY);
+                if (f[2] != 0 && end - start <= 2) {
+                    f = quadratic(numbers(x, start)[k], numbers(x, y1)[k], Double.NaN, start, y1, y1);
+                    end = lastFollowingAt(k, x, f, start, maxY);
+                }
+                if (end == maxY) {
+                    break;
+                }
+                ends.add(end);
+                if (ends.size() > MAX_PIECES) {
+                    return null;
+                }
+                start = end + 1;
+            }
+            return ends.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        private long lastFollowingAt(int k, long x, double[] f, long start, long maxY) {
+            java.util.function.LongPredicate follows = y -> {
+                double want = numbers(x, y)[k];
+                double got = f[0] + y * (f[1] + f[2] * y);
+                return close(want, got) || close(want, Math.rint(got));
+            };
+            if (follows.test(maxY)) {
+                return maxY;
+            }
+            long lo = start;
+            long hi = maxY;
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                if (follows.test(mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
         /** The least x of the domain with {@code t = x·y} for a y of the domain, or 0 where there is none. */
         private static long at(long t, long maxX, long minY, long maxY) {
             for (long x = Math.max(1, (t + maxY - 1) / maxY); x <= maxX && x * minY <= t; x++) {
@@ -1099,16 +1381,14 @@ public final class ParametricPlan {
          * Numbers whose x-dependence the bilinear pieces miss (checked at maxX and two x between, at each
          * piece's ends) become tables of p(x), q(x) per piece, through each piece's first two y.
          */
-        void tabulate(Fn[] fns, long maxX, long minY, long maxY) {
+        void tabulate(Fn[] fns, long maxX, long minY, long maxY, boolean moving) {
             SplittableRandom random = new SplittableRandom(3);
             long[] xs = {maxX, 3 + random.nextLong(Math.max(1, maxX - 2)), 3 + random.nextLong(Math.max(1, maxX - 2))};
             List<Integer> flagged = new ArrayList<>();
             java.util.Set<Long> ys = new java.util.TreeSet<>();
             for (int k = 0; k < fns.length; k++) {
                 Fn fn = fns[k];
-                if (fn == null || !fn.piecewise() || quadraticInY(fn)) {
-                    // A table is affine in y per piece: a y² piece whose x-dependence is not bilinear stays as it is,
-                    // and the check at built graphs refuses it by name.
+                if (fn == null || !fn.piecewise()) {
                     continue;
                 }
                 boolean miss = false;
@@ -1124,6 +1404,19 @@ public final class ParametricPlan {
                         }
                     }
                     start = end + 1;
+                }
+                if (miss && moving) {
+                    // A polynomial in x and y between lines that may move with x: no table to build, where it holds.
+                    Fn other = moving(k, maxX, minY, maxY);
+                    if (other != null) {
+                        fns[k] = other;
+                        continue;
+                    }
+                }
+                if (miss && quadraticInY(fn)) {
+                    // A table is affine in y per piece: a y² piece whose x-dependence is not bilinear stays as it is,
+                    // and the check at built graphs refuses it by name.
+                    continue;
                 }
                 if (miss) {
                     flagged.add(k);
