@@ -22,9 +22,11 @@ import org.opsim.model.Model;
 import org.opsim.model.Workload;
 
 /**
- * A prefill chunk at a new chunk length and cached prefix each call, as a serving engine's chunked prefill
- * asks for it (Llama-3.1-70B, bf16, TP 8, one sequence; chunks 1..8192 after 0..131072 cached): the chunk
- * plan against building the chunk's graph and updating a plan with it, side by side in one run.
+ * What a serving engine's step asks for beyond a decode step at equal contexts: a prefill chunk at a new chunk
+ * length and cached prefix each call (Llama-3.1-70B, bf16, TP 8, one sequence; chunks 1..8192 after 0..131072
+ * cached), the chunk plan against building the chunk's graph and updating a plan with it; and a decode batch of
+ * sequences at their own contexts for a model with sliding windows, where the sum of the contexts does not fix
+ * the step (gpt-oss-120b, 128-token windows on every other layer, batch 1..256 at contexts 1..131072).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +47,9 @@ public class ChunkBench {
     long[] chunkTokens;
     long[] cachedTokens;
     int point;
+    org.opsim.cost.ParametricPlan windowed;
+    long[][] contexts;
+    int[] counts;
 
     @Setup
     public void setup() {
@@ -61,6 +66,23 @@ public class ChunkBench {
             chunkTokens[i] = 1 + r.nextLong(8192);
             cachedTokens[i] = r.nextLong(131073);
         }
+        windowed = Opsim.decodePlan(Opsim.model("gpt-oss-120b"), Workload.decode(1, 1), chip, 256, 131072);
+        contexts = new long[256][256];
+        counts = new int[256];
+        for (int i = 0; i < contexts.length; i++) {
+            counts[i] = 1 + r.nextInt(256);
+            for (int s = 0; s < 256; s++) {
+                contexts[i][s] = 1 + r.nextLong(131072);
+            }
+        }
+    }
+
+    /** A windowed model's decode batch (1..256 sequences) at each sequence's own context (1..131072). */
+    @Benchmark
+    public double windowedDecodeBatchAtEachContext() {
+        int i = point++ & 255;
+        windowed.evaluateContexts(contexts[i], counts[i], totals);
+        return totals.latencySeconds();
     }
 
     /** A chunk of a new length after a new cached prefix, from the chunk plan. */

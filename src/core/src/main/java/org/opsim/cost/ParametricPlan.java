@@ -103,6 +103,8 @@ public final class ParametricPlan {
     private final long[] xSignature;
     /** Why a sum of y over the x sequences does not determine the y ops' numbers (null: it does). */
     private final String sumRefusal;
+    /** Why each sequence's own y does not determine the y ops' numbers as a sum over the sequences (null: it does). */
+    private final String contextsRefusal;
     /** At most this many x are tabulated (larger domains derive every op at each evaluation). */
     static final long MAX_TABULATED_X = 8192;
 
@@ -291,6 +293,7 @@ public final class ParametricPlan {
             xSignature = null;
         }
         sumRefusal = findSumRefusal();
+        contextsRefusal = findContextsRefusal();
     }
 
     /**
@@ -309,6 +312,42 @@ public final class ParametricPlan {
                 if (f.ends().length != 1 || f.table() != null || !f.piecewise() || c[2] != 0 || c[4] != 0 || c[5] != 0) {
                     return "op " + i + " (" + ops.op[i].name() + ") of " + name + ": its " + NUMBERS[j]
                             + " is not a sum over the sequences of each one's (a window, a cap or a y² term: it needs each context)";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null if every y op's number is, on each of its pieces along y, {@code a + x·(b_p + d_p·y + f_p·y²)} with one
+     * {@code a} for all pieces (a sum over the sequences of each one's own part: a sliding window's
+     * {@code Σ min(yᵢ, W)}); else the first op and number that is not.
+     */
+    private String findContextsRefusal() {
+        if (xPart == null) {
+            return "the plan's batches are not tabulated (more than " + MAX_TABULATED_X + ")";
+        }
+        for (int k = 0; k < yList.length; k++) {
+            int i = yList[k];
+            for (int j : yNumbers[k]) {
+                Fn f = functions[i * N + j];
+                String why = null;
+                if (!f.piecewise() || f.table() != null) {
+                    why = "is tabulated or stepped in a way that is not a sum over the sequences";
+                } else {
+                    double[] c = f.coef();
+                    for (int p = 0; p < f.ends().length && why == null; p++) {
+                        int at = COEFFICIENTS * p;
+                        if (c[at + 2] != 0 || c[at + 4] != 0) {
+                            why = "has a y or y² term not multiplied by x";
+                        } else if (!close(c[at], c[0])) {
+                            why = "has a part independent of y that changes from piece to piece";
+                        }
+                    }
+                }
+                if (why != null) {
+                    return "op " + i + " (" + ops.op[i].name() + ") of " + name + ": its " + NUMBERS[j] + " " + why
+                            + " (it is not each sequence's own work)";
                 }
             }
         }
@@ -392,6 +431,7 @@ public final class ParametricPlan {
         this.xSignature = null;
         this.sumRefusal = name + ": the graph changes structure along y (after y = " + regionLast[0]
                 + " first), so each sequence's context decides its ops";
+        this.contextsRefusal = this.sumRefusal;
     }
 
     /**
@@ -717,6 +757,60 @@ public final class ParametricPlan {
             ops.derive(i);
         }
         Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
+    }
+
+    /**
+     * Costs a step of {@code count} sequences, the i-th at {@code ys[i]} (a decode batch whose sequences each have
+     * their own context, in the plan's domain), into {@code out}, allocating nothing. Taken where each y-dependent
+     * number is, on each of its pieces, {@code a + x·(b_p + d_p·y + f_p·y²)}, read as {@code a} plus each sequence's
+     * own part at its own y (a kernel doing each sequence's own work: a sliding window reads {@code min(yᵢ, W)}
+     * keys of sequence i), so a sliding window's batch is costed by its contexts where its sum would not do
+     * (docs/cost-model.md §17.2); with every y equal, the totals of {@link #evaluate}; with one piece, those of
+     * {@link #evaluateSum} at their sum. O(count) per number of the y ops.
+     *
+     * @throws IllegalArgumentException where a number is not such a sum ({@link #contextsRefusal} names it), or a
+     *     y or the count is outside the domain
+     */
+    public void evaluateContexts(long[] ys, int count, PlanTotals out) {
+        if (contextsRefusal != null) {
+            throw new IllegalArgumentException("a step by each sequence's y: " + contextsRefusal);
+        }
+        if (count < 1 || count > maxX || count > ys.length) {
+            throw new IllegalArgumentException(count + " sequences is outside the plan's domain 1.." + maxX
+                    + " (or more than the " + ys.length + " given)");
+        }
+        for (int s = 0; s < count; s++) {
+            if (ys[s] < minY || ys[s] > maxY) {
+                throw new IllegalArgumentException("sequence " + s + " at " + ys[s] + " is outside the plan's domain "
+                        + minY + ".." + maxY);
+            }
+        }
+        for (int k = 0; k < yList.length; k++) {
+            int i = yList[k];
+            for (int j : yNumbers[k]) {
+                Fn f = functions[i * N + j];
+                double[] c = f.coef();
+                long[] ends = f.ends();
+                double v = c[0];
+                for (int s = 0; s < count; s++) {
+                    long y = ys[s];
+                    int p = 0;
+                    while (y > ends[p]) {
+                        p++;
+                    }
+                    int at = COEFFICIENTS * p;
+                    v += c[at + 1] + y * (c[at + 3] + c[at + 5] * y);
+                }
+                write(ops, i, j, integral[j] ? Math.rint(v) : v);
+            }
+            ops.derive(i);
+        }
+        Kernel.run(ops, out, null, name, yOps, xPart, count * Kernel.BASE, xSignature[count], null);
+    }
+
+    /** Why {@link #evaluateContexts} refuses this plan, or empty where each sequence's own y determines its cost. */
+    public java.util.Optional<String> contextsRefusal() {
+        return java.util.Optional.ofNullable(contextsRefusal);
     }
 
     /** Why {@link #evaluateSum} refuses this plan, or empty where a batch's sum of y determines its cost. */

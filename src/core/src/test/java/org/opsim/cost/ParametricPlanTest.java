@@ -83,6 +83,70 @@ class ParametricPlanTest {
         }
     }
 
+    /**
+     * A decode batch of sequences each at its own context, with sliding windows (gpt-oss: every other layer a
+     * 128-token window; Gemma 3: five of six layers a 1024-token window; Mistral: 4096). Oracles, from built graphs:
+     * with every context equal, the step at that context; otherwise FLOPs and bytes are sums over the ops and,
+     * within attention, over the sequences, so they are those of the batch at the first context plus, for each
+     * sequence, what one sequence at its own context adds over one at the first: total(x, c₁) + Σᵢ [total(1, cᵢ) −
+     * total(1, c₁)]. Contexts on both sides of each window. Without a window, the same as by the sum.
+     */
+    @Test
+    void aDecodeBatchOfUnequalContextsWithAWindowCostsByEachContext() {
+        for (String name : List.of("gpt-oss-120b", "gemma-3-27b", "mistral-7b")) {
+            Model m = Opsim.model(name);
+            Workload like = Workload.decode(1, 1);
+            for (String chip : List.of("h100", "trn2")) {
+                HardwareProfile p = Opsim.profile(chip);
+                ParametricPlan plan = Opsim.decodePlan(m, like, p, 64, 16384);
+                assertTrue(plan.sumRefusal().isPresent(), name);
+                assertTrue(plan.contextsRefusal().isEmpty(), plan.contextsRefusal().toString());
+                SplittableRandom r = new SplittableRandom(21);
+                PlanTotals got = new PlanTotals();
+                PlanTotals want = new PlanTotals();
+                PlanTotals one = new PlanTotals();
+                PlanTotals oneFirst = new PlanTotals();
+                for (int t = 0; t < 6; t++) {
+                    int b = 2 + r.nextInt(63);
+                    long[] cs = new long[b + 3];
+                    for (int i = 0; i < b; i++) {
+                        cs[i] = switch (i % 4) {
+                            case 0 -> 1 + r.nextLong(100);
+                            case 1 -> 100 + r.nextLong(2000);
+                            case 2 -> 4000 + r.nextLong(200);
+                            default -> 1 + r.nextLong(16384);
+                        };
+                    }
+                    long[] equal = new long[b];
+                    java.util.Arrays.fill(equal, cs[0]);
+                    plan.evaluateContexts(equal, b, got);
+                    Plan.compile(m.graph(Opsim.decodeStep(like, b, cs[0])), p).evaluate(want);
+                    assertSame(want, got, name + " on " + chip + ", " + b + " sequences at " + cs[0]);
+                    double flops = want.flops();
+                    double bytes = want.bytes();
+                    Plan.compile(m.graph(Opsim.decodeStep(like, 1, cs[0])), p).evaluate(oneFirst);
+                    for (int i = 0; i < b; i++) {
+                        Plan.compile(m.graph(Opsim.decodeStep(like, 1, cs[i])), p).evaluate(one);
+                        flops += one.flops() - oneFirst.flops();
+                        bytes += one.bytes() - oneFirst.bytes();
+                    }
+                    plan.evaluateContexts(cs, b, got);
+                    String where = name + " on " + chip + ", " + b + " sequences at their own contexts";
+                    assertEquals(flops, got.flops(), 1e-12 * flops, where);
+                    assertEquals(bytes, got.bytes(), 1e-12 * bytes, where);
+                }
+            }
+        }
+        ParametricPlan llama = Opsim.decodePlan(Opsim.model("llama-3.1-8b"), Workload.decode(1, 1), Opsim.profile("h100"), 8, 4096);
+        PlanTotals bySum = new PlanTotals();
+        PlanTotals byEach = new PlanTotals();
+        llama.evaluateSum(3, 10 + 2000 + 4000, bySum);
+        llama.evaluateContexts(new long[] {10, 2000, 4000}, 3, byEach);
+        assertSame(bySum, byEach, "llama-3.1-8b, 3 sequences");
+        assertThrows(IllegalArgumentException.class, () -> llama.evaluateContexts(new long[] {10, 4097}, 2, byEach));
+        assertThrows(IllegalArgumentException.class, () -> llama.evaluateContexts(new long[] {10, 20}, 3, byEach));
+    }
+
     @Test
     void aSumOfContextsIsRefusedWhereEachContextMatters() {
         // Gemma 3's local layers attend to at most 1024 tokens: Σ min(c_i, 1024) is not a function of Σ c_i.
@@ -118,6 +182,7 @@ class ParametricPlanTest {
         PlanTotals want = new PlanTotals();
         int models = 0;
         java.util.Set<String> refusedModels = new java.util.TreeSet<>();
+        java.util.Set<String> notByEachContext = new java.util.TreeSet<>();
         for (org.opsim.Catalogue.ModelEntry e : cat.modelEntries()) {
             Model m = e.model() instanceof org.opsim.model.ImportedModel.Parametric pm ? pm.model() : null;
             if (m == null || !m.phases().contains(Workload.Phase.DECODE)) {
@@ -133,12 +198,21 @@ class ParametricPlanTest {
                     assertTrue(refused.getMessage().contains(m.name()), refused.getMessage());
                     continue;
                 }
+                if (plan.contextsRefusal().isPresent()) {
+                    notByEachContext.add(e.name());
+                }
                 for (int t = 0; t < 6; t++) {
                     long b = 1 + r.nextLong(256);
                     long k = 1 + r.nextLong(65536);
                     plan.evaluate(b, k, got);
                     Plan.compile(m.graph(Opsim.decodeStep(Workload.decode(1, 1), b, k)), p).evaluate(want);
                     assertSame(want, got, e.name() + " on " + p.name() + " batch " + b + " context " + k);
+                    if (plan.contextsRefusal().isEmpty()) {
+                        long[] same = new long[(int) b];
+                        java.util.Arrays.fill(same, k);
+                        plan.evaluateContexts(same, (int) b, got);
+                        assertSame(want, got, e.name() + " on " + p.name() + " batch " + b + " each at " + k);
+                    }
                 }
             }
         }
@@ -147,6 +221,9 @@ class ParametricPlanTest {
         // but its top-k over them takes ⌈log₂ entries⌉ passes until the entries reach k: a staircase whose
         // steps change size, so it is refused (named) and costed by building its graph.
         assertEquals(java.util.Set.of("deepseek-v4-flash"), refusedModels);
+        // A batch at its sequences' own contexts: all but the DeepSeek sparse attention's indexer top-k, which sorts
+        // a row of each sequence's own length (a ragged row, not a sum over the sequences).
+        assertEquals(java.util.Set.of("deepseek-v3.2", "glm-5"), notByEachContext);
     }
 
     /** x·min(y, 100) elements added, a 64×4096×4096 GEMM per x, and beyond y = 1000 a second block. */
