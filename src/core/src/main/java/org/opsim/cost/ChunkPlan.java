@@ -18,8 +18,7 @@ import org.opsim.hardware.HardwareProfile;
  * is such a polynomial between lines along which the chunk's first or last query crosses the limit, lines that
  * move with the chunk length ({@code ParametricPlan.compileMoving}); a recurrent layer's carried state is a
  * piece of its own along {@code y} (read from the first cached token on). A family these forms cannot follow
- * (a top-k whose log steps are one to four keys wide at the smallest contexts) is refused with the op and the
- * number named.
+ * (DeepSeek-V4's indexer) is refused with the op and the number named.
  *
  * <p>A plan holds the state of its last evaluation: one plan per thread ({@link #copy} gives another).
  */

@@ -122,7 +122,8 @@ public final class ParametricPlan {
      * <li>{@code tokens} = {a, b, u(1), …, u(T₀)}: a function of the token count {@code t = x·y} alone, read
      *   from the table up to T₀ and {@code a + b·t} above (the distinct experts a prefill's tokens touch,
      *   which saturates at the expert count: a step function of t, not of x and y apart).</li>
-     * <li>{@code moving} = {n, (e₀, e₁) per line, 9 coefficients per region}: regions between n lines
+     * <li>{@code moving} = {n, (e₀, e₁) per line, 9 coefficients per region, X₀, Y₀, y₀, the corner's values}:
+     *   the corner {@code x ≤ X₀, y₀ ≤ y < y₀ + Y₀} read point by point, elsewhere regions between n lines
      *   {@code y = e₀ + e₁·x} that move with x (a prefill chunk's sliding window or top-k: its first and last
      *   queries cross the limit at cached lengths that differ by the chunk), the region at (x, y) the number of
      *   lines below y, each region {@code Σ c_ij·x^i·y^j} for i, j ≤ 2; only where the plan was compiled to look
@@ -175,6 +176,12 @@ public final class ParametricPlan {
         double at(long x, long y) {
             if (moving != null) {
                 int lines = (int) moving[0];
+                int corner = 1 + 2 * lines + 9 * (lines + 1);
+                long cornerY = (long) moving[corner + 1];
+                long dy = y - (long) moving[corner + 2];
+                if (x <= moving[corner] && dy < cornerY) {
+                    return moving[corner + 3 + (int) ((x - 1) * cornerY + dy)];
+                }
                 return poly(moving, 1 + 2 * lines + 9 * region(moving, x, y), x, y);
             }
             if (tokens != null) {
@@ -1227,12 +1234,15 @@ public final class ParametricPlan {
         /**
          * Number k as regions between lines {@code y = e₀ + e₁·x} (slope 0, −1 or +1), each a polynomial of degree
          * ≤ 2 in x and in y: a chunk's window or top-k, whose first and last queries cross the limit at cached
-         * lengths that differ by the chunk length. The lines come from the piece ends along y at three adjacent
-         * x near each end of the domain (an end at e, e + s, e + 2s is a line of slope s); each region is fitted
-         * through three y (its first, middle and last) at three x where it is at least three wide (the least,
-         * the middle and the largest such x), and the form is checked at both sides of every line at six x and
-         * at the fitted regions' corners. Null where the ends do not line up, a region is too narrow everywhere,
-         * or the check fails (the caller checks it at other points).
+         * lengths that differ by the chunk length. The corner {@code x ≤ 8}, the first 16 y, is read point by point
+         * from built graphs (a top-k's log steps one to four keys wide live there). The lines come from the piece
+         * ends along y at three adjacent x at six places from x = 4 to maxX (an end at e, e + s, e + 2s is a line
+         * of slope s; three x whose ends do not line up are passed over); each region is fitted, outside the
+         * corner, through three y (its first, middle and last) at three x where it is at least three wide (the
+         * least, the middle and the largest such x), and the form is checked at both sides of every line at six x,
+         * at the fitted regions' corners, at every point of the ring around the corner and on a grid of powers of
+         * two. Null where no three x line up, a region is too narrow everywhere, or the check fails (the caller
+         * checks it at other points).
          */
         Fn moving(int k, long maxX, long minY, long maxY) {
             if (maxX < 6 || maxY - minY < 8) {
@@ -1241,8 +1251,12 @@ public final class ParametricPlan {
             java.util.TreeSet<List<Long>> found = new java.util.TreeSet<>((a, b) -> a.get(0).equals(b.get(0))
                     ? Long.compare(a.get(1), b.get(1)) : Long.compare(a.get(0), b.get(0)));
             int lined = 0;
-            for (long x0 : new java.util.TreeSet<>(List.of(Math.min(4, maxX - 2), Math.min(8, maxX - 2), Math.min(16, maxX - 2),
-                    Math.min(64, maxX - 2), maxX / 2 - 1, maxX - 2))) {
+            // The smallest corner is tabulated point by point (log steps one to four wide live there: a top-k over a
+            // few keys), so regions are fitted, and lines looked for, around it.
+            long cornerX = Math.min(8, maxX);
+            long cornerY = Math.min(16, maxY - minY + 1);
+            for (long x0 : new java.util.TreeSet<>(List.of(Math.min(4, maxX - 2), Math.min(cornerX + 1, maxX - 2),
+                    Math.min(16, maxX - 2), Math.min(64, maxX - 2), maxX / 2 - 1, maxX - 2))) {
                 List<List<Long>> here = linesAt(k, x0, minY, maxY);
                 if (here != null) {
                     found.addAll(here);
@@ -1256,8 +1270,17 @@ public final class ParametricPlan {
             if (lines > MAX_PIECES) {
                 return null;
             }
-            double[] m = new double[1 + 2 * lines + 9 * (lines + 1)];
+            int corner = 1 + 2 * lines + 9 * (lines + 1);
+            double[] m = new double[corner + 3 + (int) (cornerX * cornerY)];
             m[0] = lines;
+            m[corner] = cornerX;
+            m[corner + 1] = cornerY;
+            m[corner + 2] = minY;
+            for (long x = 1; x <= cornerX; x++) {
+                for (long y = minY; y < minY + cornerY; y++) {
+                    m[corner + 3 + (int) ((x - 1) * cornerY + (y - minY))] = numbers(x, y)[k];
+                }
+            }
             int j = 0;
             for (List<Long> line : found) {
                 m[1 + 2 * j] = line.get(0);
@@ -1276,7 +1299,7 @@ public final class ParametricPlan {
                         v[q] = m[1 + 2 * q] + m[2 + 2 * q] * x;
                     }
                     java.util.Arrays.sort(v);
-                    long a = Math.max(minY, r == 0 ? minY : (long) Math.floor(v[r - 1]) + 1);
+                    long a = Math.max(x <= cornerX ? minY + cornerY : minY, r == 0 ? minY : (long) Math.floor(v[r - 1]) + 1);
                     long b = Math.min(maxY, r == lines ? maxY : (long) Math.floor(v[r]));
                     lo[(int) x] = a;
                     hi[(int) x] = b;
@@ -1320,11 +1343,13 @@ public final class ParametricPlan {
                 }
             }
             Fn fn = new Fn(new long[] {maxY}, new double[COEFFICIENTS], null, null, null, m);
-            // Lines no three x showed would go unseen: the smallest corner of the domain point by point, and a
+            // Lines no three x showed would go unseen: the ring around the tabulated corner point by point, and a
             // grid of powers of two (and their neighbours) in x and y, where limits and log steps fall.
-            for (long x = 1; x <= Math.min(6, maxX); x++) {
-                for (long y = minY; y <= Math.min(minY + 11, maxY); y++) {
-                    corners.add(new long[] {x, y});
+            for (long x = 1; x <= Math.min(cornerX + 4, maxX); x++) {
+                for (long y = minY; y <= Math.min(minY + cornerY + 11, maxY); y++) {
+                    if (x > cornerX || y >= minY + cornerY) {
+                        corners.add(new long[] {x, y});
+                    }
                 }
             }
             for (long px = 1; px <= maxX; px *= 2) {
