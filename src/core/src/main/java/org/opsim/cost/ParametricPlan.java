@@ -122,6 +122,10 @@ public final class ParametricPlan {
      * <li>{@code tokens} = {a, b, u(1), …, u(T₀)}: a function of the token count {@code t = x·y} alone, read
      *   from the table up to T₀ and {@code a + b·t} above (the distinct experts a prefill's tokens touch,
      *   which saturates at the expert count: a step function of t, not of x and y apart).</li>
+     * <li>{@code stairs} = {C, o, per piece n₀ and six coefficients}: pieces along y (ends as for pieces), each a
+     *   staircase in {@code n = ⌈(y − o)/C⌉}: {@code Q₀(n) + y·Q₁(n) + y²·Q₂} with Q₀ quadratic, Q₁ linear and
+     *   Q₂ constant in n, every coefficient linear in x (a compressed KV's top-k, whose ⌈log₂ entries⌉ passes
+     *   change the step at each power of two; its causal indexer over ⌈prompt / C⌉ entries, quadratic in n);</li>
      * <li>{@code moving} = {n, (e₀, e₁) per line, 9 coefficients per region, X₀, Y₀, y₀, the corner's values}:
      *   the corner {@code x ≤ X₀, y₀ ≤ y < y₀ + Y₀} read point by point, elsewhere regions between n lines
      *   {@code y = e₀ + e₁·x} that move with x (a prefill chunk's sliding window or top-k: its first and last
@@ -130,18 +134,41 @@ public final class ParametricPlan {
      *   for it ({@link #compileMoving}).</li>
      * </ul>
      */
-    record Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens, double[] moving) {
+    record Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens, double[] moving, double[] stairs) {
         /** {@code ⌈(y − o)/C⌉}: the chunks of C up to y when chunks end at {@code o + j·C} (0 ≤ o < C). */
         static long chunks(long y, long c, long o) {
             return Math.floorDiv(y - o + c - 1, c);
         }
 
         Fn(long[] ends, double[] coef, double[] table) {
-            this(ends, coef, table, null, null, null);
+            this(ends, coef, table, null, null, null, null);
         }
 
         Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens) {
-            this(ends, coef, table, stair, tokens, null);
+            this(ends, coef, table, stair, tokens, null, null);
+        }
+
+        Fn(long[] ends, double[] coef, double[] table, double[] stair, double[] tokens, double[] moving) {
+            this(ends, coef, table, stair, tokens, moving, null);
+        }
+
+        /** Values per piece of a {@code stairs} form: n₀, then six coefficients as (a, b) of a + b·x. */
+        static final int STAIRS_PIECE = 13;
+
+        /**
+         * A {@code stairs} piece at (x, y): with n = ⌈(y − o)/C⌉ − n₀, {@code Q₀(n) + y·Q₁(n) + y²·Q₂} where
+         * {@code Q₀ = α₀ + α₁·n + α₂·n²}, {@code Q₁ = β₀ + β₁·n}, {@code Q₂ = γ₀}, each coefficient a + b·x.
+         */
+        static double stairsAt(double[] st, int p, long x, long y) {
+            int at = 2 + STAIRS_PIECE * p;
+            double n = chunks(y, (long) st[0], (long) st[1]) - st[at];
+            double a0 = st[at + 1] + st[at + 2] * x;
+            double a1 = st[at + 3] + st[at + 4] * x;
+            double a2 = st[at + 5] + st[at + 6] * x;
+            double b0 = st[at + 7] + st[at + 8] * x;
+            double b1 = st[at + 9] + st[at + 10] * x;
+            double c0 = st[at + 11] + st[at + 12] * x;
+            return a0 + n * (a1 + n * a2) + y * (b0 + b1 * n + c0 * y);
         }
 
         /** The region of a moving form at (x, y): how many of its lines lie below y. */
@@ -164,13 +191,14 @@ public final class ParametricPlan {
         }
 
         boolean constant() {
-            return ends.length == 1 && table == null && stair == null && tokens == null && moving == null && coef[1] == 0 && coef[2] == 0
+            return ends.length == 1 && table == null && stair == null && tokens == null && moving == null && stairs == null
+                    && coef[1] == 0 && coef[2] == 0
                     && coef[3] == 0 && coef[4] == 0 && coef[5] == 0;
         }
 
         /** Neither stair, tokens nor moving form: pieces, bilinear or tabulated in x. */
         boolean piecewise() {
-            return stair == null && tokens == null && moving == null;
+            return stair == null && tokens == null && moving == null && stairs == null;
         }
 
         double at(long x, long y) {
@@ -195,6 +223,9 @@ public final class ParametricPlan {
             if (table != null) {
                 int at = ((int) x * ends.length + p) * 2;
                 return table[at] + table[at + 1] * y;
+            }
+            if (stairs != null) {
+                return stairsAt(stairs, p, x, y);
             }
             int at = COEFFICIENTS * p;
             double v = coef[at] + x * (coef[at + 1] + y * (coef[at + 3] + coef[at + 5] * y)) + y * (coef[at + 2] + coef[at + 4] * y);
@@ -539,6 +570,9 @@ public final class ParametricPlan {
                 fns[k] = probe.stair(k, minY, maxY);
             }
             if (fns[k] == null) {
+                fns[k] = probe.stairs(k, minY, maxY);
+            }
+            if (fns[k] == null) {
                 fns[k] = probe.tokens(k, maxX, minY, maxY);
             }
             if (fns[k] == null && moving) {
@@ -640,9 +674,9 @@ public final class ParametricPlan {
                 for (long e : f.ends()) {
                     ends.add(e);
                 }
-                if (f.stair() != null) {
-                    long c = (long) f.stair()[0];
-                    long o = (long) f.stair()[4];
+                if (f.stair() != null || f.stairs() != null) {
+                    long c = (long) (f.stair() != null ? f.stair()[0] : f.stairs()[0]);
+                    long o = (long) (f.stair() != null ? f.stair()[4] : f.stairs()[1]);
                     for (long e = o == 0 ? c : o; e < maxY; e += c) {
                         ends.add(e);
                     }
@@ -871,9 +905,9 @@ public final class ParametricPlan {
             for (long e : fn.ends()) {
                 ends.add(e);
             }
-            if (fn.stair() != null) {
-                long c = (long) fn.stair()[0];
-                long o = (long) fn.stair()[4];
+            if (fn.stair() != null || fn.stairs() != null) {
+                long c = (long) (fn.stair() != null ? fn.stair()[0] : fn.stairs()[0]);
+                long o = (long) (fn.stair() != null ? fn.stair()[4] : fn.stairs()[1]);
                 for (long e : new long[] {o + c, o + 2 * c, o + 3 * c, o + (maxY / c - 1) * c, o + (maxY / c - 2) * c}) {
                     if (e >= minY && e < maxY) {
                         ends.add(e);
@@ -1001,17 +1035,18 @@ public final class ParametricPlan {
             long start = minY;
             while (true) {
                 double[] f = fit(k, start, Math.min(start + 1, maxY), Math.min(start + 2, maxY));
-                long end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                long end = pieceEnd(k, f, start, maxY);
                 if ((f[4] != 0 || f[5] != 0) && end - start <= 2) {
                     // A quadratic that holds only at the three points it was fitted through is no evidence of a y²
                     // term (a step at start + 1 or + 2 fits one too): a line through the first two instead, as far
                     // as it goes (at least those two), so that a table in x (affine in y per piece) can follow it.
                     f = fit(k, start, start + 1, start + 1);
-                    end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+                    end = pieceEnd(k, f, start, maxY);
                 }
                 if ((f[4] != 0 || f[5] != 0) && end - start >= 4) {
                     double[] wide = fit(k, start, start + (end - start) / 2, end);
-                    if (follows(k, wide, start + 1) && follows(k, wide, start + 2) && follows(k, wide, end - 1)) {
+                    if (follows(k, wide, start + 1) && follows(k, wide, start + 2) && follows(k, wide, end - 1)
+                            && pieceEnd(k, wide, start, end) == end) {
                         f = wide;
                     }
                 }
@@ -1075,6 +1110,42 @@ public final class ParametricPlan {
             return Math.abs(coefficient) <= 1e-13 * Math.abs(scale) ? 0 : coefficient;
         }
 
+        /**
+         * The end of a piece from {@code start} that holds at start: found by bisection, then checked inside (its
+         * first six y after start and fifteen evenly spaced): bisection finds a y where f holds next to one where it
+         * does not, not the first such (a fit can meet the number again further on), so where an inner point fails
+         * the end is looked for again below it.
+         */
+        static long checkedEnd(java.util.function.LongPredicate holds, long start, long end,
+                               java.util.function.LongBinaryOperator lastHolding) {
+            while (end > start) {
+                long bad = -1;
+                for (long y = start + 1; y <= Math.min(end, start + 6) && bad < 0; y++) {
+                    if (!holds.test(y)) {
+                        bad = y;
+                    }
+                }
+                for (int i = 1; i <= 15 && bad < 0; i++) {
+                    long y = start + (end - start) * i / 16;
+                    if (y > start && !holds.test(y)) {
+                        bad = y;
+                    }
+                }
+                if (bad < 0) {
+                    return end;
+                }
+                end = lastHolding.applyAsLong(start, bad - 1);
+            }
+            return end;
+        }
+
+        /** The checked end of the piece f from start (at x = 1 and 2). */
+        private long pieceEnd(int k, double[] f, long start, long maxY) {
+            long end = follows(k, f, maxY) ? maxY : lastFollowing(k, f, start, maxY);
+            return checkedEnd(y -> follows(k, f, y), start, end,
+                    (s0, hi) -> follows(k, f, hi) ? hi : lastFollowing(k, f, s0, hi));
+        }
+
         /** The last y in (start, maxY) at which number k still follows f (at x = 1 and 2), by bisection. */
         private long lastFollowing(int k, double[] f, long start, long maxY) {
             long lo = Math.min(start + 1, maxY);
@@ -1124,6 +1195,179 @@ public final class ParametricPlan {
          * the next start. Null where no such C ≤ {@value #MAX_CHUNK} appears or the form does not follow at
          * the chunk boundaries near both ends and at maxY (the caller checks it at other x).
          */
+        /**
+         * C and o of a staircase along y at x = 1 (see {@link #stair}): the spacing of the first three chunk starts
+         * where the third difference jumps, and {@code j − 1 mod C}; null where there are no three, evenly spaced.
+         */
+        private long[] chunking(int k, long minY, long maxY) {
+            long[] starts = new long[3];
+            int found = 0;
+            boolean inRun = false;
+            for (long y = minY; found < 3 && y + 3 <= Math.min(maxY, minY + 3 * MAX_CHUNK + 3); y++) {
+                double v0 = numbers(1, y)[k];
+                double v3 = numbers(1, y + 3)[k];
+                double predicted = 3 * numbers(1, y + 2)[k] - 3 * numbers(1, y + 1)[k] + v0;
+                boolean jump = !close(v3, predicted) && Math.abs(v3 - predicted) > 1e-12 * Math.max(Math.abs(v0), Math.abs(v3));
+                if (inRun && !jump) {
+                    starts[found++] = y;
+                }
+                inRun = jump;
+            }
+            if (found < 3) {
+                return null;
+            }
+            long c = starts[1] - starts[0];
+            if (c < 4 || starts[2] - starts[1] != c) {
+                return null;
+            }
+            return new long[] {c, Math.floorMod(starts[0] - 1, c)};
+        }
+
+        /**
+         * Number k as pieces along y, each a staircase of its own in chunks of C ({@link Fn#stairs}): at each piece's
+         * start, fits of order 0, 1 and 2 in n (a plain quadratic; local quadratics in two or three whole chunks,
+         * at x = 1 and 2), the one whose piece goes furthest (the lower order on a tie), ended by bisection; null
+         * past {@value #MAX_PIECES} pieces or where no staircase is found.
+         */
+        Fn stairs(int k, long minY, long maxY) {
+            long[] co = chunking(k, minY, maxY);
+            if (co == null) {
+                return null;
+            }
+            long c = co[0];
+            long o = co[1];
+            List<Long> ends = new ArrayList<>();
+            List<double[]> parts = new ArrayList<>();
+            long start = minY;
+            while (true) {
+                double[] best = null;
+                long bestEnd = -1;
+                for (int order = 0; order <= 2; order++) {
+                    double[] f = stairFit(k, start, c, o, order, maxY);
+                    if (f == null) {
+                        continue;
+                    }
+                    long end = lastStairFollowing(k, f, c, o, start, maxY);
+                    if (end >= start) {
+                        end = checkedEnd(y -> stairFollows(k, f, c, o, y), start, end,
+                                (s0, hi) -> lastStairFollowing(k, f, c, o, s0, hi));
+                    }
+                    if (end > bestEnd) {
+                        best = f;
+                        bestEnd = end;
+                    }
+                }
+                if (best == null) {
+                    return null;
+                }
+                ends.add(bestEnd);
+                parts.add(best);
+                if (bestEnd == maxY) {
+                    break;
+                }
+                if (ends.size() == MAX_PIECES) {
+                    return null;
+                }
+                start = bestEnd + 1;
+            }
+            double[] st = new double[2 + Fn.STAIRS_PIECE * parts.size()];
+            st[0] = c;
+            st[1] = o;
+            for (int p = 0; p < parts.size(); p++) {
+                System.arraycopy(parts.get(p), 0, st, 2 + Fn.STAIRS_PIECE * p, Fn.STAIRS_PIECE);
+            }
+            return new Fn(ends.stream().mapToLong(Long::longValue).toArray(), new double[COEFFICIENTS * parts.size()], null,
+                    null, null, null, st);
+        }
+
+        /**
+         * One stairs piece starting at {@code start}: order 0 a quadratic through start … start + 2; order 1 or 2
+         * local quadratics in the first 2 or 3 whole chunks from start, their constant term quadratic (order 2) or
+         * linear in n, their linear term linear in n, their y² term the first chunk's; each coefficient linear in x
+         * through x = 1, 2. Null where the chunks do not fit before maxY.
+         */
+        private double[] stairFit(int k, long start, long c, long o, int order, long maxY) {
+            long first = start;
+            if (order > 0) {
+                // The first chunk starting at or after start: chunk m + 1 begins at o + m·C + 1.
+                long m = Math.floorDiv(start - o - 1 + c - 1, c);
+                first = o + m * c + 1;
+            }
+            if (first + order * c + 2 > maxY) {
+                return null;
+            }
+            double n0 = Fn.chunks(first, c, o);
+            double[] out = new double[Fn.STAIRS_PIECE];
+            out[0] = n0;
+            double[][] byX = new double[2][];
+            double scale = Math.abs(numbers(1, first)[k]);
+            for (int x = 1; x <= 2; x++) {
+                double[][] local = new double[order + 1][];
+                for (int i = 0; i <= order; i++) {
+                    long y0 = first + i * c;
+                    local[i] = quadratic(numbers(x, y0)[k], numbers(x, y0 + 1)[k], numbers(x, y0 + 2)[k], y0, y0 + 1, y0 + 2);
+                }
+                double[] q = new double[6];
+                // constant term over n = 0, 1, 2
+                if (order == 0) {
+                    q[0] = local[0][0];
+                } else if (order == 1) {
+                    q[0] = local[0][0];
+                    q[1] = local[1][0] - local[0][0];
+                } else {
+                    q[0] = local[0][0];
+                    q[2] = (local[2][0] - 2 * local[1][0] + local[0][0]) / 2;
+                    q[1] = local[1][0] - local[0][0] - q[2];
+                }
+                q[3] = local[0][1];
+                q[4] = order == 0 ? 0 : local[1][1] - local[0][1];
+                q[5] = local[0][2];
+                byX[x - 1] = q;
+            }
+            for (int t = 0; t < 6; t++) {
+                double slope = byX[1][t] - byX[0][t];
+                out[1 + 2 * t] = clean(byX[0][t] - slope, scale);
+                out[2 + 2 * t] = clean(slope, scale);
+            }
+            return out;
+        }
+
+        private boolean stairFollows(int k, double[] f, long c, long o, long y) {
+            double[] st = new double[2 + Fn.STAIRS_PIECE];
+            st[0] = c;
+            st[1] = o;
+            System.arraycopy(f, 0, st, 2, Fn.STAIRS_PIECE);
+            for (long x = 1; x <= 2; x++) {
+                double want = numbers(x, y)[k];
+                double got = Fn.stairsAt(st, 0, x, y);
+                if (!close(want, got) && !close(want, Math.rint(got))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The last y in [start, maxY] at which number k still follows the stairs piece f (at x = 1 and 2), by bisection. */
+        private long lastStairFollowing(int k, double[] f, long c, long o, long start, long maxY) {
+            if (!stairFollows(k, f, c, o, start)) {
+                return start - 1;
+            }
+            if (stairFollows(k, f, c, o, maxY)) {
+                return maxY;
+            }
+            long lo = start;
+            long hi = maxY;
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                if (stairFollows(k, f, c, o, mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
         Fn stair(int k, long minY, long maxY) {
             long[] starts = new long[3];
             int found = 0;
@@ -1433,10 +1677,10 @@ public final class ParametricPlan {
                 long y2 = Math.min(start + 2, maxY);
                 double[] f = quadratic(numbers(x, start)[k], y1 == start ? Double.NaN : numbers(x, y1)[k],
                         y2 == y1 ? Double.NaN : numbers(x, y2)[k], start, y1, y2);
-                long end = lastFollowingAt(k, x, f, start, maxY);
+                long end = checkedEndAt(k, x, f, start, maxY);
                 if (f[2] != 0 && end - start <= 2) {
                     f = quadratic(numbers(x, start)[k], numbers(x, y1)[k], Double.NaN, start, y1, y1);
-                    end = lastFollowingAt(k, x, f, start, maxY);
+                    end = checkedEndAt(k, x, f, start, maxY);
                 }
                 if (end == maxY) {
                     break;
@@ -1448,6 +1692,15 @@ public final class ParametricPlan {
                 start = end + 1;
             }
             return ends.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        private long checkedEndAt(int k, long x, double[] f, long start, long maxY) {
+            long end = lastFollowingAt(k, x, f, start, maxY);
+            return checkedEnd(y -> {
+                double want = numbers(x, y)[k];
+                double got = f[0] + y * (f[1] + f[2] * y);
+                return close(want, got) || close(want, Math.rint(got));
+            }, start, end, (s0, hi) -> lastFollowingAt(k, x, f, s0, hi));
         }
 
         private long lastFollowingAt(int k, long x, double[] f, long start, long maxY) {

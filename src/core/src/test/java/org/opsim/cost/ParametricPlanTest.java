@@ -217,13 +217,14 @@ class ParametricPlanTest {
             }
         }
         assertTrue(models > 20, "models: " + models);
-        // DeepSeek-V4's compressed-attention indexer reads ⌈context / ratio⌉ entries (a staircase the plan holds),
-        // but its top-k over them takes ⌈log₂ entries⌉ passes until the entries reach k: a staircase whose
-        // steps change size, so it is refused (named) and costed by building its graph.
-        assertEquals(java.util.Set.of("deepseek-v4-flash"), refusedModels);
+        // DeepSeek-V4's compressed-attention indexer reads ⌈context / ratio⌉ entries, and its top-k over them takes
+        // ⌈log₂ entries⌉ passes until the entries reach k: a staircase whose step changes at each power of two
+        // (pieces, each a staircase of its own). No bundled decoder is refused.
+        assertEquals(java.util.Set.of(), refusedModels);
         // A batch at its sequences' own contexts: all but the DeepSeek sparse attention's indexer top-k, which sorts
-        // a row of each sequence's own length (a ragged row, not a sum over the sequences).
-        assertEquals(java.util.Set.of("deepseek-v3.2", "glm-5"), notByEachContext);
+        // a row of each sequence's own length (a ragged row, not a sum over the sequences), and DeepSeek-V4, whose
+        // compressed cache is a staircase along the context (not a sum this plan reads per sequence yet).
+        assertEquals(java.util.Set.of("deepseek-v3.2", "deepseek-v4-flash", "glm-5"), notByEachContext);
     }
 
     /** x·min(y, 100) elements added, a 64×4096×4096 GEMM per x, and beyond y = 1000 a second block. */
@@ -293,9 +294,9 @@ class ParametricPlanTest {
      * Every bundled model's prefill, on a GPU under its stack, a TPU and a Trainium: the plan equals its graph at
      * random batches and prompts (causal attention is x·y², sliding windows are pieces, an MoE layer's experts
      * touched by x·y tokens a function of the product, the ⌈prompt / 64⌉ chunks of linear attention and SSM
-     * scans a staircase), also where few tokens touch few experts (x·y below 512) and at chunk boundaries, or it
-     * is refused with the op named: only DeepSeek-V4, whose indexer's query–entry pairs grow with the square
-     * of ⌈prompt / ratio⌉ (a staircase whose steps grow).
+     * scans a staircase; DeepSeek-V4's indexer, whose query–entry pairs grow with the square of ⌈prompt / ratio⌉,
+     * pieces that are staircases of their own), also where few tokens touch few experts (x·y below 512) and at
+     * chunk boundaries, or it is refused with the op named (none is today).
      */
     @Test
     void everyBundledPrefillIsClosedFormOrRefusedByName() {
@@ -337,7 +338,9 @@ class ParametricPlanTest {
         }
         assertTrue(closed.containsAll(List.of("llama-3.1-70b", "gemma-3-27b", "mistral-7b", "mixtral-8x7b", "bert-base-uncased",
                 "deepseek-v3", "qwen3-235b-a22b", "gpt-oss-120b", "kimi-k2.5", "qwen3.5-397b-a17b", "nemotron-h-56b")), closed.toString());
-        assertEquals(java.util.Set.of("deepseek-v4-flash"), refusedModels);
+        // DeepSeek-V4's prefill indexer over ⌈prompt / ratio⌉ entries is causal in them (quadratic in the chunk
+        // count), its top-k over x·y rows of them a product y·⌈y / ratio⌉: staircases per piece. None is refused.
+        assertEquals(java.util.Set.of(), refusedModels);
     }
 
     /**
@@ -367,6 +370,54 @@ class ParametricPlanTest {
      * ⌊y/4⌋ entries (a KV compressed 4:1): x·⌊y/4⌋ + x elements, a staircase whose steps start at multiples of 4.
      * At (5, 11): 5·2 + 5 = 15 elements, 90 B; at (5, 12): 5·3 + 5 = 20, 120 B.
      */
+    /** ⌈log₂ n⌉ (0 for n = 1). */
+    private static long log2Up(long n) {
+        return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
+    }
+
+    /**
+     * Staircases whose step changes: x·n·(1 + ⌈log₂ n⌉) elements with n = ⌈y/8⌉ (a top-k over a compressed cache:
+     * its passes grow at each power of two of the entries), and x·n(n+1)/2 + x·y with n = ⌈y/16⌉ (an indexer
+     * causal over the entries: quadratic in n). A add moves 6 B per element. By hand: (3, 100): n = 13, 1 + 4 →
+     * 195 elements, 1,170 B; (3, 64): n = 8, 1 + 3 → 96, 576 B; (5, 1000): n = 125, 1 + 7 → 5,000, 30,000 B.
+     * (2, 100): n = 7, 2·28 + 200 = 256, 1,536 B; (4, 4000): n = 250, 4·31,375 + 16,000 = 141,500, 849,000 B.
+     */
+    @Test
+    void staircasesWhoseStepChangesArePiecesOfStaircases() {
+        HardwareProfile h100 = Opsim.profile("h100");
+        ParametricPlan.Family topk = (x, y) -> org.opsim.graph.Graph.builder("topk").block("a", 1,
+                org.opsim.graph.Elementwise.add("passes", x * ((y + 7) / 8) * (1 + log2Up((y + 7) / 8)),
+                        org.opsim.graph.Precision.BF16)).build();
+        ParametricPlan.Family causal = (x, y) -> org.opsim.graph.Graph.builder("causal").block("a", 1,
+                org.opsim.graph.Elementwise.add("pairs", x * ((y + 15) / 16) * ((y + 15) / 16 + 1) / 2 + x * y,
+                        org.opsim.graph.Precision.BF16)).build();
+        ParametricPlan a = ParametricPlan.compile(topk, h100, 8, 4096);
+        ParametricPlan b = ParametricPlan.compile(causal, h100, 8, 4096);
+        PlanTotals got = new PlanTotals();
+        for (long[] t : new long[][] {{3, 100, 1_170}, {3, 64, 576}, {5, 1000, 30_000}}) {
+            a.evaluate(t[0], t[1], got);
+            assertEquals(t[2], got.bytes(), 1e-6, "top-k at (" + t[0] + ", " + t[1] + ")");
+        }
+        for (long[] t : new long[][] {{2, 100, 1_536}, {4, 4000, 849_000}}) {
+            b.evaluate(t[0], t[1], got);
+            assertEquals(t[2], got.bytes(), 1e-6, "causal at (" + t[0] + ", " + t[1] + ")");
+        }
+        PlanTotals want = new PlanTotals();
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < 200; i++) {
+            long x = 1 + r.nextLong(8);
+            long y = i < 60 ? 1 + r.nextLong(80) : 1 + r.nextLong(4096);
+            a.evaluate(x, y, got);
+            Plan.compile(topk.at(x, y), h100).evaluate(want);
+            assertSame(want, got, "top-k at (" + x + ", " + y + ")");
+            b.evaluate(x, y, got);
+            Plan.compile(causal.at(x, y), h100).evaluate(want);
+            assertSame(want, got, "causal at (" + x + ", " + y + ")");
+        }
+        // Every chunk end is a breakpoint (a generation's sum splits there).
+        assertEquals(4096 / 8 - 1, a.breakpoints().length);
+    }
+
     @Test
     void aCompressedCacheIsAStaircaseOffsetByOne() {
         ParametricPlan plan = ParametricPlan.compile(
