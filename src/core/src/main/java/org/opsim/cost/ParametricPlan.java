@@ -203,14 +203,7 @@ public final class ParametricPlan {
 
         double at(long x, long y) {
             if (moving != null) {
-                int lines = (int) moving[0];
-                int corner = 1 + 2 * lines + 9 * (lines + 1);
-                long cornerY = (long) moving[corner + 1];
-                long dy = y - (long) moving[corner + 2];
-                if (x <= moving[corner] && dy < cornerY) {
-                    return moving[corner + 3 + (int) ((x - 1) * cornerY + dy)];
-                }
-                return poly(moving, 1 + 2 * lines + 9 * region(moving, x, y), x, y);
+                return movingAt(moving, x, y);
             }
             if (tokens != null) {
                 long t = x * y;
@@ -233,6 +226,18 @@ public final class ParametricPlan {
                 v += (stair[1] + stair[2] * x) * (chunks(y, (long) stair[0], (long) stair[4]) - stair[3]);
             }
             return v;
+        }
+
+        /** A moving form at (x, y): the corner's value there, else its region's polynomial. */
+        static double movingAt(double[] moving, long x, long y) {
+            int lines = (int) moving[0];
+            int corner = 1 + 2 * lines + 9 * (lines + 1);
+            long cornerY = (long) moving[corner + 1];
+            long dy = y - (long) moving[corner + 2];
+            if (x <= moving[corner] && dy < cornerY) {
+                return moving[corner + 3 + (int) ((x - 1) * cornerY + dy)];
+            }
+            return poly(moving, 1 + 2 * lines + 9 * region(moving, x, y), x, y);
         }
     }
 
