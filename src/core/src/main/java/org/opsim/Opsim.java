@@ -184,6 +184,7 @@ public final class Opsim {
      */
     public static org.opsim.cost.ParametricPlan decodePlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
                                                           long maxBatch, long maxContext) {
+        noCachedTokens(like, "a decode plan");
         return org.opsim.cost.ParametricPlan.compile((batch, context) -> model.graph(decodeStep(like, batch, context)),
                 profile, maxBatch, maxContext);
     }
@@ -197,6 +198,7 @@ public final class Opsim {
      */
     public static org.opsim.cost.ParametricPlan prefillPlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
                                                            long maxBatch, long maxPrompt) {
+        noCachedTokens(like, "a prefill plan");
         return org.opsim.cost.ParametricPlan.compile((batch, prompt) -> model.graph(prefill(like, batch, prompt)),
                 profile, maxBatch, maxPrompt);
     }
@@ -214,6 +216,7 @@ public final class Opsim {
         if (maxGenerated < 1) {
             throw new IllegalArgumentException("a generation plan needs maxGenerated >= 1, got " + maxGenerated);
         }
+        noCachedTokens(like, "a generation plan");
         return org.opsim.cost.GenerationPlan.of(prefillPlan(model, like, profile, maxBatch, maxPrompt),
                 decodePlan(model, like, profile, maxBatch, Math.max(4, maxPrompt + maxGenerated - 2)));
     }
@@ -223,15 +226,25 @@ public final class Opsim {
      * form, compiled once onto {@code profile} for every chunk of {@code 1..maxChunk} new tokens after
      * {@code 0..maxCached} tokens already cached per sequence (a serving engine's chunked prefill, a prompt after
      * a prefix-cache hit): {@code plan.evaluate(chunk, cached, totals)} costs one without building its graph
-     * (docs/cost-model.md §17.5).
+     * (docs/cost-model.md §17.5). {@code like}'s own lengths and cached tokens are not used (the plan spans them).
+     * A chunk of one token is a prefill's (MLA decompresses its cache), not a decode step: {@link #decodePlan}.
      *
-     * @throws IllegalArgumentException if the model's prefill chunk is not closed-form over that domain (named)
+     * @throws IllegalArgumentException if {@code maxChunk < 3} or {@code maxCached < 3}, or the model's prefill chunk
+     *     is not closed-form over that domain (named)
      */
     public static org.opsim.cost.ChunkPlan chunkPlan(Model model, org.opsim.model.Workload like, HardwareProfile profile,
                                                      long maxChunk, long maxCached) {
         long batch = like.batch();
         return org.opsim.cost.ChunkPlan.compile((chunk, cached) -> model.graph(prefillChunk(like, batch, chunk, cached)),
                 profile, maxChunk, maxCached);
+    }
+
+    /** A plan takes its workload's shape from its own parameters: a template with cached tokens would be ignored, so refuse it. */
+    private static void noCachedTokens(org.opsim.model.Workload like, String what) {
+        if (like.cachedTokens() != 0) {
+            throw new IllegalArgumentException(what + " costs whole prompts: its template has " + like.cachedTokens()
+                    + " cached tokens (use Opsim.chunkPlan for prefill chunks)");
+        }
     }
 
     /** {@code like} as a prefill chunk: {@code batch} sequences with {@code cached} tokens cached add {@code chunk} new ones. */

@@ -43,7 +43,8 @@ final class ModelOptions {
     // Defaults are applied in workload(), not by picocli, so that a fixed-shape graph can refuse every
     // workload option that was given rather than ignore it.
     @Option(names = {"--prompt", "--context"}, paramLabel = "N",
-            description = "prompt length (prefill, generation, training) or cached context (decode) (default: 2048)")
+            description = "prompt length (prefill, generation, training; with --cached the new tokens only) or cached "
+                    + "context (decode) (default: 2048)")
     Long length;
 
     @Option(names = "--cached", paramLabel = "N",

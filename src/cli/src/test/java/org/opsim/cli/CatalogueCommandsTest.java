@@ -129,6 +129,10 @@ class CatalogueCommandsTest {
         assertTrue(chunk.out().lines().anyMatch(l -> l.matches("layer +attention +attention .* 32\\.5 .*")), chunk.out());
         CliRun fixed = CliRun.run("run", "-m", "llama-3.1-8b-decode", "-p", "h100", "--cached", "5");
         assertEquals(2, fixed.code(), fixed.out());
+        assertTrue(fixed.err().contains("is a graph with fixed shapes") && fixed.err().contains("--cached"), fixed.err());
+        CliRun encoder = CliRun.run("run", "-m", "bert-base-uncased", "-p", "h100", "--phase", "prefill", "--cached", "5");
+        assertEquals(2, encoder.code(), encoder.out());
+        assertTrue(encoder.err().contains("is an encoder: it keeps no cache"), encoder.err());
     }
 
     @Test

@@ -12,13 +12,18 @@ import org.opsim.hardware.HardwareProfile;
  * <p>Two {@link ParametricPlan}s: one for chunks of a single token (a recurrent layer's one-token form
  * differs from its chunked form, so the graph's structure changes between 1 and 2 new tokens) and one over
  * {@code x} = new tokens − 1 and {@code y} = cached tokens + 1 for longer chunks. Everything but attention
- * depends on the chunk alone (costed once per chunk length at compile, the MoE experts a chunk touches
- * included), and a chunk's causal attention pairs, {@code chunk·cached + chunk·(chunk + 1)/2} per sequence
+ * (with what reads the cache: MLA's decompression of the cached latent, an indexer and its top-k, a recurrent
+ * layer's carried state) depends on the chunk alone (costed once per chunk length at compile where
+ * {@code maxChunk ≤ 8193}, the MoE experts a chunk touches included; a wider plan derives every op at each
+ * evaluation, slower), and a chunk's causal attention pairs, {@code chunk·cached + chunk·(chunk + 1)/2} per sequence
  * and head, are a polynomial in the chunk and the cached tokens; a sliding window or chunked local attention
  * is such a polynomial between lines along which the chunk's first or last query crosses the limit, lines that
  * move with the chunk length ({@code ParametricPlan.compileMoving}); a recurrent layer's carried state is a
  * piece of its own along {@code y} (read from the first cached token on). A family these forms cannot follow
  * (DeepSeek-V4's indexer) is refused with the op and the number named.
+ *
+ * <p>A chunk of one token is a prefill's (MLA decompresses its cache, as an engine's prefill path does), not a
+ * decode step's (absorbed MLA): cost decode steps with a decode plan.
  *
  * <p>A plan holds the state of its last evaluation: one plan per thread ({@link #copy} gives another).
  */
@@ -44,7 +49,7 @@ public final class ChunkPlan {
      * Compiles {@code family} onto {@code profile} for chunks of {@code 1..maxChunk} new tokens after
      * {@code 0..maxCached} cached tokens.
      *
-     * @throws IllegalArgumentException if {@code maxChunk < 2} or {@code maxCached < 3}, or the family is not
+     * @throws IllegalArgumentException if {@code maxChunk < 3} or {@code maxCached < 3}, or the family is not
      *     closed-form over the domain (the op and number named)
      */
     public static ChunkPlan compile(Family family, HardwareProfile profile, long maxChunk, long maxCached) {
@@ -111,6 +116,10 @@ public final class ChunkPlan {
 
     /** The rich evaluation of a chunk: per op, kind and block (builds the graph; allocates). */
     public Evaluation evaluation(long chunk, long cached) {
+        if (cached < 0 || cached > maxCached() || chunk < 1 || chunk > maxChunk()) {
+            throw new IllegalArgumentException("a chunk of " + chunk + " after " + cached + " cached is outside the plan's domain 1.."
+                    + maxChunk() + " new × 0.." + maxCached() + " cached tokens");
+        }
         return chunk == 1 ? one.evaluation(1, cached + 1) : plan.evaluation(chunk - 1, cached + 1);
     }
 }

@@ -811,8 +811,8 @@ public final class ParametricPlan {
      * number is, on each of its pieces, {@code a + x·(b_p + d_p·y + f_p·y²)}, read as {@code a} plus each sequence's
      * own part at its own y (a kernel doing each sequence's own work: a sliding window reads {@code min(yᵢ, W)}
      * keys of sequence i), so a sliding window's batch is costed by its contexts where its sum would not do
-     * (docs/cost-model.md §17.2); with every y equal, the totals of {@link #evaluate}; with one piece, those of
-     * {@link #evaluateSum} at their sum. O(count) per number of the y ops.
+     * (docs/cost-model.md §17.2); with every y equal, the totals of {@link #evaluate}; where {@link #evaluateSum} takes
+     * the plan (one piece, no x·y² term), its totals at their sum. O(count) per number of the y ops.
      *
      * @throws IllegalArgumentException where a number is not such a sum ({@link #contextsRefusal} names it), or a
      *     y or the count is outside the domain
@@ -992,8 +992,12 @@ public final class ParametricPlan {
         /** Each block's repeat at (1, minY): it may not change over the region. */
         private final long[] repeats;
 
+        /** The lowered graph at (1, minY), kept as it was lowered (the scratch is refilled at every probe). */
+        private final LoweredOps template;
+
         Prober(Family family, LoweredOps template, long minY) {
             this.family = family;
+            this.template = template;
             this.minY = minY;
             this.scratch = LoweredOps.lower(family.at(1, minY), template.profile);
             this.repeats = scratch.repeatCount.clone();
@@ -1001,6 +1005,21 @@ public final class ParametricPlan {
         }
 
         private final java.util.Map<List<Long>, double[]> seen = new java.util.HashMap<>();
+
+        /** The first lowered op of {@code g} whose kind, precision, engine or use of an engine differs from the template's. */
+        private String difference(Graph g) {
+            LoweredOps other = LoweredOps.lower(g, template.profile);
+            for (int i = 0; i < Math.min(other.size, template.size); i++) {
+                if (LoweredOps.signature(other.op[i]) != LoweredOps.signature(template.op[i])) {
+                    org.opsim.graph.Op was = template.op[i];
+                    org.opsim.graph.Op is = other.op[i];
+                    return "op " + i + " (" + was.name() + ", " + was.kind().id() + ") is " + is.name() + ", " + is.kind().id()
+                            + (is instanceof org.opsim.graph.ComputeOp c ? " with " + (c.matrixFlops() > 0 ? "" : "no ")
+                            + "matrix and " + (c.vectorFlops() > 0 ? "" : "no ") + "vector FLOPs" : "") + " there";
+                }
+            }
+            return other.size != template.size ? other.size + " ops against " + template.size : "other blocks or stages";
+        }
 
         /** Every op's numbers at {@code (x, y)}, op-major (each point's graph built once). */
         double[] numbers(long x, long y) {
@@ -1011,7 +1030,8 @@ public final class ParametricPlan {
             Graph g = family.at(x, y);
             if (!scratch.refill(g)) {
                 throw new IllegalArgumentException(g.name() + ": the graph at (" + x + ", " + y
-                        + ") has another structure than at (1, " + minY + ") (other ops or blocks): the structure changes along x");
+                        + ") has another structure than at (1, " + minY + ") (" + difference(g)
+                        + "): the structure changes along x");
             }
             double[] out = new double[n * N];
             for (int i = 0; i < n; i++) {
@@ -1193,14 +1213,6 @@ public final class ParametricPlan {
         }
 
         /**
-         * Number k as one piece plus {@code (g + h·x)·(⌈(y − o)/C⌉ − c₁)}: a kernel working in chunks of C ≥ 4.
-         * Along y at x = 1 a quadratic's third difference is zero; a jump at chunk start j makes it nonzero
-         * at j − 3 … j − 1, so the first three chunk starts give C (their spacing, which must repeat) and o
-         * ({@code j − 1 mod C}); the smooth part is fitted inside the first whole chunk and the jump read at
-         * the next start. Null where no such C ≤ {@value #MAX_CHUNK} appears or the form does not follow at
-         * the chunk boundaries near both ends and at maxY (the caller checks it at other x).
-         */
-        /**
          * C and o of a staircase along y at x = 1 (see {@link #stair}): the spacing of the first three chunk starts
          * where the third difference jumps, and {@code j − 1 mod C}; null where there are no three, evenly spaced.
          */
@@ -1257,7 +1269,7 @@ public final class ParametricPlan {
                         end = checkedEnd(y -> stairFollows(k, f, c, o, y), start, end,
                                 (s0, hi) -> lastStairFollowing(k, f, c, o, s0, hi));
                     }
-                    if (end > bestEnd) {
+                    if (end >= start && end > bestEnd) {
                         best = f;
                         bestEnd = end;
                     }
@@ -1292,6 +1304,20 @@ public final class ParametricPlan {
          * through x = 1, 2. Null where the chunks do not fit before maxY.
          */
         private double[] stairFit(int k, long start, long c, long o, int order, long maxY) {
+            if (order == 0) {
+                // A plain quadratic piece, through as many of start … start + 2 as the domain has.
+                double[] out = new double[Fn.STAIRS_PIECE];
+                out[0] = Fn.chunks(start, c, o);
+                double[] f = fit(k, start, Math.min(start + 1, maxY), Math.min(start + 2, maxY));
+                // fit gives a + b·x + c·y + d·x·y + e·y² + f·x·y²: the stairs piece's α₀, β₀, γ₀ as (a, b) pairs.
+                out[1] = f[0];
+                out[2] = f[1];
+                out[7] = f[2];
+                out[8] = f[3];
+                out[11] = f[4];
+                out[12] = f[5];
+                return out;
+            }
             long first = start;
             if (order > 0) {
                 // The first chunk starting at or after start: chunk m + 1 begins at o + m·C + 1.
@@ -1345,7 +1371,7 @@ public final class ParametricPlan {
             for (long x = 1; x <= 2; x++) {
                 double want = numbers(x, y)[k];
                 double got = Fn.stairsAt(st, 0, x, y);
-                if (!close(want, got) && !close(want, Math.rint(got))) {
+                if (!close(want, got) && !(INTEGRAL[k % N] && close(want, Math.rint(got)))) {
                     return false;
                 }
             }
@@ -1373,6 +1399,14 @@ public final class ParametricPlan {
             return lo;
         }
 
+        /**
+         * Number k as one piece plus {@code (g + h·x)·(⌈(y − o)/C⌉ − c₁)}: a kernel working in chunks of C ≥ 4.
+         * Along y at x = 1 a quadratic's third difference is zero; a jump at chunk start j makes it nonzero
+         * at j − 3 … j − 1, so the first three chunk starts give C (their spacing, which must repeat) and o
+         * ({@code j − 1 mod C}); the smooth part is fitted inside the first whole chunk and the jump read at
+         * the next start. Null where no such C ≤ {@value #MAX_CHUNK} appears or the form does not follow at
+         * the chunk boundaries near both ends and at maxY (the caller checks it at other x).
+         */
         Fn stair(int k, long minY, long maxY) {
             long[] starts = new long[3];
             int found = 0;
@@ -1485,8 +1519,9 @@ public final class ParametricPlan {
          * ≤ 2 in x and in y: a chunk's window or top-k, whose first and last queries cross the limit at cached
          * lengths that differ by the chunk length. The corner {@code x ≤ 8}, the first 16 y, is read point by point
          * from built graphs (a top-k's log steps one to four keys wide live there). The lines come from the piece
-         * ends along y at three adjacent x at six places from x = 4 to maxX (an end at e, e + s, e + 2s is a line
-         * of slope s; three x whose ends do not line up are passed over); each region is fitted, outside the
+         * ends along y at three adjacent x from x = 4 to maxX (at 4, 9, every power of two from 16, the middle and the
+         * end; an end at e, e + s, e + 2s is a line of slope s; three x whose ends do not line up are passed over; two
+         * lines that cross inside the domain make it null); each region is fitted, outside the
          * corner, through three y (its first, middle and last) at three x where it is at least three wide (the
          * least, the middle and the largest such x), and the form is checked at both sides of every line at six x,
          * at the fitted regions' corners, at every point of the ring around the corner and on a grid of powers of
@@ -1504,8 +1539,12 @@ public final class ParametricPlan {
             // few keys), so regions are fitted, and lines looked for, around it.
             long cornerX = Math.min(8, maxX);
             long cornerY = Math.min(16, maxY - minY + 1);
-            for (long x0 : new java.util.TreeSet<>(List.of(Math.min(4, maxX - 2), Math.min(cornerX + 1, maxX - 2),
-                    Math.min(16, maxX - 2), Math.min(64, maxX - 2), maxX / 2 - 1, maxX - 2))) {
+            java.util.TreeSet<Long> starts = new java.util.TreeSet<>(List.of(Math.min(4, maxX - 2), Math.min(cornerX + 1, maxX - 2),
+                    maxX / 2 - 1, maxX - 2));
+            for (long p2 = 16; p2 < maxX - 2; p2 *= 2) {
+                starts.add(p2);
+            }
+            for (long x0 : starts) {
                 List<List<Long>> here = linesAt(k, x0, minY, maxY);
                 if (here != null) {
                     found.addAll(here);
@@ -1518,6 +1557,22 @@ public final class ParametricPlan {
             int lines = found.size();
             if (lines > MAX_PIECES) {
                 return null;
+            }
+            // Regions are counted by the lines below y: two lines that cross inside the domain would give cells of
+            // one count on either side of the crossing that are different pieces, so such a number is not this form.
+            List<List<Long>> all = new ArrayList<>(found);
+            for (int a = 0; a < lines; a++) {
+                for (int b = a + 1; b < lines; b++) {
+                    long sa = all.get(a).get(1);
+                    long sb = all.get(b).get(1);
+                    if (sa != sb) {
+                        double xc = (double) (all.get(b).get(0) - all.get(a).get(0)) / (sa - sb);
+                        double yc = all.get(a).get(0) + sa * xc;
+                        if (xc > 1 && xc < maxX && yc > minY && yc < maxY) {
+                            return null;
+                        }
+                    }
+                }
             }
             int corner = 1 + 2 * lines + 9 * (lines + 1);
             double[] m = new double[corner + 3 + (int) (cornerX * cornerY)];
@@ -1704,7 +1759,7 @@ public final class ParametricPlan {
             return checkedEnd(y -> {
                 double want = numbers(x, y)[k];
                 double got = f[0] + y * (f[1] + f[2] * y);
-                return close(want, got) || close(want, Math.rint(got));
+                return close(want, got) || INTEGRAL[k % N] && close(want, Math.rint(got));
             }, start, end, (s0, hi) -> lastFollowingAt(k, x, f, s0, hi));
         }
 
@@ -1712,7 +1767,7 @@ public final class ParametricPlan {
             java.util.function.LongPredicate follows = y -> {
                 double want = numbers(x, y)[k];
                 double got = f[0] + y * (f[1] + f[2] * y);
-                return close(want, got) || close(want, Math.rint(got));
+                return close(want, got) || INTEGRAL[k % N] && close(want, Math.rint(got));
             };
             if (follows.test(maxY)) {
                 return maxY;

@@ -137,7 +137,11 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
                 attentionForm, cached);
     }
 
-    /** Keys each sequence's last new token attends to: cached plus new tokens (prefill, training), the context plus one (decode). */
+    /**
+     * Tokens each sequence's cache holds at the end of one execution: cached plus new tokens (prefill; the keys its
+     * last new token attends to), the sequence (training), the context plus one (decode), the prompt plus the
+     * generated tokens (generation; the last generated token's own key is written, though no step attends to it).
+     */
     public long contextTokens() {
         return switch (phase) {
             case PREFILL -> cachedTokens + sequenceLength;

@@ -134,6 +134,13 @@ class ParametricPlanTest {
                     String where = name + " on " + chip + ", " + b + " sequences at their own contexts";
                     assertEquals(flops, got.flops(), 1e-12 * flops, where);
                     assertEquals(bytes, got.bytes(), 1e-12 * bytes, where);
+                    // Every sequence at the shortest context costs no more, every one at the longest no less.
+                    long lo = java.util.Arrays.stream(cs, 0, b).min().getAsLong();
+                    long hi = java.util.Arrays.stream(cs, 0, b).max().getAsLong();
+                    plan.evaluate(b, lo, want);
+                    assertTrue(want.latencySeconds() <= got.latencySeconds() * (1 + 1e-12), where + " latency above the shortest");
+                    plan.evaluate(b, hi, want);
+                    assertTrue(got.latencySeconds() <= want.latencySeconds() * (1 + 1e-12), where + " latency below the longest");
                 }
             }
         }
@@ -366,10 +373,6 @@ class ParametricPlanTest {
         assertEquals(128, ends[1]);
     }
 
-    /**
-     * ⌊y/4⌋ entries (a KV compressed 4:1): x·⌊y/4⌋ + x elements, a staircase whose steps start at multiples of 4.
-     * At (5, 11): 5·2 + 5 = 15 elements, 90 B; at (5, 12): 5·3 + 5 = 20, 120 B.
-     */
     /** ⌈log₂ n⌉ (0 for n = 1). */
     private static long log2Up(long n) {
         return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
@@ -418,6 +421,10 @@ class ParametricPlanTest {
         assertEquals(4096 / 8 - 1, a.breakpoints().length);
     }
 
+    /**
+     * ⌊y/4⌋ entries (a KV compressed 4:1): x·⌊y/4⌋ + x elements, a staircase whose steps start at multiples of 4.
+     * At (5, 11): 5·2 + 5 = 15 elements, 90 B; at (5, 12): 5·3 + 5 = 20, 120 B.
+     */
     @Test
     void aCompressedCacheIsAStaircaseOffsetByOne() {
         ParametricPlan plan = ParametricPlan.compile(

@@ -675,6 +675,10 @@ public final class TransformerModel implements Model {
             throw new IllegalArgumentException(name + " (" + c.modelType() + ") is an encoder: it has no " + w.phase().id()
                     + " phase (use prefill to encode, or training)");
         }
+        if (c.encoder() && w.cachedTokens() != 0) {
+            throw new IllegalArgumentException(name + " (" + c.modelType() + ") is an encoder: it keeps no cache, so a prefill"
+                    + " chunk after " + w.cachedTokens() + " cached tokens does not apply to it");
+        }
     }
 
     private void checkParallel(int t) {
