@@ -179,6 +179,13 @@ class ChunkPlanTest {
             assertSame(want, got, "scaled at " + p[0] + " after " + p[1]);
         }
         assertThrows(IllegalArgumentException.class, () -> plan.evaluation(1025, 0));
+        // A whole-prompt plan refuses a template with cached tokens rather than ignore them.
+        Workload chunkLike = Workload.prefillChunk(1, 64, 100);
+        for (Runnable r : List.<Runnable>of(() -> Opsim.decodePlan(m, chunkLike, h100, 8, 1024),
+                () -> Opsim.prefillPlan(m, chunkLike, h100, 8, 1024), () -> Opsim.generationPlan(m, chunkLike, h100, 8, 512, 512))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+            assertTrue(e.getMessage().contains("100 cached tokens"), e.getMessage());
+        }
     }
 
     @Test
