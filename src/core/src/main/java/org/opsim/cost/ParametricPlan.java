@@ -786,6 +786,15 @@ public final class ParametricPlan {
      *     structure change along y: {@link #sumRefusal} names the op and number), or outside the domain
      */
     public void evaluateSum(long x, long ySum, PlanTotals out) {
+        evaluateSum(x, ySum, null, out);
+    }
+
+    /**
+     * {@link #evaluateSum(long, long, PlanTotals)} with the chip's figures multiplied by {@code scales} (null or
+     * {@link FigureScales#NONE}: as profiled), without recompiling, as {@link #evaluate(long, long, FigureScales,
+     * PlanTotals)} does: every op costed with the scaled figures, the x-only ops derived again when x changed.
+     */
+    public void evaluateSum(long x, long ySum, FigureScales scales, PlanTotals out) {
         if (sumRefusal != null) {
             throw new IllegalArgumentException("a step by its sum of y: " + sumRefusal);
         }
@@ -802,7 +811,26 @@ public final class ParametricPlan {
             }
             ops.derive(i);
         }
-        Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
+        run(x, scales, out);
+    }
+
+    /**
+     * The kernel over this evaluation's ops: onto the per-x totals of the x-only ops where the figures are as
+     * profiled, else over every op with the scaled figures (the x-only ops derived again when x changed).
+     */
+    private void run(long x, FigureScales scales, PlanTotals out) {
+        if (scales == null || scales.none()) {
+            Kernel.run(ops, out, null, name, yOps, xPart, (int) x * Kernel.BASE, xSignature[(int) x], null);
+            return;
+        }
+        if (x != derivedX) {
+            for (int i : xList) {
+                fillOne(i, x, minY);
+            }
+            derivedX = x;
+        }
+        sumBlocks();
+        Kernel.run(ops, out, null, name, null, null, 0, 0, scales);
     }
 
     /**
@@ -818,6 +846,11 @@ public final class ParametricPlan {
      *     y or the count is outside the domain
      */
     public void evaluateContexts(long[] ys, int count, PlanTotals out) {
+        evaluateContexts(ys, count, null, out);
+    }
+
+    /** {@link #evaluateContexts(long[], int, PlanTotals)} with the chip's figures multiplied by {@code scales}, without recompiling. */
+    public void evaluateContexts(long[] ys, int count, FigureScales scales, PlanTotals out) {
         if (contextsRefusal != null) {
             throw new IllegalArgumentException("a step by each sequence's y: " + contextsRefusal);
         }
@@ -851,7 +884,7 @@ public final class ParametricPlan {
             }
             ops.derive(i);
         }
-        Kernel.run(ops, out, null, name, yOps, xPart, count * Kernel.BASE, xSignature[count], null);
+        run(count, scales, out);
     }
 
     /** Why {@link #evaluateContexts} refuses this plan, or empty where each sequence's own y determines its cost. */

@@ -53,6 +53,14 @@ class FigureScalesTest {
                 Plan.compile(g, oracle).evaluate(want);
                 plan.evaluate(b, c, scales, got);
                 assertClose(want, got, name + " batch " + b + " context " + c + " parametric");
+                // The same step as a batch by its sum and by each context, scaled the same way.
+                plan.evaluateSum(b, b * c, scales, got);
+                assertClose(want, got, name + " batch " + b + " context " + c + " by the sum");
+                long[] each = new long[(int) b];
+                java.util.Arrays.fill(each, c);
+                plan.evaluate(1 + r.nextLong(256), 1 + r.nextLong(32768), scales, new PlanTotals());
+                plan.evaluateContexts(each, (int) b, scales, got);
+                assertClose(want, got, name + " batch " + b + " context " + c + " by each context");
                 Plan.compile(g, chip).evaluate(got, scales);
                 assertClose(want, got, name + " batch " + b + " context " + c + " plan");
                 // The same batch at another context, after an evaluation as profiled: the plan reuses the
