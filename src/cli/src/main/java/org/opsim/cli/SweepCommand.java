@@ -225,6 +225,14 @@ final class SweepCommand implements Callable<Integer> {
         for (Map.Entry<String, Long> e : s.skippedByReason().entrySet()) {
             sb.append(String.format(Locale.ROOT, "  skipped %,d: %s%n", e.getValue(), e.getKey()));
         }
+        if (!s.costedByGraph().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "variants costed by building each graph (not a workload-parametric plan): %d%n",
+                    s.costedByGraph().size()));
+            s.costedByGraph().stream().limit(10).forEach(v -> sb.append("  ").append(v).append('\n'));
+            if (s.costedByGraph().size() > 10) {
+                sb.append("  ...\n");
+            }
+        }
         sb.append(String.format(Locale.ROOT, "Pareto frontier (%s vs %s): %d configurations%s%n", s.x().id(), s.y().id(),
                 s.frontier().size(), pareto == null ? "" : ", written to " + pareto));
         int shown = 0;

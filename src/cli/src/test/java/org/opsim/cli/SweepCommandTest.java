@@ -62,6 +62,17 @@ class SweepCommandTest {
     }
 
     @Test
+    void theSummaryNamesTheVariantsCostedByBuildingEachGraph() {
+        // Decode is parametric; training is not: its two TP variants on two chips are listed, with why.
+        CliRun r = CliRun.run(args("--phase", "decode,training", "--batch", "1,2", "--context", "1024", "--tp", "4,8",
+                "--format", "json", "--keep-oversized"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("variants costed by building each graph (not a workload-parametric plan): 4"), r.err());
+        assertTrue(r.err().contains("training, weights bf16, TP 8 on AWS Trainium2: training is not parametric"), r.err());
+        assertTrue(!r.err().contains("decode, weights"), r.err());
+    }
+
+    @Test
     void badInputIsAClearErrorWithExitCodeTwo() {
         CliRun empty = CliRun.run(args("--batch="));
         assertEquals(2, empty.code());

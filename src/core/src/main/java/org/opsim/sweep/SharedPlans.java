@@ -14,13 +14,27 @@ import org.opsim.model.Workload;
  * error); its workloads are costed by building their graphs.
  */
 final class SharedPlans {
-    static final String BY_GRAPH = "costed by building each graph";
-
     private final ConcurrentHashMap<Long, Object> plans = new ConcurrentHashMap<>();
+    /** Per key whose variant takes the graph path: the variant and profile, and why. */
+    private final ConcurrentHashMap<Long, String> byGraph = new ConcurrentHashMap<>();
 
     /** The plan for key {@code variant × profiles + profile}, {@code like} one of the variant's workloads. */
     Object plan(long key, Model model, Workload like, HardwareProfile profile, SweepSpace space) {
-        return plans.computeIfAbsent(key, k -> compile(model, like, profile, space));
+        return plans.computeIfAbsent(key, k -> {
+            Object plan = compile(model, like, profile, space);
+            if (plan instanceof String why) {
+                byGraph.put(key, like.phase().id() + ", weights " + like.precisions().weights().id() + ", TP "
+                        + like.tensorParallel() + (like.attentionForm() == org.opsim.graph.Attention.Form.UNFUSED
+                        ? ", unfused attention" : "") + (like.activationRecompute() ? ", full recompute" : "")
+                        + " on " + profile.name() + ": " + why);
+            }
+            return plan;
+        });
+    }
+
+    /** The variants (with their profile) whose workloads were costed by building each graph, and why, in key order. */
+    java.util.List<String> graphPaths() {
+        return new java.util.TreeMap<>(byGraph).values().stream().toList();
     }
 
     private static Object compile(Model model, Workload like, HardwareProfile profile, SweepSpace space) {
@@ -31,12 +45,13 @@ final class SharedPlans {
                 case DECODE -> Opsim.decodePlan(model, like, profile, batches, lengths);
                 case PREFILL -> Opsim.prefillPlan(model, like, profile, batches, lengths);
                 case GENERATION -> Opsim.generationPlan(model, like, profile, batches, lengths, like.generatedTokens());
-                case TRAINING -> BY_GRAPH;
+                case TRAINING -> "training is not parametric";
             };
         } catch (IllegalArgumentException | org.opsim.io.InputException | ArithmeticException refused) {
             // Not closed-form, or the model or chip refuses the variant: the graph path says which, per workload.
             // Anything else is a defect and fails the sweep.
-            return BY_GRAPH;
+            String why = String.valueOf(refused.getMessage());
+            return why.length() > 240 ? why.substring(0, 240) + "…" : why;
         }
     }
 }

@@ -159,7 +159,8 @@ public final class Sweep {
         byCount.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
         Map<String, Long> sorted = new LinkedHashMap<>();
         byCount.forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        return new SweepSummary(done, rows, skips, sorted, (System.nanoTime() - start) / 1e9, x, y, frontier.items());
+        return new SweepSummary(done, rows, skips, sorted, (System.nanoTime() - start) / 1e9, x, y, frontier.items(),
+                shared.graphPaths());
     }
 
     private static ChunkWorker.Chunk take(Future<ChunkWorker.Chunk> f) throws IOException {

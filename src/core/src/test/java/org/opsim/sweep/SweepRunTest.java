@@ -99,6 +99,12 @@ class SweepRunTest {
             TransformerModel m = model(name);
             Run r = run(Sweep.builder(m, space, List.of(H100)).keepOversized(true).chunkRows(7).build(), RowFormat.CSV);
             assertEquals(96, r.summary().rowsWritten(), name + ": " + r.summary().skippedByReason());
+            // Training is not parametric: its variants (TP 1, 2 × flash, unfused × recompute off, on) are the ones
+            // costed by building each graph, and the summary says so, with why.
+            List<String> byGraph = r.summary().costedByGraph();
+            assertEquals(8, byGraph.stream().filter(v -> v.startsWith("training,") && v.endsWith(": training is not parametric"))
+                    .count(), byGraph.toString());
+            assertEquals(8, byGraph.size(), byGraph.toString());
             List<String> cols = List.of(RowFormat.COLUMNS);
             String[] lines = r.text().split("\n");
             for (int i = 1; i < lines.length; i++) {
