@@ -103,10 +103,7 @@ public final class ChunkPlan {
 
     /** {@link #evaluate(long, long, PlanTotals)} with the chip's figures multiplied by {@code scales}, without recompiling. */
     public void evaluate(long chunk, long cached, FigureScales scales, PlanTotals out) {
-        if (cached < 0 || cached > maxCached() || chunk < 1 || chunk > maxChunk()) {
-            throw new IllegalArgumentException("a chunk of " + chunk + " after " + cached + " cached is outside the plan's domain 1.."
-                    + maxChunk() + " new × 0.." + maxCached() + " cached tokens");
-        }
+        checkDomain(chunk, cached);
         if (chunk == 1) {
             one.evaluate(1, cached + 1, scales, out);
         } else {
@@ -114,12 +111,16 @@ public final class ChunkPlan {
         }
     }
 
-    /** The rich evaluation of a chunk: per op, kind and block (builds the graph; allocates). */
-    public Evaluation evaluation(long chunk, long cached) {
+    private void checkDomain(long chunk, long cached) {
         if (cached < 0 || cached > maxCached() || chunk < 1 || chunk > maxChunk()) {
             throw new IllegalArgumentException("a chunk of " + chunk + " after " + cached + " cached is outside the plan's domain 1.."
                     + maxChunk() + " new × 0.." + maxCached() + " cached tokens");
         }
+    }
+
+    /** The rich evaluation of a chunk: per op, kind and block (builds the graph; allocates). */
+    public Evaluation evaluation(long chunk, long cached) {
+        checkDomain(chunk, cached);
         return chunk == 1 ? one.evaluation(1, cached + 1) : plan.evaluation(chunk - 1, cached + 1);
     }
 }

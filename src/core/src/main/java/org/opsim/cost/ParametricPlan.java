@@ -1246,8 +1246,9 @@ public final class ParametricPlan {
         }
 
         /**
-         * C and o of a staircase along y at x = 1 (see {@link #stair}): the spacing of the first three chunk starts
-         * where the third difference jumps, and {@code j − 1 mod C}; null where there are no three, evenly spaced.
+         * C, o and the first chunk start j of a staircase along y at x = 1 (see {@link #stair}): the spacing of the
+         * first three chunk starts where the third difference jumps, and {@code j − 1 mod C}; null where there are
+         * no three, evenly spaced.
          */
         private long[] chunking(int k, long minY, long maxY) {
             long[] starts = new long[3];
@@ -1270,7 +1271,7 @@ public final class ParametricPlan {
             if (c < 4 || starts[2] - starts[1] != c) {
                 return null;
             }
-            return new long[] {c, Math.floorMod(starts[0] - 1, c)};
+            return new long[] {c, Math.floorMod(starts[0] - 1, c), starts[0]};
         }
 
         /**
@@ -1441,27 +1442,13 @@ public final class ParametricPlan {
          * the chunk boundaries near both ends and at maxY (the caller checks it at other x).
          */
         Fn stair(int k, long minY, long maxY) {
-            long[] starts = new long[3];
-            int found = 0;
-            boolean inRun = false;
-            for (long y = minY; found < 3 && y + 3 <= Math.min(maxY, minY + 3 * MAX_CHUNK + 3); y++) {
-                double v0 = numbers(1, y)[k];
-                double v3 = numbers(1, y + 3)[k];
-                double predicted = 3 * numbers(1, y + 2)[k] - 3 * numbers(1, y + 1)[k] + v0;
-                boolean jump = !close(v3, predicted) && Math.abs(v3 - predicted) > 1e-12 * Math.max(Math.abs(v0), Math.abs(v3));
-                if (inRun && !jump) {
-                    starts[found++] = y;
-                }
-                inRun = jump;
-            }
-            if (found < 3) {
+            long[] co = chunking(k, minY, maxY);
+            if (co == null) {
                 return null;
             }
-            long c = starts[1] - starts[0];
-            if (c < 4 || starts[2] - starts[1] != c) {
-                return null;
-            }
-            long o = Math.floorMod(starts[0] - 1, c);
+            long c = co[0];
+            long o = co[1];
+            long[] starts = {co[2], co[2] + c, co[2] + 2 * c};
             long j = starts[0];
             double[] f1 = fit(k, j, j + 1, j + 2);
             double[] jump = new double[2];

@@ -20,15 +20,7 @@ import org.opsim.model.Workload;
 class ChunkPlanTest {
 
     private static void assertSame(PlanTotals want, PlanTotals got, String where) {
-        assertEquals(want.latencySeconds(), got.latencySeconds(), 1e-12 * want.latencySeconds(), where + " latency");
-        assertEquals(want.energyJoules(), got.energyJoules(), 1e-12 * want.energyJoules(), where + " energy");
-        assertEquals(want.flops(), got.flops(), 1e-12 * want.flops(), where + " FLOPs");
-        assertEquals(want.bytes(), got.bytes(), 1e-12 * want.bytes(), where + " bytes");
-        assertEquals(want.costUsd(), got.costUsd(), 1e-12 * want.costUsd(), where + " dollars");
-        for (Bound b : Bound.values()) {
-            assertEquals(want.seconds(b), got.seconds(b), 1e-12 * want.latencySeconds(), where + " seconds " + b);
-        }
-        assertEquals(want.boundSignature, got.boundSignature, where + " bound of each op");
+        ParametricPlanTest.assertSame(want, got, where);
     }
 
     /** 8 heads of 128 attending causally to the cache and the chunk, then a 4096×4096 GEMM over the chunk's rows. */

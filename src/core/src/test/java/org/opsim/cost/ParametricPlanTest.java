@@ -15,7 +15,8 @@ import org.opsim.model.Workload;
 /** The workload-parametric plan against the graph it stands for: built at the same point, compiled, evaluated. */
 class ParametricPlanTest {
 
-    private static void assertSame(PlanTotals want, PlanTotals got, String where) {
+    /** Totals, dollars, FLOP capacity, seconds per bound and each op's bound, within 1e-12 (also used by ChunkPlanTest). */
+    static void assertSame(PlanTotals want, PlanTotals got, String where) {
         assertEquals(want.latencySeconds(), got.latencySeconds(), 1e-12 * want.latencySeconds(), where + " latency");
         assertEquals(want.energyJoules(), got.energyJoules(), 1e-12 * want.energyJoules(), where + " energy");
         assertEquals(want.flops(), got.flops(), 1e-12 * want.flops(), where + " FLOPs");
