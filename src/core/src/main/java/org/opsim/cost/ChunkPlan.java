@@ -19,8 +19,9 @@ import org.opsim.hardware.HardwareProfile;
  * and head, are a polynomial in the chunk and the cached tokens; a sliding window or chunked local attention
  * is such a polynomial between lines along which the chunk's first or last query crosses the limit, lines that
  * move with the chunk length ({@code ParametricPlan.compileMoving}); a recurrent layer's carried state is a
- * piece of its own along {@code y} (read from the first cached token on). A family these forms cannot follow
- * (DeepSeek-V4's indexer) is refused with the op and the number named.
+ * piece of its own along {@code y} (read from the first cached token on). A family these forms cannot follow is
+ * refused with the op named (DeepSeek-V4: its compressed attention has no FLOPs until a chunk's keys reach the
+ * compress ratio, so the graph's structure changes with the chunk length).
  *
  * <p>A chunk of one token is a prefill's (MLA decompresses its cache, as an engine's prefill path does), not a
  * decode step's (absorbed MLA): cost decode steps with a decode plan.
