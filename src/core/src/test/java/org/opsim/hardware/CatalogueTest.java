@@ -37,10 +37,10 @@ class CatalogueTest {
 
     private static final double GIB = 1L << 30;
 
-    /** The 19 chips of the catalogue, by file name. */
+    /** The 20 chips of the catalogue, by file name. */
     static final List<String> CATALOGUE = List.of(
             "nvidia-a100-sxm.yaml", "nvidia-a40.yaml", "nvidia-h100-sxm.yaml", "nvidia-h200-sxm.yaml",
-            "nvidia-b200.yaml",
+            "nvidia-b200.yaml", "nvidia-gb200.yaml",
             "amd-mi210.yaml", "amd-mi250x.yaml", "amd-mi300x.yaml",
             "google-tpu-v5e.yaml", "google-tpu-v5p.yaml", "google-tpu-v6e.yaml", "google-tpu-v7.yaml",
             "aws-trainium2.yaml", "aws-trainium3.yaml", "aws-inferentia2.yaml",
@@ -55,12 +55,12 @@ class CatalogueTest {
     }
 
     @Test
-    void theCatalogueHasAllNineteenChips() throws IOException {
+    void theCatalogueHasAllTwentyChips() throws IOException {
         Set<String> shipped = ProfileLoadingTest.shippedProfiles().stream()
                 .map(p -> p.getFileName().toString())
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(19, CATALOGUE.size());
-        assertEquals(19, Set.copyOf(CATALOGUE).size(), "no duplicate names");
+        assertEquals(20, CATALOGUE.size());
+        assertEquals(20, Set.copyOf(CATALOGUE).size(), "no duplicate names");
         List<String> missing = CATALOGUE.stream().filter(f -> !shipped.contains(f)).toList();
         assertTrue(missing.isEmpty(), "missing from hardware-profiles/: " + missing);
         // Names follow vendor-model.yaml.
@@ -84,6 +84,8 @@ class CatalogueTest {
                 Arguments.of("nvidia-h200-sxm.yaml", Precision.BF16, 989e12, 4.8e12, 141e9),
                 // §1/§2 B200: BF16 2250 dense, 8.0 TB/s (DGX datasheet), 180 GB usable.
                 Arguments.of("nvidia-b200.yaml", Precision.BF16, 2250e12, 8.0e12, 180e9),
+                // §1/§2 GB200 (per GPU): BF16 2500 dense (5000 sparse), 8.0 TB/s, 186 GB.
+                Arguments.of("nvidia-gb200.yaml", Precision.BF16, 2500e12, 8.0e12, 186e9),
                 // §7 MI210: BF16 181.0, 1.638 TB/s, 64 GB (ROCm: 64 GiB).
                 Arguments.of("amd-mi210.yaml", Precision.BF16, 181.0e12, 1.638e12, 64 * GIB),
                 // §7 MI250X (whole package, 2 GCDs): BF16 383.0, 3.277 TB/s, 128 GB (ROCm: 128 GiB).
