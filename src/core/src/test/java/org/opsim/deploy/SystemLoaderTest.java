@@ -34,7 +34,7 @@ class SystemLoaderTest {
     void theIssueSystemsAreShipped() throws IOException {
         List<String> names = shipped().toList();
         assertTrue(names.size() >= 8, names.toString());
-        for (String f : List.of("nvidia-hgx-h100-8", "nvidia-gb200-nvl72", "google-tpu-v5p-64",
+        for (String f : List.of("nvidia-hgx-h100-8", "nvidia-hgx-b200-8", "nvidia-gb200-nvl72", "google-tpu-v5p-64",
                 "google-tpu-v6e-256", "aws-trn2-16", "aws-trn2-ultraserver-64", "amd-mi300x-8",
                 "nvidia-dgx-a100-x2")) {
             assertTrue(names.contains(f), f);
