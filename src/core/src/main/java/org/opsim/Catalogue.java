@@ -360,6 +360,44 @@ public final class Catalogue {
                 .model();
     }
 
+    /**
+     * The bundled model a Hugging Face repository id names ({@code meta-llama/Llama-3.1-8B-Instruct},
+     * {@code nvidia/DeepSeek-R1-NVFP4}), with the weights its name sets, by the table
+     * {@code models/hf/huggingface-ids.tsv} and the rules of docs/catalogue.md ("Hugging Face ids").
+     *
+     * @throws IllegalArgumentException for an id no row reads as, with the close matches
+     */
+    public HuggingFaceModel huggingFace(String id) {
+        requireRef(id, "Hugging Face id");
+        org.opsim.internal.load.HuggingFaceIds.Match m = HF_IDS.resolve(id).orElseThrow(() -> {
+            String trimmed = id.trim();
+            String key = org.opsim.internal.load.HuggingFaceIds.key(trimmed);
+            String message = unknown("Hugging Face id", key, HF_IDS.byKey(), "models/hf/huggingface-ids.tsv").getMessage()
+                    .replace("named '" + key + "'", "named '" + trimmed + "' (read as '" + key + "')")
+                    .replace("; a file path works too)", ")");
+            return new IllegalArgumentException(message);
+        });
+        return new HuggingFaceModel(m.id(), m.model(), m.weights(), m.why());
+    }
+
+    /**
+     * A Hugging Face id read ({@link #huggingFace}): the bundled model it names, the weights its name sets (a
+     * publisher's {@code -FP8} or {@code -NVFP4} checkpoint), and why it maps there (the table's source, and the
+     * rules applied).
+     */
+    public record HuggingFaceModel(String id, String model, Optional<org.opsim.graph.Precision> weights, String why) {
+        public HuggingFaceModel {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(weights, "weights");
+            Objects.requireNonNull(why, "why");
+        }
+    }
+
+    /** The bundled table of Hugging Face ids, read once. */
+    private static final org.opsim.internal.load.HuggingFaceIds HF_IDS = org.opsim.internal.load.HuggingFaceIds.parse(
+            Bundled.read("models/hf/huggingface-ids.tsv"), Bundled.label("models/hf/huggingface-ids.tsv"));
+
     /** A model that takes a workload, by name or file path; a fixed-shape graph is refused, naming {@code what} needs it. */
     public Model parametricModel(String ref, String what) {
         return model(ref).requireModel(what);
