@@ -50,6 +50,25 @@ class HuggingFaceIdsTest {
     }
 
     @Test
+    void theServingMeasurementsSystemNamesAreSystems() throws IOException {
+        // Column system of ../shared/validation/serving-b200-gb200.csv: b200_sxm is an HGX B200 8-GPU server, gb200 a
+        // GB200 NVL72 rack (the GB200 chip itself is gb200-gpu: every alias names one entry).
+        List<String> lines = Files.readAllLines(Repo.shared("validation/serving-b200-gb200.csv"));
+        int column = List.of(lines.get(0).split(",")).indexOf("system");
+        java.util.Set<String> systems = new java.util.TreeSet<>();
+        lines.subList(1, lines.size()).forEach(l -> systems.add(l.split(",")[column]));
+        assertEquals(java.util.Set.of("b200_sxm", "gb200"), systems);
+        assertEquals("NVIDIA HGX B200 8-GPU", C.system("b200_sxm").name());
+        assertEquals("NVIDIA B200 (HGX)", C.system("b200_sxm").chip().name());
+        assertEquals(8, C.system("b200_sxm").chipsPerNode().value());
+        assertEquals("NVIDIA GB200 NVL72", C.system("gb200").name());
+        assertEquals("NVIDIA GB200 (per GPU)", C.system("gb200").chip().name());
+        assertEquals(72, C.system("gb200").chipsPerNode().value());
+        assertEquals("NVIDIA GB200 (per GPU)", C.profile("gb200-gpu").name());
+        assertEquals("NVIDIA HGX H100 8-GPU", C.system("h100_sxm").name());
+    }
+
+    @Test
     void theIdsUsersWriteForTheSameArchitecturesResolve() {
         reads("meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b", null);
         reads("meta-llama/Meta-Llama-3.1-70B-Instruct", "llama-3.1-70b", null);
