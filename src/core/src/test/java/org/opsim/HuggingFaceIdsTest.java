@@ -66,6 +66,7 @@ class HuggingFaceIdsTest {
         assertEquals(72, C.system("gb200").chipsPerNode().value());
         assertEquals("NVIDIA GB200 (per GPU)", C.profile("gb200-gpu").name());
         assertEquals("NVIDIA HGX H100 8-GPU", C.system("h100_sxm").name());
+        assertEquals("NVIDIA H200 SXM 141GB", C.system("h200_sxm").chip().name());
     }
 
     @Test
