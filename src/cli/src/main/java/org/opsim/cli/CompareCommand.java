@@ -129,6 +129,10 @@ final class CompareCommand implements Callable<Integer> {
             lines.add("TTFT: prefill of the whole batch; TPOT: one decode step (each sequence's time per output token); "
                     + "tokens/s: new tokens");
         }
+        if (w.phase() == Workload.Phase.PREFILL && w.cachedTokens() > 0) {
+            lines.add("TTFT: this prefill chunk of the whole batch (" + w.sequenceLength() + " new tokens after "
+                    + w.cachedTokens() + " cached), not a request's time to first token; tokens/s: new tokens");
+        }
         return lines;
     }
 

@@ -127,6 +127,12 @@ class CatalogueCommandsTest {
         assertEquals(0, chunk.code(), chunk.err());
         assertTrue(chunk.out().contains("prefill chunk, batch 1, 512 new tokens after 3584 cached"), chunk.out());
         assertTrue(chunk.out().lines().anyMatch(l -> l.matches("layer +attention +attention .* 32\\.5 .*")), chunk.out());
+        // compare labels a chunk's TTFT column as the chunk's time, not a request's time to first token.
+        CliRun compare = CliRun.run("compare", "-m", "llama-3.1-8b", "-p", "h100", "--phase", "prefill", "--prompt", "512",
+                "--cached", "3584");
+        assertEquals(0, compare.code(), compare.err());
+        assertTrue(compare.out().contains("TTFT: this prefill chunk of the whole batch (512 new tokens after 3584 cached), "
+                + "not a request's time to first token"), compare.out());
         CliRun fixed = CliRun.run("run", "-m", "llama-3.1-8b-decode", "-p", "h100", "--cached", "5");
         assertEquals(2, fixed.code(), fixed.out());
         assertTrue(fixed.err().contains("is a graph with fixed shapes") && fixed.err().contains("--cached"), fixed.err());

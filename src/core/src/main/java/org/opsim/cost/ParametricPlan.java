@@ -549,11 +549,18 @@ public final class ParametricPlan {
     }
 
     private static long lastSameStructure(Family family, long key, long start, long maxY) {
-        long lo = start;
-        long hi = maxY;
+        return lastHolding(y -> structure(family.at(1, y)) == key, start, maxY);
+    }
+
+    /**
+     * By bisection, a y in [lo, hi) where {@code holds} is true next to one where it is not, given that it holds at
+     * lo and is taken not to at hi (the callers check hi themselves where it may hold): the last y of a piece, a
+     * region or a fit.
+     */
+    static long lastHolding(java.util.function.LongPredicate holds, long lo, long hi) {
         while (hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
-            if (structure(family.at(1, mid)) == key) {
+            if (holds.test(mid)) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -1207,19 +1214,10 @@ public final class ParametricPlan {
         /** The last y in (start, maxY) at which number k still follows f (at x = 1 and 2), by bisection. */
         private long lastFollowing(int k, double[] f, long start, long maxY) {
             long lo = Math.min(start + 1, maxY);
-            long hi = maxY;
             if (!follows(k, f, lo)) {
                 return start;
             }
-            while (hi - lo > 1) {
-                long mid = lo + (hi - lo) / 2;
-                if (follows(k, f, mid)) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            return lastHolding(y -> follows(k, f, y), lo, maxY);
         }
 
         private boolean follows(int k, double[] f, long y) {
@@ -1420,17 +1418,7 @@ public final class ParametricPlan {
             if (stairFollows(k, f, c, o, maxY)) {
                 return maxY;
             }
-            long lo = start;
-            long hi = maxY;
-            while (hi - lo > 1) {
-                long mid = lo + (hi - lo) / 2;
-                if (stairFollows(k, f, c, o, mid)) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            return lastHolding(y -> stairFollows(k, f, c, o, y), start, maxY);
         }
 
         /**
@@ -1776,33 +1764,24 @@ public final class ParametricPlan {
 
         private long checkedEndAt(int k, long x, double[] f, long start, long maxY) {
             long end = lastFollowingAt(k, x, f, start, maxY);
-            return checkedEnd(y -> {
-                double want = numbers(x, y)[k];
-                double got = f[0] + y * (f[1] + f[2] * y);
-                return close(want, got) || INTEGRAL[k % N] && close(want, Math.rint(got));
-            }, start, end, (s0, hi) -> lastFollowingAt(k, x, f, s0, hi));
+            return checkedEnd(followsAt(k, x, f), start, end, (s0, hi) -> lastFollowingAt(k, x, f, s0, hi));
         }
 
-        private long lastFollowingAt(int k, long x, double[] f, long start, long maxY) {
-            java.util.function.LongPredicate follows = y -> {
+        /** Whether number k at (x, y) is the quadratic f in y (whole numbers to rounding). */
+        private java.util.function.LongPredicate followsAt(int k, long x, double[] f) {
+            return y -> {
                 double want = numbers(x, y)[k];
                 double got = f[0] + y * (f[1] + f[2] * y);
                 return close(want, got) || INTEGRAL[k % N] && close(want, Math.rint(got));
             };
+        }
+
+        private long lastFollowingAt(int k, long x, double[] f, long start, long maxY) {
+            java.util.function.LongPredicate follows = followsAt(k, x, f);
             if (follows.test(maxY)) {
                 return maxY;
             }
-            long lo = start;
-            long hi = maxY;
-            while (hi - lo > 1) {
-                long mid = lo + (hi - lo) / 2;
-                if (follows.test(mid)) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            return lastHolding(follows, start, maxY);
         }
 
         /** The least x of the domain with {@code t = x·y} for a y of the domain, or 0 where there is none. */
