@@ -298,6 +298,94 @@ public final class Catalogue {
                 + String.join(", ", f.versions().stream().map(SoftwareStack::version).toList())));
     }
 
+    /** A serving stack version and, where the version asked for is not in the file, the note saying which one is used. */
+    public record ServingStack(SoftwareStack stack, Optional<String> note) {
+    }
+
+    /**
+     * The serving-engine version of a stack (docs/serving.md §3): {@code name} gives the file's first version with a
+     * {@code serving} section; {@code name@version} that version if the file has it with a serving section, else the
+     * nearest such version by number (the highest at or below it, else the lowest above), said in the note. Backend
+     * names of serving benchmarks are read as the families: {@code trtllm} as tensorrt-llm.
+     *
+     * @throws IllegalArgumentException for an unknown family or one without a serving version
+     */
+    public ServingStack servingStack(String ref) {
+        requireRef(ref, "stack");
+        int at = ref.lastIndexOf('@');
+        String family = at < 0 ? ref : ref.substring(0, at);
+        if (family.equals("trtllm")) {
+            family = "tensorrt-llm";
+        }
+        String version = at < 0 ? null : ref.substring(at + 1);
+        StackLoader.StackFile file = isPath(family, ".yaml", ".yml", ".json") ? StackLoader.load(Path.of(family)) : stacks.get(family);
+        if (file == null) {
+            throw new IllegalArgumentException("no stack '" + family + "'; known: " + String.join(", ", stacks.keySet())
+                    + " (hardware-profiles/stacks/)");
+        }
+        List<SoftwareStack> serving = file.versions().stream().filter(v -> v.serving().isPresent()).toList();
+        if (serving.isEmpty()) {
+            throw new IllegalArgumentException("stack " + file.name() + " has no serving version (a version with a serving"
+                    + " section); its versions: " + String.join(", ", file.versions().stream().map(SoftwareStack::version).toList()));
+        }
+        if (version == null || version.isBlank()) {
+            return new ServingStack(serving.get(0), Optional.empty());
+        }
+        for (SoftwareStack v : serving) {
+            if (v.version().equals(version)) {
+                return new ServingStack(v, Optional.empty());
+            }
+        }
+        double[] want = versionNumbers(version);
+        SoftwareStack below = null;
+        SoftwareStack above = null;
+        for (SoftwareStack v : serving) {
+            double[] have = versionNumbers(v.version());
+            if (compareVersions(have, want) <= 0) {
+                if (below == null || compareVersions(have, versionNumbers(below.version())) > 0) {
+                    below = v;
+                }
+            } else if (above == null || compareVersions(have, versionNumbers(above.version())) < 0) {
+                above = v;
+            }
+        }
+        SoftwareStack chosen = below != null ? below : above;
+        return new ServingStack(chosen, Optional.of(file.name() + " " + version + " is not in " + file.name()
+                + "'s serving versions; the nearest, " + chosen.version() + ", is used"));
+    }
+
+    /** The serving stack a chip of {@code vendor} runs by default: the serving version of its default stack family, else vLLM's. */
+    public ServingStack defaultServingStack(String vendor) {
+        SoftwareStack d = defaultStack(vendor);
+        String family = d.name().equals("none") ? "vllm" : d.name();
+        return servingStack(family);
+    }
+
+    /** The leading numbers of a version string ("1.2.0rc6.post2" -> 1, 2, 0; "0.11-serving" -> 0, 11); none: empty. */
+    static double[] versionNumbers(String v) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v?(\\d+(?:\\.\\d+)*)").matcher(v);
+        if (!m.find()) {
+            return new double[0];
+        }
+        String[] parts = m.group(1).split("\\.");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
+    }
+
+    static int compareVersions(double[] a, double[] b) {
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            double x = i < a.length ? a[i] : 0;
+            double y = i < b.length ? b[i] : 0;
+            if (x != y) {
+                return Double.compare(x, y);
+            }
+        }
+        return 0;
+    }
+
     /** The stack files, by family name. */
     public List<StackLoader.StackFile> stackFiles() {
         return List.copyOf(stacks.values());

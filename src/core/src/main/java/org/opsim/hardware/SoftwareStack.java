@@ -19,9 +19,17 @@ import org.opsim.io.InvalidValueException;
  * @param floorSeconds the least time any call takes (host-side dispatch of an eager framework);
  *     absent: none
  * @param kernels per-kind kernel rules, at most one per kind
+ * @param serving how the stack serves requests (scheduler, budgets, memory, step overheads), where the version is
+ *     a serving engine's (read by the serving simulator); absent for kernel-only versions
  */
 public record SoftwareStack(String name, String version, Optional<String> description, Optional<Figure> launchSeconds,
-                            Optional<Figure> floorSeconds, List<KernelRule> kernels) {
+                            Optional<Figure> floorSeconds, List<KernelRule> kernels, Optional<ServingEngine> serving) {
+
+    /** A kernel-only stack version (no serving engine). */
+    public SoftwareStack(String name, String version, Optional<String> description, Optional<Figure> launchSeconds,
+                         Optional<Figure> floorSeconds, List<KernelRule> kernels) {
+        this(name, version, description, launchSeconds, floorSeconds, kernels, Optional.empty());
+    }
 
     public SoftwareStack {
         Checks.text("name", name);
@@ -32,6 +40,7 @@ public record SoftwareStack(String name, String version, Optional<String> descri
         Checks.required("floorSeconds", floorSeconds);
         floorSeconds.ifPresent(f -> Checks.nonNegative("floorSeconds", f));
         kernels = List.copyOf(Checks.required("kernels", kernels));
+        Checks.required("serving", serving);
         for (int i = 0; i < kernels.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (kernels.get(i).kind() == kernels.get(j).kind()) {
@@ -66,10 +75,20 @@ public record SoftwareStack(String name, String version, Optional<String> descri
     public SoftwareStack with(KernelRule rule) {
         List<KernelRule> out = new java.util.ArrayList<>(kernels.stream().filter(r -> r.kind() != rule.kind()).toList());
         out.add(rule);
-        return new SoftwareStack(name, version, description, launchSeconds, floorSeconds, out);
+        return new SoftwareStack(name, version, description, launchSeconds, floorSeconds, out, serving);
     }
 
     public SoftwareStack withVersion(String v, String why) {
-        return new SoftwareStack(name, v, Optional.of(why), launchSeconds, floorSeconds, kernels);
+        return new SoftwareStack(name, v, Optional.of(why), launchSeconds, floorSeconds, kernels, serving);
+    }
+
+    /** This stack with another serving engine (a calibration's result). */
+    public SoftwareStack withServing(ServingEngine engine, String v, String why) {
+        return new SoftwareStack(name, v, Optional.of(why), launchSeconds, floorSeconds, kernels, Optional.of(engine));
+    }
+
+    /** This stack with another per-kernel launch cost (a calibration's candidate). */
+    public SoftwareStack withLaunchSeconds(Figure launch) {
+        return new SoftwareStack(name, version, description, Optional.of(launch), floorSeconds, kernels, serving);
     }
 }

@@ -12,6 +12,7 @@ import org.opsim.hardware.Figure;
 import org.opsim.hardware.GemmConfig;
 import org.opsim.hardware.Gemv;
 import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.ServingEngine;
 import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.io.Documents;
 import org.opsim.internal.io.Node;
@@ -66,7 +67,7 @@ public final class StackLoader {
         root.optional("vendors").ifPresent(v -> v.elements().forEach(e -> vendors.add(e.text())));
         Map<String, SoftwareStack> versions = new LinkedHashMap<>();
         for (Node v : root.field("versions").elements()) {
-            SoftwareStack s = version(name, v);
+            SoftwareStack s = version(name, v, versions);
             if (versions.put(s.version(), s) != null) {
                 throw v.field("version").error("version '" + s.version() + "' given twice");
             }
@@ -87,8 +88,8 @@ public final class StackLoader {
         return new StackFile(name, description, vendors, ordered);
     }
 
-    private static SoftwareStack version(String name, Node v) {
-        v.allowOnly("version", "description", "launchSeconds", "floorSeconds", "kernels");
+    private static SoftwareStack version(String name, Node v, Map<String, SoftwareStack> earlier) {
+        v.allowOnly("version", "description", "launchSeconds", "floorSeconds", "kernels", "kernelsFrom", "serving");
         String version = v.field("version").text();
         Optional<String> description = v.optional("description").map(Node::text);
         Optional<Figure> launch = v.optional("launchSeconds").map(ProfileLoader::figure);
@@ -126,7 +127,51 @@ public final class StackLoader {
             });
             kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc, fused)));
         }
-        return v.build(() -> new SoftwareStack(name, version, description, launch, floor, kernels));
+        if (v.has("kernelsFrom")) {
+            Node from = v.field("kernelsFrom");
+            if (v.has("kernels")) {
+                throw from.error("give kernels or kernelsFrom, not both");
+            }
+            SoftwareStack base = earlier.get(from.text());
+            if (base == null) {
+                throw from.error("no earlier version '" + from.text() + "' in this file (earlier: " + earlier.keySet() + ")");
+            }
+            kernels.addAll(base.kernels());
+        }
+        Optional<ServingEngine> serving = v.optional("serving").map(StackLoader::serving);
+        return v.build(() -> new SoftwareStack(name, version, description, launch, floor, kernels, serving));
+    }
+
+    /** A version's {@code serving:} section (docs/hardware-profile-format.md "Serving engines"). */
+    private static ServingEngine serving(Node n) {
+        n.allowOnly("scheduler", "maxNumTokens", "maxBatch", "chunkedPrefill", "kvReservation", "memoryFraction",
+                "memoryBasis", "runtimeReserveBytes", "kvBlockTokens", "graphBatchSizes", "stepOverheadSeconds",
+                "sequenceOverheadSeconds", "requestOverheadSeconds");
+        ServingEngine.Scheduler scheduler = n.field("scheduler").parse(ServingEngine.Scheduler::parse);
+        Figure tokens = ProfileLoader.figure(n.field("maxNumTokens"));
+        Figure batch = ProfileLoader.figure(n.field("maxBatch"));
+        boolean chunked = n.field("chunkedPrefill").bool();
+        ServingEngine.KvReservation kv = n.field("kvReservation").parse(ServingEngine.KvReservation::parse);
+        Figure fraction = ProfileLoader.figure(n.field("memoryFraction"));
+        ServingEngine.MemoryBasis basis = n.field("memoryBasis").parse(ServingEngine.MemoryBasis::parse);
+        Figure reserve = ProfileLoader.figure(n.field("runtimeReserveBytes"));
+        Figure block = ProfileLoader.figure(n.field("kvBlockTokens"));
+        List<Long> sizes = new ArrayList<>();
+        String sizesSource = null;
+        if (n.has("graphBatchSizes")) {
+            Node g = n.field("graphBatchSizes");
+            g.allowOnly("sizes", "source");
+            for (Node e : g.field("sizes").elements()) {
+                sizes.add(e.positiveLong());
+            }
+            sizesSource = g.field("source").text();
+        }
+        Figure step = ProfileLoader.figure(n.field("stepOverheadSeconds"));
+        Figure perSequence = ProfileLoader.figure(n.field("sequenceOverheadSeconds"));
+        Figure perRequest = ProfileLoader.figure(n.field("requestOverheadSeconds"));
+        String src = sizesSource;
+        return n.build(() -> new ServingEngine(scheduler, tokens, batch, chunked, kv, fraction, basis, reserve, block, sizes,
+                src, step, perSequence, perRequest));
     }
 
     private static GemmConfig gemmConfig(Node g) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.opsim.hardware.GemmConfig;
 import org.opsim.hardware.KernelRule;
+import org.opsim.hardware.ServingEngine;
 import org.opsim.hardware.SoftwareStack;
 import org.opsim.internal.io.AtomicFiles;
 import org.opsim.internal.io.Documents;
@@ -17,6 +18,29 @@ import org.opsim.internal.io.Documents;
 public final class StackWriter {
 
     private StackWriter() {
+    }
+
+    private static Map<String, Object> serving(ServingEngine e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scheduler", e.scheduler().id());
+        m.put("maxNumTokens", ProfileWriter.fig(e.maxNumTokens()));
+        m.put("maxBatch", ProfileWriter.fig(e.maxBatch()));
+        m.put("chunkedPrefill", e.chunkedPrefill());
+        m.put("kvReservation", e.kvReservation().id());
+        m.put("memoryFraction", ProfileWriter.fig(e.memoryFraction()));
+        m.put("memoryBasis", e.basis().id());
+        m.put("runtimeReserveBytes", ProfileWriter.fig(e.runtimeReserveBytes()));
+        m.put("kvBlockTokens", ProfileWriter.fig(e.kvBlockTokens()));
+        if (!e.graphBatchSizes().isEmpty()) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("sizes", e.graphBatchSizes());
+            g.put("source", e.graphSizesSource());
+            m.put("graphBatchSizes", g);
+        }
+        m.put("stepOverheadSeconds", ProfileWriter.fig(e.stepOverheadSeconds()));
+        m.put("sequenceOverheadSeconds", ProfileWriter.fig(e.sequenceOverheadSeconds()));
+        m.put("requestOverheadSeconds", ProfileWriter.fig(e.requestOverheadSeconds()));
+        return m;
     }
 
     public static String write(SoftwareStack s, List<String> vendors, Documents.Format format) {
@@ -70,6 +94,7 @@ public final class StackWriter {
             kernels.add(k);
         }
         v.put("kernels", kernels);
+        s.serving().ifPresent(e -> v.put("serving", serving(e)));
         root.put("versions", List.of(v));
         try {
             return Documents.mapper(format).writerWithDefaultPrettyPrinter().writeValueAsString(root);
