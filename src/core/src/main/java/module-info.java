@@ -19,6 +19,7 @@ module org.opsim.core {
     exports org.opsim.model;
     exports org.opsim.model.transformer;
     exports org.opsim.report;
+    exports org.opsim.serve;
     exports org.opsim.sweep;
     exports org.opsim.validation;
 

@@ -112,6 +112,27 @@ public final class ChunkPlan {
         }
     }
 
+    /** Whether {@link #xOnlySeconds} is available for every chunk length. */
+    public boolean hasXOnly() {
+        return one.hasXOnly() && plan.hasXOnly();
+    }
+
+    /**
+     * Seconds of a chunk's ops that do not depend on the cached prefix (its GEMMs, norms, collectives and one
+     * logits row), at {@code chunk} new tokens: {@code evaluate(chunk, cached) − xOnlySeconds(chunk)} is its
+     * attention over the cache and itself (docs/serving.md §2).
+     */
+    public double xOnlySeconds(long chunk) {
+        checkDomain(chunk, 0);
+        return chunk == 1 ? one.xOnlySeconds(1) : plan.xOnlySeconds(chunk - 1);
+    }
+
+    /** Joules of the same ops as {@link #xOnlySeconds}. */
+    public double xOnlyJoules(long chunk) {
+        checkDomain(chunk, 0);
+        return chunk == 1 ? one.xOnlyJoules(1) : plan.xOnlyJoules(chunk - 1);
+    }
+
     private void checkDomain(long chunk, long cached) {
         if (cached < 0 || cached > maxCached() || chunk < 1 || chunk > maxChunk()) {
             throw new IllegalArgumentException("a chunk of " + chunk + " after " + cached + " cached is outside the plan's domain 1.."

@@ -894,6 +894,46 @@ public final class ParametricPlan {
         run(count, scales, out);
     }
 
+    /**
+     * Whether the plan keeps the totals of its ops that do not depend on y per x ({@link #xOnlySeconds}): a plan
+     * whose graph changes structure along y, or whose x domain is beyond the tabulated size, does not.
+     */
+    public boolean hasXOnly() {
+        return xPart != null && regions == null;
+    }
+
+    /**
+     * Seconds of the ops that do not depend on y (GEMMs, norms, collectives: everything but attention and the
+     * context's reads), at {@code x}, as the kernel costed them at compile. With {@link #evaluate} the rest of a
+     * step is {@code evaluate(x, y) − xOnlySeconds(x)}: the kernel's totals are sums over ops. A serving engine's
+     * mixed step takes its token-only part from here at the step's token count (docs/serving.md §2).
+     *
+     * @throws IllegalArgumentException if {@link #hasXOnly} is false or {@code x} is outside the domain
+     */
+    public double xOnlySeconds(long x) {
+        return xOnly(x, Kernel.LATENCY);
+    }
+
+    /** Joules of the ops that do not depend on y, at {@code x}, as {@link #xOnlySeconds}. */
+    public double xOnlyJoules(long x) {
+        return xOnly(x, Kernel.ENERGY);
+    }
+
+    private double xOnly(long x, int field) {
+        if (!hasXOnly()) {
+            throw new IllegalArgumentException(name + ": the plan keeps no per-x part (its graph changes structure along y,"
+                    + " or x reaches beyond " + MAX_TABULATED_X + ")");
+        }
+        if (x < 1 || x > maxX) {
+            throw new IllegalArgumentException("x " + x + " is outside the plan's domain 1.." + maxX);
+        }
+        double v = xPart[(int) x * Kernel.BASE + field];
+        if (Double.isNaN(v)) {
+            throw new ArithmeticException(name + ": the ops at x " + x + " are not finite");
+        }
+        return v;
+    }
+
     /** Why {@link #evaluateContexts} refuses this plan, or empty where each sequence's own y determines its cost. */
     public java.util.Optional<String> contextsRefusal() {
         return java.util.Optional.ofNullable(contextsRefusal);

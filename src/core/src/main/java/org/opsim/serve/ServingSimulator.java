@@ -1,0 +1,822 @@
+package org.opsim.serve;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.ServingEngine;
+import org.opsim.model.Model;
+import org.opsim.model.Workload;
+
+/**
+ * A request-level simulation of LLM serving (docs/serving.md): requests arrive (a closed loop at a concurrency, or
+ * Poisson arrivals at a rate), wait, are admitted by each instance's scheduler under its step budget, batch limit and
+ * KV-cache budget, run their prompts in chunks and their decodes step by step, are preempted (KV freed, recomputed
+ * later) when an on-demand cache runs full, and leave after their last token. Each step's time is the chips' work
+ * from compiled plans ({@link StepCoster}: no graph is built per step) plus the engine's host overheads per step
+ * and per sequence; decode-only steps run padded to the engine's captured batch sizes. A disaggregated deployment
+ * runs prompts on the prefill pool and moves each request's KV cache over the system's link to a decode instance.
+ *
+ * <p>{@link #prepare} compiles the plans (the expensive part, once per model, chip, pool and engine); {@link #run}
+ * simulates a load in milliseconds. A simulator holds its plans' state: one per thread ({@link #copy}).
+ */
+public final class ServingSimulator {
+
+    private final Model model;
+    private final ServingDeployment deployment;
+    private final Speculation speculation;
+    private final StepCoster prefillCoster;
+    private final StepCoster decodeCoster;
+    private final int maxInput;
+    private final int maxOutput;
+    private final List<String> notes;
+
+    private ServingSimulator(ServingSimulator o) {
+        model = o.model;
+        deployment = o.deployment;
+        speculation = o.speculation;
+        prefillCoster = o.prefillCoster.copy();
+        decodeCoster = o.decodeCoster == o.prefillCoster ? prefillCoster : o.decodeCoster.copy();
+        maxInput = o.maxInput;
+        maxOutput = o.maxOutput;
+        notes = o.notes;
+    }
+
+    private ServingSimulator(Model model, ServingDeployment deployment, Speculation speculation, StepCoster prefill,
+                             StepCoster decode, int maxInput, int maxOutput, List<String> notes) {
+        this.model = model;
+        this.deployment = deployment;
+        this.speculation = speculation;
+        this.prefillCoster = prefill;
+        this.decodeCoster = decode;
+        this.maxInput = maxInput;
+        this.maxOutput = maxOutput;
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * Compiles the step plans of {@code model} on the deployment's chip (running its stack) for requests of up to
+     * {@code maxInput} prompt and {@code maxOutput} output tokens.
+     *
+     * @param like the precisions and attention form (its phase, batch and lengths are not used)
+     * @throws IllegalArgumentException if the model does not fit an instance with room for one longest request, or
+     *     its steps cannot be compiled (named)
+     */
+    public static ServingSimulator prepare(Model model, Workload like, ServingDeployment deployment, int maxInput,
+                                           int maxOutput, Optional<Speculation> speculation) {
+        return prepare(model, like, deployment, maxInput, maxOutput, speculation, new PlanCache());
+    }
+
+    /**
+     * Compiled step plans kept for reuse across simulators of the same model, precisions, chip (with its stack),
+     * engine, tensor-parallel degree and lengths (a file of serving cases, a deployment search). Not thread-safe:
+     * one per thread.
+     */
+    public static final class PlanCache {
+        private final java.util.Map<String, StepCoster> costers = new java.util.HashMap<>();
+
+        /** Plans held. */
+        public int size() {
+            return costers.size();
+        }
+    }
+
+    /** {@link #prepare(Model, Workload, ServingDeployment, int, int, Optional)} taking and keeping plans in {@code cache}. */
+    public static ServingSimulator prepare(Model model, Workload like, ServingDeployment deployment, int maxInput,
+                                           int maxOutput, Optional<Speculation> speculation, PlanCache cache) {
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(like, "like");
+        Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(speculation, "speculation");
+        if (maxInput < 1 || maxOutput < 1 || (long) maxInput + maxOutput > 2_000_000) {
+            throw new IllegalArgumentException("request lengths need 1 <= input, 1 <= output, input + output <= 2000000, got "
+                    + maxInput + " and " + maxOutput);
+        }
+        ServingEngine engine = deployment.engine();
+        HardwareProfile chip = deployment.system().chip();
+        if (!engine.chunkedPrefill() && maxInput > engine.tokenBudget()) {
+            throw new IllegalArgumentException("prompts of " + maxInput + " tokens exceed the step budget of "
+                    + engine.tokenBudget() + " tokens of an engine without chunked prefill");
+        }
+        int tpd = speculation.map(s -> 1 + s.draftTokens()).orElse(1);
+        long maxContext = (long) maxInput + maxOutput + tpd;
+        List<String> notes = new ArrayList<>();
+        StepCoster prefill = coster(model, like, chip, engine, deployment.prefill().tensorParallel(), tpd, maxContext,
+                maxInput, maxOutput, deployment.disaggregated() ? "prefill" : "aggregated", notes, cache);
+        StepCoster decode = prefill;
+        if (deployment.decode().isPresent()) {
+            decode = coster(model, like, chip, engine, deployment.decode().get().tensorParallel(), tpd, maxContext, maxInput,
+                    maxOutput, "decode", notes, cache);
+        }
+        if (decode.decodeNote != null) {
+            notes.add(decode.decodeNote);
+        }
+        return new ServingSimulator(model, deployment, speculation.orElse(null), prefill, decode, maxInput, maxOutput, notes);
+    }
+
+    private static StepCoster coster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp,
+                                     int tpd, long maxContext, int maxInput, int maxOutput, String pool, List<String> notes,
+                                     PlanCache cache) {
+        // Records compare by value: the key names everything the plans and the KV table depend on.
+        String key = model.name() + "|" + like.precisions() + "|" + like.attentionForm() + "|" + chip + "|" + engine.withoutOverheads() + "|" + tp
+                + "|" + tpd + "|" + maxContext;
+        StepCoster c = cache.costers.get(key);
+        if (c == null) {
+            c = new StepCoster(model, like, chip, engine, tp, tpd, maxContext);
+            cache.costers.put(key, c);
+        } else {
+            c = c.copy();
+        }
+        double need = c.kvBytes((long) maxInput + maxOutput);
+        if (!(c.kvBudgetBytes >= need)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s does not fit the %s instance (TP %d on %s): weights %.1f GB, activations %.1f GB and a reserve of %.1f GB"
+                            + " leave %.2f GB of KV cache per chip at memory fraction %.2f of %s, and one request of %d + %d tokens"
+                            + " needs %.2f GB", model.name(), pool, tp, chip.name(), c.weightsBytes / 1e9,
+                    c.activationBytes / 1e9, engine.runtimeReserveBytes().value() / 1e9, c.kvBudgetBytes / 1e9,
+                    engine.memoryFraction().value(), engine.basis().id(), maxInput, maxOutput, need / 1e9));
+        }
+        return c;
+    }
+
+    /** Another simulator over the same compiled plans, for another thread. */
+    public ServingSimulator copy() {
+        return new ServingSimulator(this);
+    }
+
+    public ServingDeployment deployment() {
+        return deployment;
+    }
+
+    /** KV-cache bytes per chip an instance of the (prefill or aggregated) pool may fill. */
+    public double kvBudgetBytes() {
+        return prefillCoster.kvBudgetBytes;
+    }
+
+    /** Per-chip KV bytes a sequence of {@code tokens} holds on the aggregated (or prefill) pool, in whole blocks. */
+    public double kvBytes(long tokens) {
+        return prefillCoster.kvBytes(tokens);
+    }
+
+    // ------------------------------------------------------------------ the simulation
+
+    private static final class Request {
+        final int id;
+        final double arrival;
+        final int input;
+        final int output;
+        /** Tokens whose KV must be computed before the next decode: the prompt, or prompt + outputs after a preemption. */
+        long target;
+        /** Tokens of {@link #target} computed (in the cache). */
+        long prefilled;
+        int generated;
+        /** Tokens in the cache. */
+        long cached;
+        double held;
+        double firstToken = Double.NaN;
+        double lastToken;
+        double credit;
+        /** The chunk scheduled this step, 0 if none. */
+        long chunk;
+        /** In its instance's running list. */
+        boolean running;
+        /** Left the instance this step (finished, or handed to a decode instance); dropped from the list after the step. */
+        boolean leaving;
+
+        Request(int id, double arrival, int input, int output) {
+            this.id = id;
+            this.arrival = arrival;
+            this.input = input;
+            this.output = output;
+            this.target = input;
+        }
+
+        boolean prefillDone() {
+            return prefilled >= target;
+        }
+    }
+
+    private record Event(double time, long order, Request request, int pool) {
+    }
+
+    private final class Instance {
+        final StepCoster coster;
+        final ServingEngine engine;
+        final int tp;
+        final boolean prefillOnly;
+        final List<Request> running = new ArrayList<>();
+        final ArrayDeque<Request> waiting = new ArrayDeque<>();
+        double clock;
+        double kvUsed;
+        double busySeconds;
+        double joules;
+        int peak;
+        long decodeSteps;
+        long decodeSequences;
+        // step scratch
+        final List<Request> decodes = new ArrayList<>();
+        final List<Request> chunks = new ArrayList<>();
+        long[] ctx;
+        long[] news = new long[64];
+        long[] cachedAt = new long[64];
+        final double[] cost = new double[2];
+        final boolean record;
+        final Series series = new Series();
+        boolean leaving;
+
+        Instance(StepCoster coster, int tp, boolean prefillOnly, boolean record) {
+            this.coster = coster;
+            this.engine = deployment.engine();
+            this.tp = tp;
+            this.prefillOnly = prefillOnly;
+            this.record = record;
+            this.ctx = new long[(int) coster.maxDecodeX];
+        }
+
+        boolean hasWork() {
+            return !running.isEmpty() || !waiting.isEmpty();
+        }
+
+        int load() {
+            return running.size() + waiting.size();
+        }
+    }
+
+    private static final class Series {
+        double[] t = new double[256];
+        int[] running = new int[256];
+        int[] tokens = new int[256];
+        double[] kv = new double[256];
+        double[] dur = new double[256];
+        int n;
+
+        void add(double time, int r, long tok, double kvFraction, double d) {
+            if (n == t.length) {
+                int m = n * 2;
+                t = Arrays.copyOf(t, m);
+                running = Arrays.copyOf(running, m);
+                tokens = Arrays.copyOf(tokens, m);
+                kv = Arrays.copyOf(kv, m);
+                dur = Arrays.copyOf(dur, m);
+            }
+            t[n] = time;
+            running[n] = r;
+            tokens[n] = (int) Math.min(Integer.MAX_VALUE, tok);
+            kv[n] = kvFraction;
+            dur[n] = d;
+            n++;
+        }
+
+        ServingResult.Series result() {
+            int every = Math.max(1, (n + 999) / 1000);
+            int m = (n + every - 1) / every;
+            double[] ot = new double[m];
+            int[] or = new int[m];
+            int[] ok = new int[m];
+            double[] ov = new double[m];
+            double[] od = new double[m];
+            for (int i = 0, j = 0; i < n; i += every, j++) {
+                ot[j] = t[i];
+                or[j] = running[i];
+                ok[j] = tokens[i];
+                ov[j] = kv[i];
+                od[j] = dur[i];
+            }
+            return new ServingResult.Series(ot, or, ok, ov, od);
+        }
+    }
+
+    /** The simulation of one load; a fresh state per run. */
+    private final class Run {
+        final RequestLoad load;
+        final Instance[] prefillPool;
+        final Instance[] decodePool;
+        final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.time != b.time
+                ? Double.compare(a.time, b.time) : Long.compare(a.order, b.order));
+        long order;
+        final SplittableRandom random;
+        int issued;
+        int finished;
+        long outputTokens;
+        int preemptions;
+        final double[] ttft;
+        final double[] tpot;
+        final double[] e2e;
+        int tpotCount;
+        final LogHistogram itl = new LogHistogram();
+        final double transferLatency;
+        final double transferBandwidth;
+        final int tokensPerDecode;
+        final double tokensPerStep;
+        final double draftFraction;
+
+        Run(RequestLoad load) {
+            this.load = load;
+            this.random = new SplittableRandom(load.seed());
+            Pool p = deployment.prefill();
+            prefillPool = new Instance[p.workers()];
+            for (int i = 0; i < prefillPool.length; i++) {
+                prefillPool[i] = new Instance(i == 0 ? prefillCoster : prefillCoster.copy(), p.tensorParallel(),
+                        deployment.disaggregated(), i == 0);
+            }
+            if (deployment.decode().isPresent()) {
+                Pool d = deployment.decode().get();
+                decodePool = new Instance[d.workers()];
+                for (int i = 0; i < decodePool.length; i++) {
+                    decodePool[i] = new Instance(i == 0 ? decodeCoster : decodeCoster.copy(), d.tensorParallel(), false, i == 0);
+                }
+                transferLatency = deployment.transferLink().latencySeconds().value();
+                transferBandwidth = deployment.transferLink().bandwidthBytesPerSecond().value();
+            } else {
+                decodePool = null;
+                transferLatency = 0;
+                transferBandwidth = 0;
+            }
+            ttft = new double[load.requests()];
+            tpot = new double[load.requests()];
+            e2e = new double[load.requests()];
+            tokensPerDecode = speculation == null ? 1 : 1 + speculation.draftTokens();
+            tokensPerStep = speculation == null ? 1 : speculation.tokensPerStep();
+            draftFraction = speculation == null ? 0 : speculation.draftCostFraction();
+        }
+
+        Request newRequest(double at) {
+            int in = load.input().draw(random);
+            int out = load.output().draw(random);
+            return new Request(issued++, at, in, out);
+        }
+
+        void arrive(double at, Request r, int pool) {
+            events.add(new Event(at, order++, r, pool));
+        }
+
+        /** A new request reaches the engine after the server's request handling ({@code requestOverheadSeconds}). */
+        void send(Request r) {
+            arrive(r.arrival + deployment.engine().requestOverheadSeconds().value(), r, 0);
+        }
+
+        ServingResult simulate() {
+            if (load.closedLoop()) {
+                int first = Math.min(load.concurrency(), load.requests());
+                for (int i = 0; i < first; i++) {
+                    send(newRequest(0));
+                }
+            } else {
+                double t = 0;
+                for (int i = 0; i < load.requests(); i++) {
+                    t += -Math.log(1.0 - random.nextDouble()) / load.ratePerSecond();
+                    send(newRequest(t));
+                }
+            }
+            double firstArrival = events.isEmpty() ? 0 : events.peek().request().arrival;
+            while (true) {
+                Instance next = null;
+                for (Instance e : prefillPool) {
+                    if (e.hasWork() && (next == null || e.clock < next.clock)) {
+                        next = e;
+                    }
+                }
+                if (decodePool != null) {
+                    for (Instance e : decodePool) {
+                        if (e.hasWork() && (next == null || e.clock < next.clock)) {
+                            next = e;
+                        }
+                    }
+                }
+                Event ev = events.peek();
+                if (next == null && ev == null) {
+                    break;
+                }
+                if (ev != null && (next == null || ev.time() <= next.clock)) {
+                    events.poll();
+                    Instance to = pick(ev.pool() == 0 ? prefillPool : decodePool);
+                    if (!to.hasWork()) {
+                        to.clock = Math.max(to.clock, ev.time());
+                    }
+                    to.waiting.add(ev.request());
+                    continue;
+                }
+                step(next);
+            }
+            double end = 0;
+            for (Instance e : all()) {
+                end = Math.max(end, e.clock);
+            }
+            double makespan = end - firstArrival;
+            double joules = 0;
+            long chips = deployment.chips();
+            HardwareProfile chip = deployment.system().chip();
+            double idle = chip.power().idleWatts().value();
+            int peak = 0;
+            long steps = 0;
+            long seqs = 0;
+            for (Instance e : all()) {
+                joules += e.joules + idle * e.tp * Math.max(0, makespan - e.busySeconds);
+                peak = Math.max(peak, e.peak);
+                steps += e.decodeSteps;
+                seqs += e.decodeSequences;
+            }
+            double tokensPerSecond = makespan > 0 ? outputTokens / makespan : 0;
+            double usd = deployment.system().cloudUsdPerChipHour() * chips * makespan / 3600.0;
+            List<String> out = new ArrayList<>(notes);
+            out.add("ITL percentiles from a histogram of 0.1% wide bins (mean exact)");
+            List<Double> budgets = new ArrayList<>();
+            budgets.add(prefillCoster.kvBudgetBytes);
+            if (decodePool != null) {
+                budgets.add(decodeCoster.kvBudgetBytes);
+            }
+            return new ServingResult(stats(ttft, finished), stats(tpot, tpotCount), itl.stats(), stats(e2e, finished), finished,
+                    outputTokens, makespan, tokensPerSecond, chips, outputTokens > 0 ? usd / outputTokens * 1e6 : 0,
+                    outputTokens > 0 ? joules / outputTokens : 0, preemptions, peak, steps > 0 ? (double) seqs / steps : 0,
+                    budgets, (decodePool != null ? decodePool[0] : prefillPool[0]).series.result(), out);
+        }
+
+        List<Instance> all() {
+            List<Instance> a = new ArrayList<>(Arrays.asList(prefillPool));
+            if (decodePool != null) {
+                a.addAll(Arrays.asList(decodePool));
+            }
+            return a;
+        }
+
+        /** The instance with the fewest requests (running and waiting), the lowest index on ties. */
+        Instance pick(Instance[] pool) {
+            Instance best = pool[0];
+            for (Instance e : pool) {
+                if (e.load() < best.load()) {
+                    best = e;
+                }
+            }
+            return best;
+        }
+
+        double free(Instance e) {
+            return e.coster.kvBudgetBytes - e.kvUsed;
+        }
+
+        /** Whether the cache can take {@code bytes} more, with requests taken back if the engine preempts. */
+        void take(Instance e, Request r, double bytes) {
+            e.kvUsed += bytes - r.held;
+            r.held = bytes;
+        }
+
+        /** {@code r} leaves {@code e} at the end of this step: its blocks back, off the running list after the step. */
+        void leave(Instance e, Request r) {
+            release(e, r);
+            r.running = false;
+            r.leaving = true;
+            e.leaving = true;
+        }
+
+        void release(Instance e, Request r) {
+            e.kvUsed -= r.held;
+            r.held = 0;
+        }
+
+        /** Bytes {@code r} would hold after {@code extra} more tokens, by the engine's reservation rule. */
+        double holding(Instance e, Request r, long tokens) {
+            if (e.engine.kvReservation() == ServingEngine.KvReservation.WHOLE_REQUEST) {
+                return e.coster.kvBytes(Math.max(tokens, (long) r.input + r.output + tokensPerDecode));
+            }
+            return e.coster.kvBytes(tokens);
+        }
+
+        void step(Instance e) {
+            ServingEngine eng = e.engine;
+            List<Request> decodes = e.decodes;
+            List<Request> chunks = e.chunks;
+            decodes.clear();
+            chunks.clear();
+            long budget = eng.tokenBudget();
+            int limit = eng.batchLimit();
+            // Requests arriving with their prompt done (a decode instance's, after the KV transfer) join first.
+            while (!e.waiting.isEmpty() && e.waiting.peek().prefillDone() && e.running.size() < limit) {
+                Request r = e.waiting.peek();
+                double need = holding(e, r, r.cached + tokensPerDecode);
+                if (need - r.held > free(e)) {
+                    break;
+                }
+                e.waiting.poll();
+                take(e, r, need);
+                e.running.add(r);
+                r.running = true;
+                r.leaving = false;
+                if (Double.isNaN(r.firstToken)) {
+                    r.firstToken = e.clock;
+                    r.lastToken = e.clock;
+                }
+            }
+            boolean prefillStep = true;
+            if (eng.scheduler() == ServingEngine.Scheduler.PREFILL_FIRST) {
+                prefillStep = schedulePrefill(e, budget, limit);
+                if (!prefillStep) {
+                    scheduleDecodes(e, Long.MAX_VALUE);
+                }
+            } else {
+                long used = scheduleDecodes(e, budget);
+                schedulePrefill(e, budget - used, limit);
+            }
+            int d = decodes.size();
+            int j = chunks.size();
+            if (d == 0 && j == 0) {
+                throw new IllegalStateException("serving simulator: an instance with " + e.running.size() + " running and "
+                        + e.waiting.size() + " waiting requests scheduled nothing");
+            }
+            long sum = 0;
+            for (int i = 0; i < d; i++) {
+                long c = decodes.get(i).cached;
+                e.ctx[i] = c;
+                sum += c;
+            }
+            if (e.news.length < j) {
+                e.news = new long[j * 2];
+                e.cachedAt = new long[j * 2];
+            }
+            long tokens = (long) d * tokensPerDecode;
+            for (int i = 0; i < j; i++) {
+                Request r = chunks.get(i);
+                e.news[i] = r.chunk;
+                e.cachedAt[i] = r.prefilled;
+                tokens += r.chunk;
+            }
+            e.coster.step(d, e.ctx, sum, tokensPerDecode, draftFraction, j, e.news, e.cachedAt, e.cost);
+            double host = eng.stepOverheadSeconds().value() + eng.sequenceOverheadSeconds().value() * (d + j);
+            double dur = e.cost[0] + host;
+            double idle = deployment.system().chip().power().idleWatts().value();
+            e.joules += e.tp * (e.cost[1] + idle * host);
+            e.busySeconds += dur;
+            if (e.record) {
+                e.series.add(e.clock, e.running.size(), tokens, e.kvUsed / e.coster.kvBudgetBytes, dur);
+            }
+            if (d > 0) {
+                e.decodeSteps++;
+                e.decodeSequences += d;
+            }
+            double t = e.clock + dur;
+            e.clock = t;
+            for (Request r : chunks) {
+                r.prefilled += r.chunk;
+                r.cached = r.prefilled;
+                r.chunk = 0;
+                if (r.prefillDone() && r.generated == 0) {
+                    r.generated = 1;
+                    outputTokens++;
+                    if (e.prefillOnly) {
+                        // The KV cache moves to a decode instance; the first token reaches the user with it.
+                        leave(e, r);
+                        double bytes = Math.max(e.coster.kvBytes(r.cached), decodeCoster.kvBytes(r.cached));
+                        double arriveAt = t + transferLatency + bytes / transferBandwidth;
+                        if (r.output == 1) {
+                            r.firstToken = arriveAt;
+                            finish(r, arriveAt);
+                        } else {
+                            // The first token reaches the user when a decode instance has taken the cache.
+                            arrive(arriveAt, r, 1);
+                        }
+                        continue;
+                    }
+                    r.firstToken = t;
+                    r.lastToken = t;
+                    if (r.output == 1) {
+                        leave(e, r);
+                        finish(r, t);
+                    }
+                }
+            }
+            for (Request r : decodes) {
+                int emitted = 1;
+                if (speculation != null) {
+                    r.credit += tokensPerStep;
+                    emitted = (int) Math.max(1, Math.floor(r.credit));
+                    r.credit -= emitted;
+                }
+                emitted = Math.min(emitted, r.output - r.generated);
+                double gap = (t - r.lastToken) / emitted;
+                for (int k = 0; k < emitted; k++) {
+                    itl.add(gap);
+                }
+                r.generated += emitted;
+                r.cached += emitted;
+                r.lastToken = t;
+                outputTokens += emitted;
+                if (r.generated >= r.output) {
+                    leave(e, r);
+                    finish(r, t);
+                }
+            }
+            e.peak = Math.max(e.peak, e.running.size());
+            if (e.leaving) {
+                e.running.removeIf(r -> r.leaving);
+                e.leaving = false;
+            }
+        }
+
+        /** Decodes of every running request whose prompt is done, within {@code budget} tokens; preempts when the cache is full. */
+        long scheduleDecodes(Instance e, long budget) {
+            long used = 0;
+            for (int i = 0; i < e.running.size(); i++) {
+                Request r = e.running.get(i);
+                if (!r.prefillDone() || r.generated == 0 || r.generated >= r.output) {
+                    continue;
+                }
+                if (used + tokensPerDecode > budget || e.decodes.size() >= e.coster.maxDecodeX / tokensPerDecode) {
+                    break;
+                }
+                double need = holding(e, r, r.cached + tokensPerDecode);
+                while (need - r.held > free(e)) {
+                    Request victim = e.running.get(e.running.size() - 1);
+                    preempt(e, victim);
+                    if (victim == r) {
+                        break;
+                    }
+                }
+                if (!r.running) {
+                    break;
+                }
+                take(e, r, need);
+                e.decodes.add(r);
+                used += tokensPerDecode;
+            }
+            return used;
+        }
+
+        void preempt(Instance e, Request r) {
+            int last = e.running.size() - 1;
+            if (last >= 0 && e.running.get(last) == r) {
+                e.running.remove(last);
+            } else {
+                e.running.remove(r);
+            }
+            r.running = false;
+            e.decodes.remove(r);
+            e.chunks.remove(r);
+            r.chunk = 0;
+            release(e, r);
+            r.target = r.generated == 0 ? r.input : (long) r.input + r.generated - 1;
+            r.prefilled = 0;
+            r.cached = 0;
+            e.waiting.addFirst(r);
+            preemptions++;
+        }
+
+        /** Prompt chunks (running prompts first, then waiting requests admitted in order) within {@code budget} tokens. */
+        boolean schedulePrefill(Instance e, long budget, int limit) {
+            ServingEngine eng = e.engine;
+            boolean any = false;
+            for (int i = 0; i < e.running.size() && budget > 0; i++) {
+                Request r = e.running.get(i);
+                if (r.prefillDone()) {
+                    continue;
+                }
+                long n = chunkOf(eng, r, budget);
+                if (n == 0) {
+                    break;
+                }
+                double need = holding(e, r, r.prefilled + n);
+                while (need - r.held > free(e) && e.running.get(e.running.size() - 1) != r
+                        && eng.kvReservation() == ServingEngine.KvReservation.ON_DEMAND) {
+                    // A full cache with prompts under way: the latest admitted request gives its blocks back.
+                    preempt(e, e.running.get(e.running.size() - 1));
+                }
+                if (need - r.held > free(e)) {
+                    break;
+                }
+                take(e, r, need);
+                r.chunk = n;
+                e.chunks.add(r);
+                budget -= n;
+                any = true;
+            }
+            while (budget > 0 && !e.waiting.isEmpty() && e.running.size() < limit) {
+                Request r = e.waiting.peek();
+                if (r.prefillDone()) {
+                    break;
+                }
+                long n = chunkOf(eng, r, budget);
+                if (n == 0) {
+                    break;
+                }
+                double need = holding(e, r, r.prefilled + n);
+                if (need > free(e)) {
+                    break;
+                }
+                e.waiting.poll();
+                take(e, r, need);
+                r.chunk = n;
+                e.running.add(r);
+                r.running = true;
+                r.leaving = false;
+                e.chunks.add(r);
+                budget -= n;
+                any = true;
+            }
+            return any;
+        }
+
+        long chunkOf(ServingEngine eng, Request r, long budget) {
+            long left = r.target - r.prefilled;
+            if (eng.chunkedPrefill()) {
+                return Math.min(left, budget);
+            }
+            return left <= budget ? left : 0;
+        }
+
+        void finish(Request r, double t) {
+            int i = finished++;
+            ttft[i] = r.firstToken - r.arrival;
+            e2e[i] = t - r.arrival;
+            if (r.output > 1) {
+                tpot[tpotCount++] = (t - r.firstToken) / (r.output - 1);
+            }
+            if (load.closedLoop() && issued < load.requests()) {
+                send(newRequest(t));
+            }
+        }
+    }
+
+    /**
+     * Simulates {@code load} on the prepared deployment.
+     *
+     * @throws IllegalArgumentException if a request is longer than the lengths the simulator was prepared for
+     */
+    public ServingResult run(RequestLoad load) {
+        Objects.requireNonNull(load, "load");
+        if (load.input().max() > maxInput || load.output().max() > maxOutput) {
+            throw new IllegalArgumentException("the load's requests (" + load.input() + " + " + load.output()
+                    + " tokens) are longer than the simulator was prepared for (" + maxInput + " + " + maxOutput + ")");
+        }
+        return new Run(load).simulate();
+    }
+
+    static ServingResult.Stats stats(double[] values, int n) {
+        if (n == 0) {
+            return ServingResult.Stats.EMPTY;
+        }
+        double[] v = Arrays.copyOf(values, n);
+        Arrays.sort(v);
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return new ServingResult.Stats(n, sum / n, rank(v, 0.50), rank(v, 0.90), rank(v, 0.99), v[n - 1]);
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    static double rank(double[] sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Token gaps by 0.1%-wide logarithmic bins from 1 ns; mean exact. */
+    static final class LogHistogram {
+        private static final double STEP = Math.log1p(1e-3);
+        private long[] bins = new long[1024];
+        private long count;
+        private double sum;
+        private double max;
+        private long zeros;
+
+        void add(double v) {
+            count++;
+            sum += v;
+            max = Math.max(max, v);
+            if (v < 1e-9) {
+                zeros++;
+                return;
+            }
+            int b = (int) (Math.log(v / 1e-9) / STEP);
+            if (b >= bins.length) {
+                bins = Arrays.copyOf(bins, Math.max(b + 1, bins.length * 2));
+            }
+            bins[b]++;
+        }
+
+        ServingResult.Stats stats() {
+            if (count == 0) {
+                return ServingResult.Stats.EMPTY;
+            }
+            return new ServingResult.Stats(count, sum / count, at(0.50), at(0.90), at(0.99), max);
+        }
+
+        private double at(double p) {
+            long rank = (long) Math.ceil(p * count);
+            long seen = zeros;
+            if (seen >= rank) {
+                return 0;
+            }
+            for (int b = 0; b < bins.length; b++) {
+                seen += bins[b];
+                if (seen >= rank) {
+                    return Math.min(max, 1e-9 * Math.exp((b + 0.5) * STEP));
+                }
+            }
+            return max;
+        }
+    }
+}

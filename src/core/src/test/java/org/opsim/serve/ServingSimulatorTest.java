@@ -1,0 +1,277 @@
+package org.opsim.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.opsim.Opsim;
+import org.opsim.cost.Plan;
+import org.opsim.cost.PlanTotals;
+import org.opsim.deploy.SystemProfile;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.ServingEngine;
+import org.opsim.model.Model;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
+
+/**
+ * The serving simulator against cases worked out independently: a lone request is the static model (its prefill
+ * graph, then one decode graph per token), a fixed batch decodes in lockstep, Little's law in a closed loop, a full
+ * cache preempts (or, reserving whole requests, admits fewer), and a disaggregated request's KV transfer by hand.
+ */
+class ServingSimulatorTest {
+
+    static final Model LLAMA_8B = Opsim.model("llama-3.1-8b");
+    static final Workload BF16 = Workload.decode(1, 1).withPrecisions(Precisions.all(Precision.BF16));
+    static final SystemProfile HGX = Opsim.system("hgx-h100");
+
+    static Figure f(double v) {
+        return Figure.of(v, "test");
+    }
+
+    /** An engine with no host overheads, no captured sizes, a 0.9 memory fraction and 16-token blocks. */
+    static ServingEngine engine(long budget, int batch, ServingEngine.Scheduler s, ServingEngine.KvReservation kv,
+                                double reserveBytes, double step, double perSequence, double perRequest) {
+        return new ServingEngine(s, f(budget), f(batch), true, kv, f(0.9), ServingEngine.MemoryBasis.TOTAL, f(reserveBytes),
+                f(16), List.of(), null, f(step), f(perSequence), f(perRequest));
+    }
+
+    static ServingEngine plain(long budget) {
+        return engine(budget, 256, ServingEngine.Scheduler.MIXED, ServingEngine.KvReservation.ON_DEMAND, 0, 0, 0, 0);
+    }
+
+    /** The chip's time for a graph built from scratch (no plan involved). */
+    static double seconds(Workload w) {
+        PlanTotals t = new PlanTotals();
+        Plan.compile(LLAMA_8B.graph(w.withPrecisions(BF16.precisions())), HGX.chip()).evaluate(t);
+        return t.latencySeconds();
+    }
+
+    static Workload prefill(long batch, long prompt) {
+        return Workload.prefill(batch, prompt);
+    }
+
+    static Workload decode(long batch, long context) {
+        return Workload.decode(batch, context);
+    }
+
+    /**
+     * One request of 200 + 6 tokens alone: its prompt is one step (200 ≤ the 512-token budget), the prefill graph of
+     * one 200-token prompt; then 5 decode steps at contexts 200..204. TTFT = prefill, TPOT = mean decode step,
+     * E2E = prefill + Σ decode steps; 6 tokens in all.
+     */
+    @Test
+    void aLoneRequestIsTheStaticModel() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 6, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(1, 200, 6, 1));
+        double ttft = seconds(prefill(1, 200));
+        double decodes = 0;
+        for (long c = 200; c <= 204; c++) {
+            decodes += seconds(decode(1, c));
+        }
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(decodes / 5, r.tpot().mean(), 1e-9 * decodes);
+        assertEquals(ttft + decodes, r.e2e().mean(), 1e-9 * decodes);
+        assertEquals(6, r.outputTokens());
+        assertEquals(1, r.requests());
+        assertEquals(r.e2e().mean(), r.makespanSeconds(), 1e-12);
+        assertEquals(6 / r.makespanSeconds(), r.outputTokensPerSecond(), 1e-9);
+    }
+
+    /**
+     * Four requests of 100 + 5 arriving together, budget 512: step 1 prefills the four prompts (400 tokens), then four
+     * decode steps of the batch of 4 at contexts 100..103 in lockstep: TPOT = the mean of the decode(4, 100..103)
+     * graphs. The prefill step (docs/serving.md §2) runs its token-only ops once over 400 rows and each prompt's
+     * attention on its own: from the object API's per-op results of prompt graphs, the non-attention ops of one
+     * 400-token prompt plus four times the attention ops of one 100-token prompt.
+     */
+    @Test
+    void aFixedBatchDecodesInLockstep() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 100, 5, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(4, 100, 5, 4));
+        double decodes = 0;
+        for (long c = 100; c <= 103; c++) {
+            decodes += seconds(decode(4, c));
+        }
+        assertEquals(decodes / 4, r.tpot().mean(), 1e-9 * decodes);
+        assertEquals(r.tpot().mean(), r.tpot().p99(), 1e-12, "every request decodes in the same steps");
+        double[] whole = split(prefill(1, 400));
+        double[] one = split(prefill(1, 100));
+        double ttft = whole[0] + 4 * one[1];
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(r.ttft().mean(), r.ttft().max(), 1e-15, "all four first tokens come from the same step");
+        assertEquals(20, r.outputTokens());
+        assertEquals(4.0, r.meanRunning(), 0);
+    }
+
+    /** Seconds of a graph's non-attention ops and of its attention ops, from the object API (no plan). */
+    static double[] split(Workload w) {
+        org.opsim.cost.Evaluation e = org.opsim.cost.CostModel.evaluate(LLAMA_8B.graph(w.withPrecisions(BF16.precisions())),
+                HGX.chip());
+        double[] out = new double[2];
+        for (org.opsim.cost.OpResult o : e.ops()) {
+            out[o.op().kind() == org.opsim.graph.OpKind.ATTENTION ? 1 : 0] += o.latencySeconds() * o.count();
+        }
+        return out;
+    }
+
+    /**
+     * Little's law for a closed loop: every client always has one request in the system (no think time), so the mean
+     * number in the system is the concurrency, L = 8, and L = λ·W with λ = requests / makespan and W the mean E2E.
+     * Over 400 requests the start (all eight arrive at once) and the end (the last ones drain alone) are a few
+     * percent of the makespan; 3% allowed. Output tokens per second = λ · 64.
+     */
+    @Test
+    void littlesLawHoldsInAClosedLoop() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(2048), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 256, 64, Optional.empty());
+        RequestLoad load = new RequestLoad(Lengths.uniform(128, 256), Lengths.fixed(64), 400, 8, 0, 7);
+        ServingResult r = sim.run(load);
+        double lambda = r.requests() / r.makespanSeconds();
+        assertEquals(8.0, lambda * r.e2e().mean(), 8.0 * 0.03);
+        assertEquals(lambda * 64, r.outputTokensPerSecond(), 1e-9 * r.outputTokensPerSecond());
+        assertEquals(400 * 64, r.outputTokens());
+        // Reproducible bit for bit with the same seed, different with another.
+        assertEquals(r.ttft().mean(), sim.run(load).ttft().mean(), 0);
+        RequestLoad other = new RequestLoad(Lengths.uniform(128, 256), Lengths.fixed(64), 400, 8, 0, 8);
+        assertTrue(sim.run(other).ttft().mean() != r.ttft().mean());
+    }
+
+    /**
+     * An open loop far below capacity: each request is alone, so its TTFT is its own prefill and the system is empty
+     * most of the time (L = λW < 0.1 at 1 request/s against ~40 ms per request).
+     */
+    @Test
+    void anOpenLoopBelowCapacityServesEachRequestAlone() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 6, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.open(1.0, 200, 6, 50, 3));
+        double ttft = seconds(prefill(1, 200));
+        assertEquals(ttft, r.ttft().p50(), 1e-9 * ttft);
+        assertTrue(r.requests() / r.makespanSeconds() * r.e2e().mean() < 0.1);
+    }
+
+    /**
+     * Preemption: a cache that holds 2.5 requests of 512 + 512 tokens (Llama-3.1-8B bf16: 32 layers × 8 KV heads × 128
+     * × 2 × 2 B = 131,072 B per token; 1,024 tokens = 134,217,728 B a request). Four requests: reserving whole
+     * requests, two run and two wait, nothing is preempted; taking blocks as tokens come, all four start (4 × 512
+     * prompt tokens = 2 requests' worth), the cache fills while they decode and the latest admitted are preempted and
+     * recomputed. Every request finishes with its 512 tokens either way.
+     */
+    @Test
+    void aFullCachePreemptsOrAdmitsFewer() {
+        double perRequest = 1024 * 131_072.0;
+        ServingDeployment probe = ServingDeployment.aggregated(HGX, plain(4096), new Pool(1, 1));
+        ServingSimulator s0 = ServingSimulator.prepare(LLAMA_8B, BF16, probe, 512, 512, Optional.empty());
+        assertEquals(perRequest, s0.kvBytes(1024), 0);
+        assertEquals(16 * 131_072.0, s0.kvBytes(1), 0, "one token holds a whole 16-token block");
+        double reserve = s0.kvBudgetBytes() - 2.5 * perRequest;
+        for (ServingEngine.KvReservation kv : ServingEngine.KvReservation.values()) {
+            ServingEngine e = engine(4096, 256, ServingEngine.Scheduler.MIXED, kv, reserve, 0, 0, 0);
+            ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, ServingDeployment.aggregated(HGX, e, new Pool(1, 1)),
+                    512, 512, Optional.empty());
+            assertEquals(2.5 * perRequest, sim.kvBudgetBytes(), 1);
+            ServingResult r = sim.run(RequestLoad.closed(4, 512, 512, 4));
+            assertEquals(4, r.requests(), kv.id());
+            assertEquals(4 * 512, r.outputTokens(), kv.id());
+            if (kv == ServingEngine.KvReservation.WHOLE_REQUEST) {
+                assertEquals(0, r.preemptions());
+                assertEquals(2, r.peakRunning());
+            } else {
+                assertTrue(r.preemptions() > 0, "preempted: " + r.preemptions());
+                assertEquals(4, r.peakRunning());
+            }
+        }
+    }
+
+    /**
+     * Disaggregated: one request of 1,024 + 2 tokens, prefill on one H100 and decode on another of the same HGX board.
+     * TTFT = the prefill graph of the prompt + the KV transfer over NVLink: 2.8 µs + 134,217,728 B / 450 GB/s
+     * (hgx-h100's intraNode link) = 2.8e-6 + 2.982617e-4 s. The second token is one decode step at context 1,024.
+     */
+    @Test
+    void aDisaggregatedRequestPaysItsKvTransfer() {
+        ServingDeployment d = ServingDeployment.disaggregated(HGX, plain(2048), new Pool(1, 1), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 1024, 2, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(1, 1024, 2, 1));
+        double transfer = 2.8e-6 + 134_217_728.0 / 450e9;
+        double ttft = seconds(prefill(1, 1024)) + transfer;
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(seconds(decode(1, 1024)), r.tpot().mean(), 1e-9 * r.tpot().mean());
+        assertEquals(2, r.chips());
+    }
+
+    /**
+     * Host overheads: a lone request of 200 + 6 with 1 ms per step, 10 µs per sequence and 20 ms per request: TTFT
+     * gains 20 ms + 1.01 ms (its one prefill step), TPOT 1.01 ms per token (one sequence per step).
+     */
+    @Test
+    void hostOverheadsAddPerStepPerSequenceAndPerRequest() {
+        ServingEngine e = engine(512, 256, ServingEngine.Scheduler.MIXED, ServingEngine.KvReservation.ON_DEMAND, 0, 1e-3, 1e-5,
+                2e-2);
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, ServingDeployment.aggregated(HGX, e, new Pool(1, 1)),
+                200, 6, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(1, 200, 6, 1));
+        assertEquals(seconds(prefill(1, 200)) + 0.02 + 0.00101, r.ttft().mean(), 1e-9);
+        double decodes = 0;
+        for (long c = 200; c <= 204; c++) {
+            decodes += seconds(decode(1, c));
+        }
+        assertEquals(decodes / 5 + 0.00101, r.tpot().mean(), 1e-9);
+    }
+
+    /**
+     * Prefill first (SGLang): a prompt arriving while others decode takes a step of its own and the decodes wait, so
+     * some token gap is at least a 512-token prefill long; mixed (vLLM): the prompt shares the decodes' step, and the
+     * longest gap is shorter. Outputs of 32..64 tokens make the four clients' requests arrive at different steps.
+     */
+    @Test
+    void prefillFirstMakesDecodesWait() {
+        ServingEngine pf = engine(1024, 256, ServingEngine.Scheduler.PREFILL_FIRST, ServingEngine.KvReservation.ON_DEMAND, 0, 0, 0, 0);
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, ServingDeployment.aggregated(HGX, pf, new Pool(1, 1)),
+                512, 64, Optional.empty());
+        RequestLoad load = new RequestLoad(Lengths.fixed(512), Lengths.uniform(32, 64), 40, 4, 0, 1);
+        ServingResult r = sim.run(load);
+        assertTrue(r.itl().max() >= seconds(prefill(1, 512)), "a decode waited out a prefill step");
+        ServingSimulator mixed = ServingSimulator.prepare(LLAMA_8B, BF16, ServingDeployment.aggregated(HGX, plain(1024),
+                new Pool(1, 1)), 512, 64, Optional.empty());
+        assertTrue(mixed.run(load).itl().max() < r.itl().max());
+    }
+
+    /** Speculation: k = 3 proposals accepted with 0.5 each yield 1 + 0.5 + 0.25 + 0.125 = 1.875 tokens a step. */
+    @Test
+    void speculativeDecodingYieldsTheAcceptedTokens() {
+        Speculation s = new Speculation(3, 0.5, 0.02);
+        assertEquals(1.875, s.tokensPerStep(), 1e-15);
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator plainSim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 64, Optional.empty());
+        ServingSimulator spec = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 64, Optional.of(s));
+        ServingResult a = plainSim.run(RequestLoad.closed(1, 200, 64, 1));
+        ServingResult b = spec.run(RequestLoad.closed(1, 200, 64, 1));
+        assertEquals(64, b.outputTokens());
+        // 63 tokens after the first at 1.875 a step: ⌈…⌉ about 34 steps instead of 63; each a little dearer.
+        assertTrue(b.tpot().mean() < 0.7 * a.tpot().mean(), a.tpot().mean() + " vs " + b.tpot().mean());
+    }
+
+    @Test
+    void refusesWhatItCannotRepresent() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 6, Optional.empty());
+        assertThrows(IllegalArgumentException.class, () -> sim.run(RequestLoad.closed(1, 201, 6, 1)));
+        assertThrows(IllegalArgumentException.class, () -> new RequestLoad(Lengths.fixed(1), Lengths.fixed(1), 1, 1, 1.0, 1));
+        assertThrows(IllegalArgumentException.class, () -> ServingDeployment.aggregated(HGX, plain(512), new Pool(9, 1)));
+        HardwareProfile chip = HGX.chip();
+        // 405B in bf16 does not fit one 80 GB H100.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServingSimulator.prepare(
+                Opsim.model("llama-3.1-405b"), BF16, d, 200, 6, Optional.empty()));
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+        assertTrue(chip.memory().capacityBytes().value() > 0);
+    }
+}
