@@ -13,7 +13,7 @@ import picocli.CommandLine;
         description = "What does this model cost on that chip? Operator-level latency, energy and dollars on GPUs and ASICs.",
         subcommands = {CompareCommand.class, RunCommand.class, SweepCommand.class, ReportCommand.class, ProfilesCommand.class,
             ModelsCommand.class, PredictCommand.class, ValidateCommand.class, CalibrateCommand.class,
-            ValidationReportCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
+            ValidationReportCommand.class, DeployCommand.class, ServeCommand.class, ServingReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -124,6 +124,11 @@ public final class ValidationReport {
         allReduceSection(md, llmcompass, a100System);
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
+            // The serving section is opsim serving-report's: kept as it stands.
+            String serving = Files.exists(out) ? ServingReport.section(Files.readString(out)) : "";
+            if (!serving.isEmpty()) {
+                md.append('\n').append(serving);
+            }
             Files.writeString(out, md.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,314 @@
+package org.opsim.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.opsim.Catalogue;
+import org.opsim.deploy.SystemProfile;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.ServingEngine;
+import org.opsim.model.Model;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
+import org.opsim.serve.Lengths;
+import org.opsim.serve.Pool;
+import org.opsim.serve.RequestLoad;
+import org.opsim.serve.ServingDeployment;
+import org.opsim.serve.ServingResult;
+import org.opsim.serve.ServingSimulator;
+import org.opsim.serve.Speculation;
+import org.opsim.validation.ServingCases;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code opsim serve}: a serving benchmark simulated request by request (docs/serving.md), or a file of them. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Simulate LLM serving request by request on a system: continuous batching with chunked prefill, "
+                + "KV-cache admission and preemption, engine overheads; prints TTFT, TPOT, ITL and end-to-end latency "
+                + "(mean, p50, p90, p99), tokens/s (total, per chip, per user), $ per million tokens and J per token. "
+                + "With --cases, predicts a file of serving benchmarks (the format of shared/validation/serving-*.csv).")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "a bundled model (llama-3.1-70b), a Hugging Face id (meta-llama/Llama-3.1-70B-Instruct) or a config file")
+    String model;
+
+    @Option(names = "--system", paramLabel = "SYSTEM",
+            description = "a system (hgx-h100, b200_sxm, gb200, or a system file; hardware-profiles/systems/)")
+    String system;
+
+    @Option(names = "--profiles", paramLabel = "DIR", description = "add the profiles and systems in DIR to the catalogue")
+    Path profileDir;
+
+    @Option(names = "--stack", paramLabel = "STACK",
+            description = "the serving engine: vllm, sglang, tensorrt-llm (or trtllm), jax-xla, neuron, name@version or a stack "
+                    + "file (default: the chip vendor's; a version the file does not know takes the nearest, said)")
+    String stack;
+
+    @Option(names = "--precision", description = "weights and GEMM inputs, replacing the checkpoint's formats (default: the "
+            + "checkpoint's formats when its config gives them, else bf16)")
+    String precision;
+
+    @Option(names = "--kv", paramLabel = "PRECISION", description = "the KV cache's precision (default: --precision)")
+    String kv;
+
+    @Option(names = "--tp", defaultValue = "1", description = "tensor-parallel degree of each instance (default: ${DEFAULT-VALUE})")
+    int tp;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "instances behind one load balancer (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = "--prefill-workers", description = "disaggregated: prefill instances (with --decode-workers)")
+    Integer prefillWorkers;
+
+    @Option(names = "--prefill-tp", description = "disaggregated: TP of each prefill instance (default: --tp)")
+    Integer prefillTp;
+
+    @Option(names = "--decode-workers", description = "disaggregated: decode instances (with --prefill-workers)")
+    Integer decodeWorkers;
+
+    @Option(names = "--decode-tp", description = "disaggregated: TP of each decode instance (default: --tp)")
+    Integer decodeTp;
+
+    @Option(names = "--isl", defaultValue = "1024", paramLabel = "TOKENS|LO..HI",
+            description = "input tokens per request, fixed or uniform over LO..HI (default: ${DEFAULT-VALUE})")
+    String isl;
+
+    @Option(names = "--osl", defaultValue = "1024", paramLabel = "TOKENS|LO..HI",
+            description = "output tokens per request, fixed or uniform over LO..HI (default: ${DEFAULT-VALUE})")
+    String osl;
+
+    @Option(names = "--concurrency", description = "closed loop: clients, each sending its next request when the last finished")
+    Integer concurrency;
+
+    @Option(names = "--rate", description = "open loop: Poisson arrivals per second")
+    Double rate;
+
+    @Option(names = "--requests", description = "requests to send (default: 10 per client, at least 100; open loop: 1000)")
+    Integer requests;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of lengths and arrivals (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--spec-tokens", description = "speculative decoding: tokens proposed per step (MTP depth or draft lookahead)")
+    Integer specTokens;
+
+    @Option(names = "--spec-acceptance", defaultValue = "0.7",
+            description = "speculative decoding: acceptance rate per proposed token (default: ${DEFAULT-VALUE})")
+    double specAcceptance;
+
+    @Option(names = "--spec-cost", defaultValue = "0.02",
+            description = "speculative decoding: one proposal's cost over the model's token-only decode work (default: ${DEFAULT-VALUE})")
+    double specCost;
+
+    @Option(names = "--cases", paramLabel = "CSV",
+            description = "serving benchmarks to predict (shared/validation/serving-*.csv format); writes them back with "
+                    + "predicted_ttft_ms, predicted_tpot_ms and prediction_error added")
+    Path cases;
+
+    @picocli.CommandLine.Mixin
+    Output output;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Catalogue catalogue = Inputs.catalogue(profileDir);
+        if (cases != null) {
+            return predictCases(catalogue);
+        }
+        if (model == null || system == null) {
+            throw new IllegalArgumentException("serve needs --model and --system (or --cases FILE)");
+        }
+        Catalogue.HuggingFaceModel hf = null;
+        Model m;
+        try {
+            m = catalogue.parametricModel(model, "serve");
+        } catch (IllegalArgumentException e) {
+            if (!model.contains("/")) {
+                throw e;
+            }
+            hf = catalogue.huggingFace(model);
+            m = catalogue.model(hf.model()).requireModel("serve");
+        }
+        List<String> notes = new ArrayList<>();
+        SystemProfile s = catalogue.system(system);
+        Catalogue.ServingStack st = stack != null ? catalogue.servingStack(stack) : catalogue.defaultServingStack(s.chip().vendor());
+        st.note().ifPresent(notes::add);
+        ServingEngine engine = st.stack().serving().orElseThrow();
+        s = s.withChip(s.chip().withStack(st.stack()));
+        String chosen = precision != null ? precision
+                : hf != null && hf.weights().isPresent() ? hf.weights().get().id() : "bf16";
+        Precision p = Precision.parse(chosen);
+        if (hf != null && hf.weights().isPresent() && !chosen.equals(hf.weights().get().id())) {
+            notes.add(hf.id() + " is a " + hf.weights().get().id() + " checkpoint; --precision " + chosen + " is used");
+        }
+        if ((precision != null || hf != null && hf.weights().isPresent())
+                && m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            m = tm.unquantized();
+            notes.add(chosen + " weights replace the checkpoint's formats (" + tm.quantization().get().scheme() + ")");
+        } else if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            notes.add("weights in the checkpoint's formats (" + tm.quantization().get().summary() + ")");
+        }
+        Precision act = p.blockScaled() ? p.arithmetic() : p;
+        Precisions precisions = new Precisions(p, act, kv != null ? Precision.parse(kv) : act);
+        Workload like = Workload.decode(1, 1).withPrecisions(precisions);
+        ServingDeployment d;
+        if (prefillWorkers != null || decodeWorkers != null) {
+            if (prefillWorkers == null || decodeWorkers == null) {
+                throw new IllegalArgumentException("a disaggregated deployment needs both --prefill-workers and --decode-workers");
+            }
+            d = ServingDeployment.disaggregated(s, engine, new Pool(prefillWorkers, prefillTp != null ? prefillTp : tp),
+                    new Pool(decodeWorkers, decodeTp != null ? decodeTp : tp));
+        } else {
+            d = ServingDeployment.aggregated(s, engine, new Pool(replicas, tp));
+        }
+        Lengths in = lengths("--isl", isl);
+        Lengths outL = lengths("--osl", osl);
+        RequestLoad load;
+        if (rate != null) {
+            if (concurrency != null) {
+                throw new IllegalArgumentException("give --concurrency (closed loop) or --rate (open loop), not both");
+            }
+            load = new RequestLoad(in, outL, requests != null ? requests : 1000, 0, rate, seed);
+        } else {
+            int c = concurrency != null ? concurrency : 16;
+            load = new RequestLoad(in, outL, requests != null ? requests : RequestLoad.defaultRequests(c), c, 0, seed);
+        }
+        Optional<Speculation> specDecoding = specTokens == null ? Optional.empty()
+                : Optional.of(new Speculation(specTokens, specAcceptance, specCost));
+        ServingSimulator sim = ServingSimulator.prepare(m, like, d, in.max(), outL.max(), specDecoding);
+        ServingResult r = sim.run(load);
+        notes.addAll(r.notes());
+        String text = switch (output.format) {
+            case JSON -> json(m, d, st, load, r, notes);
+            default -> header(m, d, st, load, precisions) + table(r).render(output.format)
+                    + (output.format == Table.Format.CSV ? "" : notes(notes));
+        };
+        output.emit(text, spec.commandLine().getOut());
+        return 0;
+    }
+
+    private int predictCases(Catalogue catalogue) {
+        ServingCases.File f = ServingCases.read(cases);
+        List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(catalogue),
+                new ServingSimulator.PlanCache());
+        output.emit(ServingCases.write(f, p), spec.commandLine().getOut());
+        long failed = p.stream().filter(x -> x.result().isEmpty()).count();
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("{} rows predicted, {} without a prediction (prediction_error says why)",
+                p.size() - failed, failed);
+        return 0;
+    }
+
+    static Lengths lengths(String option, String v) {
+        try {
+            int dots = v.indexOf("..");
+            if (dots < 0) {
+                return Lengths.fixed(Integer.parseInt(v.trim()));
+            }
+            return Lengths.uniform(Integer.parseInt(v.substring(0, dots).trim()), Integer.parseInt(v.substring(dots + 2).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes TOKENS or LO..HI, got '" + v + "'");
+        }
+    }
+
+    private static String header(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, Precisions p) {
+        return m.name() + " (" + p.weights().id() + " weights, " + p.kvCache().id() + " KV), " + d.describe() + " ("
+                + d.chips() + " chips of " + d.system().chip().name() + ")\n" + "engine: " + st.stack().id() + "; load: "
+                + (load.closedLoop() ? load.concurrency() + " concurrent clients" : Numbers.sig(load.ratePerSecond()) + " requests/s")
+                + ", " + load.requests() + " requests of " + load.input() + " + " + load.output() + " tokens\n\n";
+    }
+
+    private static Table table(ServingResult r) {
+        Table t = new Table(List.of("metric", "mean", "p50", "p90", "p99", "unit"));
+        stat(t, "TTFT", r.ttft(), 1e3, "ms");
+        stat(t, "TPOT", r.tpot(), 1e3, "ms");
+        stat(t, "ITL", r.itl(), 1e3, "ms");
+        stat(t, "end-to-end", r.e2e(), 1e3, "ms");
+        one(t, "output tokens/s", r.outputTokensPerSecond(), "tokens/s");
+        one(t, "output tokens/s per chip", r.tokensPerSecondPerChip(), "tokens/s");
+        one(t, "output tokens/s per user", r.tokensPerSecondPerUser(), "tokens/s");
+        one(t, "$ per million output tokens", r.usdPerMillionTokens(), "USD");
+        one(t, "energy per output token", r.joulesPerToken(), "J");
+        one(t, "requests preempted", r.preemptions(), "requests");
+        one(t, "mean sequences per decode step", r.meanRunning(), "sequences");
+        one(t, "KV cache per chip", r.kvBudgetBytes().get(0) / 1e9, "GB");
+        return t;
+    }
+
+    private static void stat(Table t, String name, ServingResult.Stats s, double scale, String unit) {
+        t.add(List.of(name, Numbers.sig(s.mean() * scale), Numbers.sig(s.p50() * scale), Numbers.sig(s.p90() * scale),
+                Numbers.sig(s.p99() * scale), unit));
+    }
+
+    private static void one(Table t, String name, double v, String unit) {
+        t.add(List.of(name, Numbers.sig(v), "", "", "", unit));
+    }
+
+    private static String notes(List<String> notes) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : notes) {
+            sb.append("note: ").append(n).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String json(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, ServingResult r,
+                               List<String> notes) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", 1);
+        root.put("model", m.name());
+        root.put("deployment", d.describe());
+        root.put("chips", r.chips());
+        root.put("engine", st.stack().id());
+        root.put("concurrency", load.concurrency());
+        root.put("ratePerSecond", load.ratePerSecond());
+        root.put("requests", r.requests());
+        root.put("ttftSeconds", stats(r.ttft()));
+        root.put("tpotSeconds", stats(r.tpot()));
+        root.put("itlSeconds", stats(r.itl()));
+        root.put("e2eSeconds", stats(r.e2e()));
+        root.put("outputTokens", r.outputTokens());
+        root.put("makespanSeconds", r.makespanSeconds());
+        root.put("outputTokensPerSecond", r.outputTokensPerSecond());
+        root.put("outputTokensPerSecondPerChip", r.tokensPerSecondPerChip());
+        root.put("outputTokensPerSecondPerUser", r.tokensPerSecondPerUser());
+        root.put("usdPerMillionOutputTokens", r.usdPerMillionTokens());
+        root.put("joulesPerOutputToken", r.joulesPerToken());
+        root.put("preemptions", r.preemptions());
+        root.put("kvCacheBytesPerChip", r.kvBudgetBytes());
+        Map<String, Object> series = new LinkedHashMap<>();
+        series.put("timeSeconds", r.series().timeSeconds());
+        series.put("running", r.series().running());
+        series.put("tokens", r.series().tokens());
+        series.put("kvUsedFraction", r.series().kvUsed());
+        series.put("stepSeconds", r.series().stepSeconds());
+        root.put("series", series);
+        root.put("notes", notes);
+        try {
+            return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> stats(ServingResult.Stats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", s.mean());
+        m.put("p50", s.p50());
+        m.put("p90", s.p90());
+        m.put("p99", s.p99());
+        m.put("max", s.max());
+        m.put("count", s.count());
+        return m;
+    }
+}

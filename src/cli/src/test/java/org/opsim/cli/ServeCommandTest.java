@@ -1,0 +1,76 @@
+package org.opsim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code opsim serve} end to end: a scenario as a table and as JSON, a file of serving cases, bad input. */
+class ServeCommandTest {
+
+    private static final String[] SCENARIO = {"serve", "-m", "llama-3.1-8b", "--system", "hgx-h100", "--concurrency", "4",
+        "--isl", "128", "--osl", "16", "--requests", "8"};
+
+    @Test
+    void aScenarioPrintsLatenciesThroughputAndCost() {
+        CliRun r = CliRun.run(SCENARIO);
+        assertEquals(0, r.code(), r.err());
+        for (String want : List.of("TTFT", "TPOT", "ITL", "end-to-end", "output tokens/s per chip", "$ per million output tokens",
+                "engine: vllm@0.11-serving", "4 concurrent clients, 8 requests of 128 + 16 tokens")) {
+            assertTrue(r.out().contains(want), want + " in\n" + r.out());
+        }
+    }
+
+    /** 8 requests × 16 tokens = 128 output tokens; one H100; the closed loop's figures in seconds. */
+    @Test
+    void jsonCarriesEveryFigureInSeconds() throws Exception {
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(SCENARIO), java.util.stream.Stream.of("--format", "json"))
+                .toArray(String[]::new);
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JsonMapper.builder().build().readTree(r.out());
+        assertEquals(1, j.get("schemaVersion").asInt());
+        assertEquals(128, j.get("outputTokens").asLong());
+        assertEquals(8, j.get("requests").asInt());
+        assertEquals(1, j.get("chips").asInt());
+        double ttft = j.get("ttftSeconds").get("mean").asDouble();
+        assertTrue(ttft > 0 && ttft < 1, "TTFT " + ttft);
+        assertEquals(j.get("outputTokens").asDouble() / j.get("makespanSeconds").asDouble(),
+                j.get("outputTokensPerSecond").asDouble(), 1e-9 * j.get("outputTokensPerSecond").asDouble());
+        assertTrue(j.get("series").get("timeSeconds").size() > 0);
+    }
+
+    @Test
+    void servingCasesAreWrittenBackWithPredictions(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("predicted.csv");
+        CliRun r = CliRun.run("serve", "--cases", CliRun.repo("src/core/src/test/resources/serving/three-rows.csv").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(0).endsWith(",predicted_ttft_ms,predicted_tpot_ms,prediction_error"), lines.get(0));
+        assertTrue(lines.get(3).endsWith(",,,attention data parallelism (attention_dp_size 4) is not modelled by the serving simulator"),
+                lines.get(3));
+    }
+
+    @Test
+    void badInputIsANamedErrorWithExitCode2(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "model_path,system,backend,mode,isl,osl\nx,b200_sxm,vllm,agg,ten,1\n");
+        CliRun r = CliRun.run("serve", "--cases", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.csv") && r.err().contains("isl"), r.err());
+        CliRun noModel = CliRun.run("serve", "--system", "hgx-h100");
+        assertEquals(2, noModel.code());
+        assertTrue(noModel.err().contains("--model"), noModel.err());
+        CliRun range = CliRun.run("serve", "-m", "llama-3.1-8b", "--system", "hgx-h100", "--isl", "5..x");
+        assertEquals(2, range.code());
+        assertTrue(range.err().contains("--isl takes TOKENS or LO..HI"), range.err());
+    }
+}

@@ -1,0 +1,339 @@
+package org.opsim.validation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opsim.Catalogue;
+import org.opsim.deploy.SystemProfile;
+import org.opsim.graph.Precision;
+import org.opsim.hardware.ServingEngine;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.internal.io.AtomicFiles;
+import org.opsim.internal.io.CsvTable;
+import org.opsim.io.InputException;
+import org.opsim.model.Model;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
+import org.opsim.serve.Pool;
+import org.opsim.serve.RequestLoad;
+import org.opsim.serve.ServingDeployment;
+import org.opsim.serve.ServingResult;
+import org.opsim.serve.ServingSimulator;
+
+/**
+ * Serving benchmarks in the format of {@code shared/validation/serving-*.csv} (docs/serving.md §5): one row per
+ * model, backend, deployment, ISL/OSL and concurrency with the measured TTFT and TPOT. {@link #read} checks the file
+ * (a malformed one is an {@link InputException} naming the row and column); {@link #predict} simulates each row and
+ * says for a row it cannot represent why, leaving its predictions empty.
+ */
+public final class ServingCases {
+
+    static final List<String> REQUIRED = List.of("model_path", "system", "backend", "mode", "isl", "osl");
+
+    private ServingCases() {
+    }
+
+    /** One row: its 1-based data-row number, the header and its cells (kept to be written back). */
+    public record Case(int number, List<String> header, List<String> cells) {
+
+        public Case {
+            header = List.copyOf(header);
+            cells = List.copyOf(cells);
+        }
+
+        public String get(String column) {
+            int i = header.indexOf(column);
+            return i < 0 || i >= cells.size() ? "" : cells.get(i).trim();
+        }
+
+        /** Measured mean TTFT in seconds, or NaN where the row has none. */
+        public double measuredTtftSeconds() {
+            return millis("silicon_ttft_ms");
+        }
+
+        /** Measured mean TPOT in seconds, or NaN where the row has none. */
+        public double measuredTpotSeconds() {
+            return millis("silicon_tpot_ms");
+        }
+
+        private double millis(String column) {
+            String v = get(column);
+            if (v.isEmpty()) {
+                return Double.NaN;
+            }
+            double ms = Double.parseDouble(v);
+            return ms / 1e3;
+        }
+    }
+
+    /** The file's header and rows; every required column present, numbers where numbers belong. */
+    public record File(String label, List<String> header, List<Case> cases) {
+        public File {
+            header = List.copyOf(header);
+            cases = List.copyOf(cases);
+        }
+    }
+
+    /** A row's prediction: TTFT and TPOT in seconds, or why there is none. */
+    public record Prediction(Case row, Optional<ServingResult> result, Optional<String> error, List<String> notes) {
+        public Prediction {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    public static File read(Path file) {
+        CsvTable t = CsvTable.read(file).require(REQUIRED.toArray(String[]::new));
+        List<Case> out = new ArrayList<>();
+        for (CsvTable.Row r : t.rows()) {
+            for (String c : List.of("isl", "osl")) {
+                r.whole(c);
+            }
+            for (String c : List.of("batch_size", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size", "moe_ep_size",
+                    "prefill_num_workers", "prefill_tp_size", "decode_num_workers", "decode_tp_size")) {
+                if (t.has(c) && !r.text(c, "").isBlank()) {
+                    r.whole(c);
+                }
+            }
+            for (String c : List.of("silicon_ttft_ms", "silicon_tpot_ms")) {
+                if (t.has(c) && !r.text(c, "").isBlank()) {
+                    r.positive(c);
+                }
+            }
+            String mode = r.text("mode");
+            if (!mode.equals("agg") && !mode.equals("disagg")) {
+                throw r.error("mode", "expected agg or disagg, got '" + mode + "'");
+            }
+            out.add(new Case(r.number(), t.header(), r.cells()));
+        }
+        return new File(t.label(), t.header(), out);
+    }
+
+    /** How rows become simulations: the catalogue, the request count per row, and a stack edit (a fit's candidate). */
+    public record Options(Catalogue catalogue, int requestsPerClient, UnaryOperator<SoftwareStack> stackEdit) {
+        public static Options defaults(Catalogue c) {
+            return new Options(c, 10, UnaryOperator.identity());
+        }
+    }
+
+    /** Simulates each row (rows that cannot be represented get an error); plans are shared through {@code cache}. */
+    public static List<Prediction> predict(File file, Options options, ServingSimulator.PlanCache cache) {
+        List<Prediction> out = new ArrayList<>(file.cases().size());
+        for (Case c : file.cases()) {
+            out.add(predict(c, options, cache));
+        }
+        return out;
+    }
+
+    private static final Pattern CONCURRENCY = Pattern.compile("silicon_concurrency=(\\d+)");
+
+    /** The scenario a row describes, or an error saying what cannot be represented. */
+    public static Prediction predict(Case c, Options options, ServingSimulator.PlanCache cache) {
+        List<String> notes = new ArrayList<>();
+        try {
+            Catalogue cat = options.catalogue();
+            Catalogue.HuggingFaceModel hf = cat.huggingFace(c.get("model_path"));
+            Model model = cat.model(hf.model()).requireModel("a serving case");
+            SystemProfile system = cat.system(c.get("system"));
+            String backend = c.get("backend");
+            String version = c.get("backend_version");
+            Catalogue.ServingStack st = cat.servingStack(version.isEmpty() ? backend : backend + "@" + version);
+            st.note().ifPresent(notes::add);
+            SoftwareStack stack = options.stackEdit().apply(st.stack());
+            ServingEngine engine = stack.serving().orElseThrow();
+            system = system.withChip(system.chip().withStack(stack));
+            Precisions p = precisions(c, backend, hf.weights());
+            if (!c.get("gemm_quant_mode").isEmpty() || !c.get("precision").isEmpty()) {
+                // The row's formats replace the checkpoint's (a DeepSeek-R1 config says fp8; the row may run nvfp4).
+                if (model instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+                    model = tm.unquantized();
+                    notes.add("the row's " + p.weights().id() + " weights replace the checkpoint's formats ("
+                            + tm.quantization().get().scheme() + ")");
+                }
+            }
+            Workload like = Workload.decode(1, 1).withPrecisions(p);
+            int isl = whole(c, "isl");
+            int osl = whole(c, "osl");
+            int concurrency;
+            ServingDeployment d;
+            if (c.get("mode").equals("agg")) {
+                concurrency = whole(c, "batch_size");
+                int tp = pool(c, "", notes);
+                d = ServingDeployment.aggregated(system, engine, new Pool(1, tp));
+            } else {
+                Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
+                if (!m.find()) {
+                    return error(c, "a disaggregated row needs silicon_concurrency in silicon_data_source", notes);
+                }
+                concurrency = Integer.parseInt(m.group(1));
+                int ptp = pool(c, "prefill_", notes);
+                int dtp = pool(c, "decode_", notes);
+                if (c.get("prefill_num_workers").isEmpty() || c.get("decode_num_workers").isEmpty()) {
+                    // How many instances shared the load decides TTFT and TPOT; guessing it would be a per-row knob.
+                    return error(c, "a disaggregated row needs prefill_num_workers and decode_num_workers", notes);
+                }
+                d = ServingDeployment.disaggregated(system, engine, new Pool(whole(c, "prefill_num_workers"), ptp),
+                        new Pool(whole(c, "decode_num_workers"), dtp));
+            }
+            ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
+            int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
+            ServingResult r = sim.run(RequestLoad.closed(concurrency, isl, osl, requests));
+            notes.addAll(r.notes());
+            return new Prediction(c, Optional.of(r), Optional.empty(), notes);
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return error(c, e.getMessage() == null ? e.toString() : e.getMessage(), notes);
+        }
+    }
+
+    private static Prediction error(Case c, String why, List<String> notes) {
+        return new Prediction(c, Optional.empty(), Optional.of(why), notes);
+    }
+
+    private static int whole(Case c, String column) {
+        String v = c.get(column);
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("no " + column);
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static int optional(Case c, String column) {
+        String v = c.get(column);
+        return v.isEmpty() ? 1 : Math.max(1, Integer.parseInt(v));
+    }
+
+    /**
+     * The tensor-parallel degree of a row's pool ({@code prefix} "", "prefill_" or "decode_"). Attention data
+     * parallelism and pipelines are refused; experts split by MoE-TP × MoE-EP = TP are costed as split by TP
+     * (noted: the same FLOPs and weight bytes per chip under balanced routing; the all-to-alls costed as TP's
+     * all-reduces).
+     */
+    private static int pool(Case c, String prefix, List<String> notes) {
+        int tp = optional(c, prefix + "tp_size");
+        int pp = optional(c, prefix + "pp_size");
+        int adp = optional(c, prefix + "attention_dp_size");
+        int ep = optional(c, prefix + "moe_ep_size");
+        int mtp = optional(c, prefix + "moe_tp_size");
+        if (pp > 1) {
+            throw new IllegalArgumentException("pipeline parallelism (" + prefix + "pp_size " + pp + ") is not modelled by the serving simulator");
+        }
+        if (adp > 1) {
+            throw new IllegalArgumentException("attention data parallelism (" + prefix + "attention_dp_size " + adp
+                    + ") is not modelled by the serving simulator");
+        }
+        if (ep > 1) {
+            if ((long) ep * mtp != tp) {
+                throw new IllegalArgumentException("MoE-EP " + ep + " × MoE-TP " + mtp + " differs from TP " + tp);
+            }
+            notes.add("experts split by EP " + ep + " × MoE-TP " + mtp + " costed as split by TP " + tp
+                    + " (same FLOPs and weight bytes per chip under balanced routing; all-to-alls costed as all-reduces)");
+        }
+        return tp;
+    }
+
+    /**
+     * A row's precisions: {@code gemm_quant_mode} (else {@code precision}, else the checkpoint's from the id, else
+     * bf16) for weights and GEMM inputs: fp8 → fp8 × fp8, nvfp4/fp4 → nvfp4 weights × fp4, int4 → int4 weights
+     * (group 32) × bf16, bf16 → bf16. KV cache: fp8 where the GEMMs run in fp8 or fp4 (the serving recipes of such
+     * checkpoints quantise the cache: an assumption, the file does not say), else bf16.
+     */
+    static Precisions precisions(Case c, String backend, Optional<Precision> checkpoint) {
+        // backend: kept for engines whose cache precision differs (none so far)
+        String q = c.get("gemm_quant_mode");
+        if (q.isEmpty()) {
+            q = c.get("precision");
+        }
+        if (q.isEmpty()) {
+            q = checkpoint.map(Precision::id).orElse("bf16");
+        }
+        q = q.toLowerCase(Locale.ROOT);
+        Precision w;
+        Precision a;
+        switch (q) {
+            case "fp8", "fp8_static" -> {
+                w = c.get("moe_quant_mode").equals("fp8_block") ? Precision.FP8_BLOCK : Precision.FP8;
+                a = Precision.FP8;
+            }
+            case "fp8_block", "fp8-block" -> {
+                w = Precision.FP8_BLOCK;
+                a = Precision.FP8;
+            }
+            case "nvfp4", "fp4", "w4a4_nvfp4" -> {
+                w = Precision.NVFP4;
+                a = Precision.FP4;
+            }
+            case "mxfp4" -> {
+                w = Precision.MXFP4;
+                a = Precision.BF16;
+            }
+            case "int4", "w4a16", "int4_wo", "w4a16_awq" -> {
+                w = Precision.INT4_G32;
+                a = Precision.BF16;
+            }
+            case "bf16", "float16", "fp16", "bfloat16" -> {
+                w = Precision.BF16;
+                a = Precision.BF16;
+            }
+            default -> throw new IllegalArgumentException("unknown quantisation '" + q + "'");
+        }
+        Precision kv = a == Precision.FP8 || a == Precision.FP4 ? Precision.FP8 : Precision.BF16;
+        return new Precisions(w, a, kv);
+    }
+
+    /** The file written back with {@code predicted_ttft_ms}, {@code predicted_tpot_ms} and {@code prediction_error} added. */
+    public static String write(File file, List<Prediction> predictions) {
+        StringBuilder sb = new StringBuilder();
+        List<String> header = new ArrayList<>(file.header());
+        header.add("predicted_ttft_ms");
+        header.add("predicted_tpot_ms");
+        header.add("prediction_error");
+        line(sb, header);
+        for (Prediction p : predictions) {
+            List<String> cells = new ArrayList<>(p.row().cells());
+            while (cells.size() < file.header().size()) {
+                cells.add("");
+            }
+            if (p.result().isPresent()) {
+                ServingResult r = p.result().get();
+                cells.add(number(r.ttft().mean() * 1e3));
+                cells.add(number(r.tpot().mean() * 1e3));
+                cells.add("");
+            } else {
+                cells.add("");
+                cells.add("");
+                cells.add(p.error().orElse(""));
+            }
+            line(sb, cells);
+        }
+        return sb.toString();
+    }
+
+    public static void write(File file, List<Prediction> predictions, Path out) {
+        AtomicFiles.writeString(out, write(file, predictions));
+    }
+
+    private static String number(double v) {
+        return Double.toString(v);
+    }
+
+    private static void line(StringBuilder sb, List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String v = cells.get(i);
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                sb.append('"').append(v.replace("\"", "\"\"")).append('"');
+            } else {
+                sb.append(v);
+            }
+        }
+        sb.append('\n');
+    }
+}

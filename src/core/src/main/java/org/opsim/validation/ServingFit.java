@@ -1,0 +1,391 @@
+package org.opsim.validation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.opsim.Catalogue;
+import org.opsim.hardware.Figure;
+import org.opsim.hardware.ServingEngine;
+import org.opsim.hardware.SoftwareStack;
+import org.opsim.serve.ServingResult;
+import org.opsim.serve.ServingSimulator;
+
+/**
+ * Fits a serving stack's four physical parameters on part of a file of serving benchmarks and scores them on the rest
+ * (docs/validation.md "Serving"): the time one kernel adds in a step ({@code launchSeconds}), the host time per step
+ * and per scheduled sequence, and the time a request spends outside the engine before its first token. The same four
+ * numbers for every model, chip and deployment of a backend; no per-row correction.
+ *
+ * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all four; the
+ * schedule moves little), which gives each row's TTFT and TPOT as linear functions of the parameters; a fit minimises
+ * a robust loss of the log errors of both over its rows (non-negative Gauss-Newton steps); every score is a fresh simulation at
+ * the fitted parameters.
+ */
+public final class ServingFit {
+
+    /** The four parameters. */
+    public record Parameters(double launchSeconds, double stepSeconds, double sequenceSeconds, double requestSeconds) {
+        double get(int i) {
+            return switch (i) {
+                case 0 -> launchSeconds;
+                case 1 -> stepSeconds;
+                case 2 -> sequenceSeconds;
+                default -> requestSeconds;
+            };
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "launch %.2f µs, step %.3f ms, per sequence %.2f µs, per request %.1f ms",
+                    launchSeconds * 1e6, stepSeconds * 1e3, sequenceSeconds * 1e6, requestSeconds * 1e3);
+        }
+    }
+
+    /** A row's TTFT and TPOT at the base and their change per unit of each parameter. */
+    public record Linear(ServingCases.Case row, double ttft0, double tpot0, double[] dTtft, double[] dTpot) {
+        double ttft(Parameters p, Parameters base) {
+            double v = ttft0;
+            for (int i = 0; i < 4; i++) {
+                v += dTtft[i] * (p.get(i) - base.get(i));
+            }
+            return v;
+        }
+
+        double tpot(Parameters p, Parameters base) {
+            double v = tpot0;
+            for (int i = 0; i < 4; i++) {
+                v += dTpot[i] * (p.get(i) - base.get(i));
+            }
+            return v;
+        }
+    }
+
+    /** The base point and the steps of the linearisation. */
+    public static final Parameters BASE = new Parameters(1.5e-6, 5.0e-4, 1.0e-5, 2.0e-2);
+    static final double[] DELTA = {2.0e-6, 1.0e-3, 1.0e-5, 1.0e-2};
+
+    private ServingFit() {
+    }
+
+    /** {@code stack} with the four parameters. */
+    public static SoftwareStack apply(SoftwareStack stack, Parameters p, String source) {
+        ServingEngine e = stack.serving().orElseThrow(() -> new IllegalArgumentException(stack.id() + " has no serving section"));
+        ServingEngine fitted = e.withOverheads(Figure.of(p.stepSeconds(), source), Figure.of(p.sequenceSeconds(), source),
+                Figure.of(p.requestSeconds(), source));
+        return stack.withServing(fitted, stack.version(), stack.description().orElse(stack.version()))
+                .withLaunchSeconds(Figure.of(p.launchSeconds(), source));
+    }
+
+    /**
+     * Simulates {@code rows} with {@code params(row)} on {@code threads} threads (rows that share plans on one thread),
+     * in the rows' order.
+     */
+    public static List<ServingCases.Prediction> simulate(Catalogue catalogue, List<ServingCases.Case> rows,
+                                                        Function<ServingCases.Case, Parameters> params, int requestsPerClient,
+                                                        int threads) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            groups.computeIfAbsent(planKey(rows.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        ServingCases.Prediction[] out = new ServingCases.Prediction[rows.size()];
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (List<Integer> g : groups.values()) {
+                jobs.add(pool.submit(() -> {
+                    ServingSimulator.PlanCache cache = new ServingSimulator.PlanCache();
+                    for (int i : g) {
+                        ServingCases.Case c = rows.get(i);
+                        Parameters p = params.apply(c);
+                        UnaryOperator<SoftwareStack> edit = s -> apply(s, p, "serving fit candidate");
+                        out[i] = ServingCases.predict(c, new ServingCases.Options(catalogue, requestsPerClient, edit), cache);
+                    }
+                }));
+            }
+            for (Future<?> f : jobs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.of(out);
+    }
+
+    /** Rows that compile the same plans (model, chip, backend, precision, pools, lengths). */
+    static String planKey(ServingCases.Case c) {
+        return String.join("|", c.get("model_path"), c.get("system"), c.get("backend"), c.get("gemm_quant_mode"),
+                c.get("precision"), c.get("mode"), c.get("tp_size"), c.get("prefill_tp_size"), c.get("decode_tp_size"),
+                c.get("isl"), c.get("osl"));
+    }
+
+    /**
+     * Each representable row's linearisation: five simulations (the base, then each parameter moved by its step).
+     * Rows a simulation refuses are left out (the refusals are in {@code refused}, by reason).
+     */
+    public static List<Linear> linearise(Catalogue catalogue, List<ServingCases.Case> rows, int requestsPerClient, int threads,
+                                         Map<String, Integer> refused) {
+        List<List<ServingCases.Prediction>> runs = new ArrayList<>();
+        runs.add(simulate(catalogue, rows, c -> BASE, requestsPerClient, threads));
+        for (int k = 0; k < 4; k++) {
+            double[] v = {BASE.launchSeconds(), BASE.stepSeconds(), BASE.sequenceSeconds(), BASE.requestSeconds()};
+            v[k] += DELTA[k];
+            Parameters moved = new Parameters(v[0], v[1], v[2], v[3]);
+            runs.add(simulate(catalogue, rows, c -> moved, requestsPerClient, threads));
+        }
+        List<Linear> out = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            ServingCases.Prediction b = runs.get(0).get(i);
+            if (b.result().isEmpty()) {
+                refused.merge(b.error().orElse("?"), 1, Integer::sum);
+                continue;
+            }
+            ServingResult r0 = b.result().get();
+            double[] dF = new double[4];
+            double[] dT = new double[4];
+            boolean all = true;
+            for (int k = 0; k < 4; k++) {
+                ServingCases.Prediction m = runs.get(k + 1).get(i);
+                if (m.result().isEmpty()) {
+                    all = false;
+                    break;
+                }
+                dF[k] = (m.result().get().ttft().mean() - r0.ttft().mean()) / DELTA[k];
+                dT[k] = (m.result().get().tpot().mean() - r0.tpot().mean()) / DELTA[k];
+            }
+            if (all) {
+                out.add(new Linear(b.row(), r0.ttft().mean(), r0.tpot().mean(), dF, dT));
+            } else {
+                refused.merge("a moved parameter made the row unrepresentable", 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Log errors beyond this count linearly (Huber): a row off by more than ~28% steers the fit no more than that. */
+    static final double HUBER = 0.25;
+
+    /**
+     * The non-negative parameters minimising a robust loss of the rows' log errors ln(predicted / measured) of TTFT
+     * (weighted by {@code ttftWeight}) and TPOT, from their linearisations: Gauss-Newton steps, each solved as
+     * non-negative least squares (every subset of free parameters, the best feasible kept), with Huber weights
+     * (errors beyond {@link #HUBER} in log count linearly) and step halving on the loss.
+     */
+    public static Parameters fit(List<Linear> rows, double ttftWeight) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no rows to fit");
+        }
+        double[] theta = {BASE.launchSeconds(), BASE.stepSeconds(), BASE.sequenceSeconds(), BASE.requestSeconds()};
+        double loss = loss(rows, params(theta), ttftWeight);
+        for (int iteration = 0; iteration < 30; iteration++) {
+            double[] next = step(rows, theta, ttftWeight);
+            if (next == null) {
+                break;
+            }
+            double scale = 1;
+            double[] tried = next;
+            double l = loss(rows, params(tried), ttftWeight);
+            while (!(l < loss) && scale > 1e-3) {
+                scale /= 2;
+                tried = new double[4];
+                for (int k = 0; k < 4; k++) {
+                    tried[k] = theta[k] + scale * (next[k] - theta[k]);
+                }
+                l = loss(rows, params(tried), ttftWeight);
+            }
+            if (!(l < loss)) {
+                break;
+            }
+            boolean converged = loss - l < 1e-9 * loss;
+            theta = tried;
+            loss = l;
+            if (converged) {
+                break;
+            }
+        }
+        return params(theta);
+    }
+
+    private static Parameters params(double[] t) {
+        return new Parameters(t[0], t[1], t[2], t[3]);
+    }
+
+    /** One Gauss-Newton step from {@code theta}: the non-negative minimiser of the weighted linearised log errors. */
+    private static double[] step(List<Linear> rows, double[] theta, double ttftWeight) {
+        Parameters p = params(theta);
+        List<double[]> lines = new ArrayList<>();
+        for (Linear l : rows) {
+            for (int m = 0; m < 2; m++) {
+                boolean ttft = m == 0;
+                double measured = ttft ? l.row().measuredTtftSeconds() : l.row().measuredTpotSeconds();
+                double v = ttft ? l.ttft(p, BASE) : l.tpot(p, BASE);
+                if (!(measured > 0) || !(v > 0)) {
+                    continue;
+                }
+                double r = Math.log(v / measured);
+                double w = (ttft ? ttftWeight : 1) * (Math.abs(r) <= HUBER ? 1 : HUBER / Math.abs(r));
+                double[] d = ttft ? l.dTtft() : l.dTpot();
+                // r + Σ J_k (θ'_k − θ_k) with J_k = d_k / v: a line a·θ' = b in θ'.
+                double[] line = new double[6];
+                double b = -r;
+                for (int k = 0; k < 4; k++) {
+                    line[k] = d[k] / v;
+                    b += line[k] * theta[k];
+                }
+                line[4] = b;
+                line[5] = w;
+                lines.add(line);
+            }
+        }
+        double best = Double.POSITIVE_INFINITY;
+        double[] chosen = null;
+        for (int subset = 0; subset < 16; subset++) {
+            int mask = subset;
+            int[] free = java.util.stream.IntStream.range(0, 4).filter(i -> (mask >> i & 1) == 1).toArray();
+            double[] x = new double[4];
+            if (free.length > 0) {
+                int n = free.length;
+                double[][] ata = new double[n][n];
+                double[] atb = new double[n];
+                for (double[] line : lines) {
+                    for (int i = 0; i < n; i++) {
+                        atb[i] += line[5] * line[free[i]] * line[4];
+                        for (int j = 0; j < n; j++) {
+                            ata[i][j] += line[5] * line[free[i]] * line[free[j]];
+                        }
+                    }
+                }
+                double[] sol = solve(ata, atb);
+                if (sol == null) {
+                    continue;
+                }
+                boolean feasible = true;
+                for (int j = 0; j < n; j++) {
+                    x[free[j]] = sol[j];
+                    feasible &= sol[j] >= 0;
+                }
+                if (!feasible) {
+                    continue;
+                }
+            }
+            double obj = 0;
+            for (double[] line : lines) {
+                double e = line[4];
+                for (int k = 0; k < 4; k++) {
+                    e -= line[k] * x[k];
+                }
+                obj += line[5] * e * e;
+            }
+            if (obj < best) {
+                best = obj;
+                chosen = x;
+            }
+        }
+        return chosen;
+    }
+
+    /** The Huber loss of the rows' log errors at {@code p} (by their linearisations). */
+    static double loss(List<Linear> rows, Parameters p, double ttftWeight) {
+        double s = 0;
+        for (Linear l : rows) {
+            double f = l.row().measuredTtftSeconds();
+            double t = l.row().measuredTpotSeconds();
+            double vf = l.ttft(p, BASE);
+            double vt = l.tpot(p, BASE);
+            if (f > 0) {
+                s += ttftWeight * huber(vf > 0 ? Math.log(vf / f) : 50);
+            }
+            if (t > 0) {
+                s += huber(vt > 0 ? Math.log(vt / t) : 50);
+            }
+        }
+        return s;
+    }
+
+    private static double huber(double r) {
+        double a = Math.abs(r);
+        return a <= HUBER ? r * r : 2 * HUBER * a - HUBER * HUBER;
+    }
+
+    /** Gaussian elimination with partial pivoting; null if singular. */
+    static double[] solve(double[][] a, double[] b) {
+        int n = b.length;
+        double[][] m = new double[n][n + 1];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a[i], 0, m[i], 0, n);
+            m[i][n] = b[i];
+        }
+        for (int c = 0; c < n; c++) {
+            int p = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
+                    p = r;
+                }
+            }
+            if (Math.abs(m[p][c]) < 1e-300) {
+                return null;
+            }
+            double[] t = m[c];
+            m[c] = m[p];
+            m[p] = t;
+            for (int r = 0; r < n; r++) {
+                if (r != c) {
+                    double f = m[r][c] / m[c][c];
+                    for (int k = c; k <= n; k++) {
+                        m[r][k] -= f * m[c][k];
+                    }
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = m[i][n] / m[i][i];
+        }
+        return x;
+    }
+
+    /** Absolute percentage errors of TTFT and TPOT of predicted rows, grouped by {@code group}. */
+    public static Map<String, ErrorStats[]> score(List<ServingCases.Prediction> predictions,
+                                                  Function<ServingCases.Case, String> group, Predicate<ServingCases.Case> keep) {
+        Map<String, List<double[]>> by = new TreeMap<>();
+        for (ServingCases.Prediction p : predictions) {
+            if (p.result().isEmpty() || !keep.test(p.row())) {
+                continue;
+            }
+            ServingResult r = p.result().get();
+            double f = 100 * Math.abs(r.ttft().mean() / p.row().measuredTtftSeconds() - 1);
+            double t = 100 * Math.abs(r.tpot().mean() / p.row().measuredTpotSeconds() - 1);
+            by.computeIfAbsent(group.apply(p.row()), k -> new ArrayList<>()).add(new double[]{f, t});
+            by.computeIfAbsent("all", k -> new ArrayList<>()).add(new double[]{f, t});
+        }
+        Map<String, ErrorStats[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<double[]>> e : by.entrySet()) {
+            double[] f = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+            double[] t = e.getValue().stream().mapToDouble(v -> v[1]).toArray();
+            out.put(e.getKey(), new ErrorStats[]{ErrorStats.of(e.getKey() + " TTFT", f), ErrorStats.of(e.getKey() + " TPOT", t)});
+        }
+        return out;
+    }
+
+    /** Rows by a key (backend, model, system). */
+    public static Map<String, List<Linear>> by(List<Linear> rows, Function<ServingCases.Case, String> key) {
+        Map<String, List<Linear>> out = new HashMap<>();
+        for (Linear l : rows) {
+            out.computeIfAbsent(key.apply(l.row()), k -> new ArrayList<>()).add(l);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package org.opsim.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsim.Catalogue;
+import org.opsim.Opsim;
+import org.opsim.deploy.SystemProfile;
+import org.opsim.graph.Precision;
+import org.opsim.internal.io.CsvTable;
+import org.opsim.io.InputException;
+import org.opsim.model.Precisions;
+import org.opsim.model.Workload;
+import org.opsim.serve.Pool;
+import org.opsim.serve.RequestLoad;
+import org.opsim.serve.ServingDeployment;
+import org.opsim.serve.ServingResult;
+import org.opsim.serve.ServingSimulator;
+
+/**
+ * Serving benchmarks read, simulated and written back: three rows of shared/validation/serving-b200-gb200.csv copied
+ * into the test resources (AIConfigurator's silicon data, Apache-2.0): vLLM Llama-3.1-70B fp8 TP 4 at 8 clients,
+ * TensorRT-LLM gpt-oss-120b fp4 TP 2 at 16, and a vLLM MiniMax-M2.5 row with attention data parallelism 4.
+ */
+class ServingCasesTest {
+
+    static final Path THREE = Path.of("src/test/resources/serving/three-rows.csv");
+
+    @Test
+    void eachRowIsTheScenarioItDescribes() {
+        ServingCases.File f = ServingCases.read(THREE);
+        assertEquals(3, f.cases().size());
+        Catalogue c = Opsim.catalogue();
+        List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(c), new ServingSimulator.PlanCache());
+        // Row 1 by hand: the model, system, engine, precisions, pool and load the row names, simulated directly.
+        Catalogue.ServingStack st = c.servingStack("vllm");
+        SystemProfile b200 = c.system("nvidia-hgx-b200-8");
+        b200 = b200.withChip(b200.chip().withStack(st.stack()));
+        ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
+        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
+        ServingResult want = ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024,
+                Optional.empty()).run(RequestLoad.closed(8, 1024, 1024, 100));
+        ServingResult got = p.get(0).result().orElseThrow();
+        assertEquals(want.ttft().mean(), got.ttft().mean(), 0);
+        assertEquals(want.tpot().mean(), got.tpot().mean(), 0);
+        assertEquals(8 * 1024 * 100 / 8, got.outputTokens());
+        assertTrue(p.get(1).result().isPresent(), p.get(1).error().orElse(""));
+        assertTrue(p.get(2).result().isEmpty());
+        assertEquals("attention data parallelism (attention_dp_size 4) is not modelled by the serving simulator",
+                p.get(2).error().orElseThrow());
+        // Measured figures as the row gives them: 108.9045… ms and 8.1793… ms.
+        assertEquals(0.1089045209926553, f.cases().get(0).measuredTtftSeconds(), 1e-15);
+        assertEquals(0.00817938015438319, f.cases().get(0).measuredTpotSeconds(), 1e-15);
+    }
+
+    @Test
+    void predictionsAreWrittenBesideTheRows(@TempDir Path dir) throws IOException {
+        ServingCases.File f = ServingCases.read(THREE);
+        List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(Opsim.catalogue()),
+                new ServingSimulator.PlanCache());
+        Path out = dir.resolve("out.csv");
+        ServingCases.write(f, p, out);
+        CsvTable t = CsvTable.read(out);
+        assertEquals(f.header().size() + 3, t.header().size());
+        assertEquals(List.of("predicted_ttft_ms", "predicted_tpot_ms", "prediction_error"),
+                t.header().subList(f.header().size(), t.header().size()));
+        assertEquals(3, t.rows().size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(f.cases().get(i).cells(), t.rows().get(i).cells().subList(0, f.header().size()), "row " + i + " kept");
+        }
+        assertEquals(p.get(0).result().orElseThrow().ttft().mean() * 1e3, t.rows().get(0).number("predicted_ttft_ms"), 1e-9);
+        assertEquals("", t.rows().get(2).text("predicted_ttft_ms", ""));
+        assertTrue(t.rows().get(2).text("prediction_error").startsWith("attention data parallelism"));
+        assertTrue(Files.readString(out).lines().count() == 4);
+    }
+
+    @Test
+    void precisionsFollowTheQuantisationMode() {
+        assertEquals(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8), precisions("fp8"));
+        assertEquals(new Precisions(Precision.NVFP4, Precision.FP4, Precision.FP8), precisions("nvfp4"));
+        assertEquals(new Precisions(Precision.INT4_G32, Precision.BF16, Precision.BF16), precisions("int4"));
+        assertEquals(new Precisions(Precision.BF16, Precision.BF16, Precision.BF16), precisions("bf16"));
+        assertThrows(IllegalArgumentException.class, () -> precisions("fp3"));
+    }
+
+    private static Precisions precisions(String mode) {
+        ServingCases.Case c = new ServingCases.Case(1, List.of("gemm_quant_mode"), List.of(mode));
+        return ServingCases.precisions(c, "vllm", Optional.empty());
+    }
+
+    @Test
+    void aMalformedFileNamesTheRowAndColumn(@TempDir Path dir) throws IOException {
+        String header = "model_path,system,backend,mode,isl,osl,batch_size\n";
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, header + "meta-llama/Llama-3.1-8B,b200_sxm,vllm,both,1024,1024,8\n");
+        InputException e = assertThrows(InputException.class, () -> ServingCases.read(bad));
+        assertTrue(e.getMessage().contains("bad.csv") && e.getMessage().contains("mode"), e.getMessage());
+        Files.writeString(bad, header + "meta-llama/Llama-3.1-8B,b200_sxm,vllm,agg,many,1024,8\n");
+        e = assertThrows(InputException.class, () -> ServingCases.read(bad));
+        assertTrue(e.getMessage().contains("isl"), e.getMessage());
+        Files.writeString(bad, "model_path,system,backend,isl,osl\nx,y,z,1,1\n");
+        e = assertThrows(InputException.class, () -> ServingCases.read(bad));
+        assertTrue(e.getMessage().contains("mode"), e.getMessage());
+    }
+}
