@@ -9,10 +9,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.opsim.Catalogue;
 import org.opsim.cost.Bound;
 import org.opsim.cost.Note;
+import org.opsim.deploy.SystemProfile;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.model.ImportedModel;
 import org.opsim.model.Model;
@@ -20,6 +23,11 @@ import org.opsim.model.Workload;
 import org.opsim.report.ChipResult;
 import org.opsim.report.Comparison;
 import org.opsim.report.OpCategory;
+import org.opsim.serve.Pool;
+import org.opsim.serve.RequestLoad;
+import org.opsim.serve.ServingDeployment;
+import org.opsim.serve.ServingResult;
+import org.opsim.serve.ServingSimulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -94,7 +102,10 @@ final class CompareCommand implements Callable<Integer> {
             sb.append('\n');
         }
         sb.append(table(cmp).render(output.format));
+        Optional<Serving> serving = output.format == Table.Format.TABLE ? serving(modelOptions, inputs, cmp) : Optional.empty();
+        serving.ifPresent(sv -> sb.append('\n').append(sv.title()).append('\n').append(sv.table().render(output.format)));
         if (output.format == Table.Format.TABLE) {
+            serving.ifPresent(sv -> sv.notes().forEach(n -> sb.append("note: ").append(n).append('\n')));
             List<String> notes = new ArrayList<>();
             cmp.results().forEach(r -> r.notice().ifPresent(notes::add));
             List<Note> fallbacks = new ArrayList<>();
@@ -107,6 +118,65 @@ final class CompareCommand implements Callable<Integer> {
         }
         output.emit(sb.toString(), spec.commandLine().getOut());
         return 0;
+    }
+
+    /** The serving table: each costed chip's deployment simulated request by request (docs/serving.md). */
+    record Serving(String title, Table table, List<String> notes) {
+    }
+
+    /**
+     * A generation compared: each chip's deployment (its chips at the comparison's TP) served under its vendor's
+     * serving engine, the batch as concurrent clients, 10 requests each, the prompt and new tokens as ISL and OSL.
+     */
+    static Optional<Serving> serving(ModelOptions modelOptions, Inputs inputs, Comparison cmp) {
+        Catalogue catalogue = inputs.catalogue();
+        ImportedModel imported = modelOptions.load(catalogue, DEFAULT_MODEL);
+        if (!(imported instanceof ImportedModel.Parametric p)) {
+            return Optional.empty();
+        }
+        Workload w = modelOptions.workload(Workload.Phase.GENERATION, DEFAULT_BATCH, 1);
+        if (w.phase() != Workload.Phase.GENERATION || w.batch() > Integer.MAX_VALUE || w.sequenceLength() > 1_000_000
+                || w.generatedTokens() > 1_000_000) {
+            return Optional.empty();
+        }
+        int clients = (int) w.batch();
+        int isl = (int) w.sequenceLength();
+        int osl = (int) w.generatedTokens();
+        Table t = new Table(List.of("chip", "chips", "engine", "TTFT ms", "TTFT p90 ms", "TPOT ms", "TPOT p90 ms",
+                "tokens/s/chip", "tokens/s/user", "$/M tokens", "J/token"));
+        List<String> notes = new ArrayList<>();
+        for (ChipResult r : cmp.results()) {
+            if (!r.costed()) {
+                continue;
+            }
+            HardwareProfile chip = r.profile();
+            try {
+                Catalogue.ServingStack st = catalogue.defaultServingStack(chip.vendor());
+                HardwareProfile served = chip.withStack(st.stack());
+                SystemProfile node = SystemProfile.ofChip(served, r.chips());
+                ServingDeployment d = ServingDeployment.aggregated(node, st.stack().serving().orElseThrow(), new Pool(1, r.chips()));
+                ServingSimulator sim = ServingSimulator.prepare(p.model(), w, d, isl, osl, Optional.empty());
+                ServingResult s = sim.run(RequestLoad.closed(clients, isl, osl, RequestLoad.defaultRequests(clients)));
+                t.add(List.of(chip.name(), Integer.toString(r.chips()), st.stack().id(), ms(s.ttft().mean()), ms(s.ttft().p90()),
+                        ms(s.tpot().mean()), ms(s.tpot().p90()), sig(s.tokensPerSecondPerChip()), sig(s.tokensPerSecondPerUser()),
+                        sig(s.usdPerMillionTokens()), sig(s.joulesPerToken())));
+                for (String n : s.notes()) {
+                    if (!n.startsWith("ITL") && !notes.contains(n)) {
+                        notes.add(n);
+                    }
+                }
+                if (s.preemptions() > 0) {
+                    notes.add(chip.name() + ": " + s.preemptions() + " preemptions (the KV cache ran full)");
+                }
+            } catch (RuntimeException e) {
+                t.add(List.of(chip.name(), Integer.toString(r.chips()), "-", "-", "-", "-", "-", "-", "-", "-", "-"));
+                notes.add(chip.name() + ": not served: " + e.getMessage());
+            }
+        }
+        String title = "serving (simulated, docs/serving.md): " + clients + " concurrent clients, " + RequestLoad.defaultRequests(clients)
+                + " requests of " + isl + " + " + osl + " tokens, continuous batching under each vendor's serving engine;"
+                + " TTFT and TPOT per request";
+        return Optional.of(new Serving(title, t, notes));
     }
 
     private static List<String> describe(Model m, Workload w, boolean auto) {
@@ -126,8 +196,8 @@ final class CompareCommand implements Callable<Integer> {
                     + ") whose weights, KV cache and activations fit one chip; $ and J count every chip"
                 : "chips: tensor-parallel degree " + w.tensorParallel() + " on every chip (--tp); $ and J count every chip");
         if (w.phase() == Workload.Phase.GENERATION) {
-            lines.add("TTFT: prefill of the whole batch; TPOT: one decode step (each sequence's time per output token); "
-                    + "tokens/s: new tokens");
+            lines.add("static batch: batch TTFT = prefill of the whole batch at once, batch TPOT = one decode step; "
+                    + "tokens/s: new tokens. Per request under continuous batching: the serving table below");
         }
         if (w.phase() == Workload.Phase.PREFILL && w.cachedTokens() > 0) {
             lines.add("TTFT: this prefill chunk of the whole batch (" + w.sequenceLength() + " new tokens after "
@@ -149,10 +219,10 @@ final class CompareCommand implements Callable<Integer> {
         boolean tpot = rs.stream().anyMatch(r -> r.tpotSeconds().isPresent());
         List<String> header = new ArrayList<>(List.of("chip", "chips"));
         if (ttft) {
-            header.add("TTFT ms");
+            header.add("batch TTFT ms");
         }
         if (tpot) {
-            header.add("TPOT ms");
+            header.add("batch TPOT ms");
         }
         header.addAll(List.of("ms/run", "tokens/s", "tokens/s/chip", "$/M tokens", "J/token", "% peak"));
         bounds.forEach(b -> header.add(boundLabel(b)));

@@ -17,6 +17,7 @@ import org.opsim.hardware.ServingEngine;
 import org.opsim.model.Model;
 import org.opsim.model.Precisions;
 import org.opsim.model.Workload;
+import org.opsim.serve.DeploymentSearch;
 import org.opsim.serve.Lengths;
 import org.opsim.serve.Pool;
 import org.opsim.serve.RequestLoad;
@@ -114,6 +115,26 @@ final class ServeCommand implements Callable<Integer> {
                     + "predicted_ttft_ms, predicted_tpot_ms and prediction_error added")
     Path cases;
 
+    @Option(names = "--search", description = "search the deployments of one scale-up domain of each --system (comma-separated): "
+            + "TP, aggregated or disaggregated pools, concurrency; prints the best under --ttft-p90 and --tpot and the Pareto "
+            + "frontier of tokens/s per user against tokens/s per chip")
+    boolean search;
+
+    @Option(names = "--ttft-p90", defaultValue = "2", paramLabel = "SECONDS",
+            description = "search target: p90 time to first token (default: ${DEFAULT-VALUE} s)")
+    double ttftTarget;
+
+    @Option(names = "--tpot", defaultValue = "0.05", paramLabel = "SECONDS",
+            description = "search target: mean time per output token (default: ${DEFAULT-VALUE} s)")
+    double tpotTarget;
+
+    @Option(names = "--max-concurrency", defaultValue = "256",
+            description = "search: the most concurrent clients per instance tried, powers of two (default: ${DEFAULT-VALUE})")
+    int maxConcurrency;
+
+    @Option(names = "--no-disagg", description = "search: aggregated deployments only")
+    boolean noDisagg;
+
     @picocli.CommandLine.Mixin
     Output output;
 
@@ -141,29 +162,23 @@ final class ServeCommand implements Callable<Integer> {
             m = catalogue.model(hf.model()).requireModel("serve");
         }
         List<String> notes = new ArrayList<>();
+        if (search) {
+            return search(catalogue, m, hf, notes);
+        }
         SystemProfile s = catalogue.system(system);
         Catalogue.ServingStack st = stack != null ? catalogue.servingStack(stack) : catalogue.defaultServingStack(s.chip().vendor());
         st.note().ifPresent(notes::add);
         ServingEngine engine = st.stack().serving().orElseThrow();
         s = s.withChip(s.chip().withStack(st.stack()));
-        String chosen = precision != null ? precision
-                : hf != null && hf.weights().isPresent() ? hf.weights().get().id() : "bf16";
-        Precision p = Precision.parse(chosen);
-        if (hf != null && hf.weights().isPresent() && !chosen.equals(hf.weights().get().id())) {
-            notes.add(hf.id() + " is a " + hf.weights().get().id() + " checkpoint; --precision " + chosen + " is used");
-        }
-        if ((precision != null || hf != null && hf.weights().isPresent())
-                && m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-            m = tm.unquantized();
-            notes.add(chosen + " weights replace the checkpoint's formats (" + tm.quantization().get().scheme() + ")");
-        } else if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-            notes.add("weights in the checkpoint's formats (" + tm.quantization().get().summary() + ")");
-        }
-        Precision act = p.blockScaled() ? p.arithmetic() : p;
-        Precisions precisions = new Precisions(p, act, kv != null ? Precision.parse(kv) : act);
+        Precisions precisions = precisions(hf, notes);
+        m = served(m, hf, notes);
         Workload like = Workload.decode(1, 1).withPrecisions(precisions);
         ServingDeployment d;
         if (prefillWorkers != null || decodeWorkers != null) {
+            if (replicas != 1) {
+                throw new IllegalArgumentException("--replicas is for aggregated serving; a disaggregated deployment takes "
+                        + "--prefill-workers and --decode-workers");
+            }
             if (prefillWorkers == null || decodeWorkers == null) {
                 throw new IllegalArgumentException("a disaggregated deployment needs both --prefill-workers and --decode-workers");
             }
@@ -195,6 +210,91 @@ final class ServeCommand implements Callable<Integer> {
                     + (output.format == Table.Format.CSV ? "" : notes(notes));
         };
         output.emit(text, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The --precision (or the checkpoint's id-given format, else bf16) as weights, GEMM inputs and KV cache. */
+    private Precisions precisions(Catalogue.HuggingFaceModel hf, List<String> notes) {
+        String chosen = chosenPrecision(hf);
+        Precision p = Precision.parse(chosen);
+        if (hf != null && hf.weights().isPresent() && !chosen.equals(hf.weights().get().id())) {
+            notes.add(hf.id() + " is a " + hf.weights().get().id() + " checkpoint; --precision " + chosen + " is used");
+        }
+        Precision act = p.blockScaled() ? p.arithmetic() : p;
+        return new Precisions(p, act, kv != null ? Precision.parse(kv) : act);
+    }
+
+    private String chosenPrecision(Catalogue.HuggingFaceModel hf) {
+        return precision != null ? precision : hf != null && hf.weights().isPresent() ? hf.weights().get().id() : "bf16";
+    }
+
+    /** The model with a named format replacing the checkpoint's, said in a note. */
+    private Model served(Model m, Catalogue.HuggingFaceModel hf, List<String> notes) {
+        if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            if (precision != null || hf != null && hf.weights().isPresent()) {
+                notes.add(chosenPrecision(hf) + " weights replace the checkpoint's formats (" + tm.quantization().get().scheme() + ")");
+                return tm.unquantized();
+            }
+            notes.add("weights in the checkpoint's formats (" + tm.quantization().get().summary() + ")");
+        }
+        return m;
+    }
+
+    private int search(Catalogue catalogue, Model m, Catalogue.HuggingFaceModel hf, List<String> notes) {
+        if (output.format == Table.Format.JSON) {
+            throw new IllegalArgumentException("--search writes table, csv or markdown; not json");
+        }
+        if (concurrency != null || rate != null || requests != null || specTokens != null || prefillWorkers != null
+                || decodeWorkers != null) {
+            throw new IllegalArgumentException("--search chooses the deployment and the load itself: drop --concurrency, --rate,"
+                    + " --requests, --spec-tokens and the pool options");
+        }
+        Precisions precisions = precisions(hf, notes);
+        Model model = served(m, hf, notes);
+        Workload like = Workload.decode(1, 1).withPrecisions(precisions);
+        Lengths in = lengths("--isl", isl);
+        Lengths outL = lengths("--osl", osl);
+        if (in.min() != in.max() || outL.min() != outL.max()) {
+            throw new IllegalArgumentException("--search takes fixed --isl and --osl");
+        }
+        DeploymentSearch.Targets targets = new DeploymentSearch.Targets(ttftTarget, tpotTarget);
+        Table t = new Table(List.of("system", "deployment", "chips", "clients", "TTFT p90 ms", "TPOT ms", "tokens/s/user",
+                "tokens/s/chip", "$/M tokens", "meets", "best"));
+        StringBuilder text = new StringBuilder();
+        for (String ref : system.split(",")) {
+            SystemProfile s = catalogue.system(ref.trim());
+            Catalogue.ServingStack st = stack != null ? catalogue.servingStack(stack) : catalogue.defaultServingStack(s.chip().vendor());
+            st.note().ifPresent(notes::add);
+            s = s.withChip(s.chip().withStack(st.stack()));
+            DeploymentSearch.Outcome o = DeploymentSearch.search(model, like, s, st.stack().serving().orElseThrow(), in.max(),
+                    outL.max(), targets, maxConcurrency, 4, !noDisagg);
+            var cheapest = o.cheapest();
+            var perChip = o.mostPerChip();
+            var frontier = o.frontier();
+            for (DeploymentSearch.Candidate c : o.candidates()) {
+                String best = (cheapest.isPresent() && cheapest.get() == c ? "cheapest " : "")
+                        + (perChip.isPresent() && perChip.get() == c ? "most/chip " : "") + (frontier.contains(c) ? "frontier" : "");
+                if (output.format == Table.Format.TABLE && best.isEmpty()) {
+                    continue;
+                }
+                ServingResult r = c.result();
+                t.add(List.of(s.name(), c.deployment().describe(), Long.toString(c.deployment().chips()), Integer.toString(c.concurrency()),
+                        Numbers.sig(r.ttft().p90() * 1e3), Numbers.sig(r.tpot().mean() * 1e3), Numbers.sig(r.tokensPerSecondPerUser()),
+                        Numbers.sig(r.tokensPerSecondPerChip()), Numbers.sig(r.usdPerMillionTokens()), c.meetsTargets() ? "yes" : "no",
+                        best.trim()));
+            }
+            text.append(s.name()).append(" (").append(st.stack().id()).append("): ").append(o.candidates().size())
+                    .append(" candidates simulated");
+            cheapest.ifPresentOrElse(c -> text.append("; cheapest under the targets: ").append(c.deployment().describe())
+                    .append(" at ").append(c.concurrency()).append(" clients, $").append(Numbers.sig(c.result().usdPerMillionTokens()))
+                    .append("/M tokens"), () -> text.append("; none meets the targets"));
+            text.append('\n');
+            o.refused().forEach(x -> notes.add("not simulated: " + x));
+        }
+        String head = model.name() + ", " + in + " + " + outL + " tokens; targets: p90 TTFT <= " + Numbers.sig(ttftTarget)
+                + " s, mean TPOT <= " + Numbers.sig(tpotTarget * 1e3) + " ms\n" + text + "\n";
+        String body = t.render(output.format);
+        output.emit(output.format == Table.Format.TABLE ? head + body + notes(notes) : body, spec.commandLine().getOut());
         return 0;
     }
 

@@ -23,7 +23,7 @@ class CliTest {
         for (String chip : new String[] {"H100", "B200", "MI300X", "TPU v6e", "Trainium2"}) {
             assertTrue(r.out().contains(chip), chip + " missing:\n" + r.out());
         }
-        for (String column : new String[] {"chips", "TTFT ms", "TPOT ms", "tokens/s/chip", "$/M tokens", "J/token",
+        for (String column : new String[] {"chips", "batch TTFT ms", "batch TPOT ms", "tokens/s/chip", "$/M tokens", "J/token",
             "memory-bound", "matmul"}) {
             assertTrue(r.out().contains(column), column + " missing:\n" + r.out());
         }
@@ -108,7 +108,7 @@ class CliTest {
         String[] lines = r.out().strip().split("\n");
         assertEquals(1 + 5, lines.length, r.out());
         // Its blocks are of stage decode: one decode step, so its time per output token is the whole run.
-        assertTrue(lines[0].startsWith("chip,chips,TPOT ms,ms/run,tokens/s"), lines[0]);
+        assertTrue(lines[0].startsWith("chip,chips,batch TPOT ms,ms/run,tokens/s"), lines[0]);
         String[] h100 = lines[1].split(",");
         assertEquals(h100[2], h100[3], lines[1]);
     }

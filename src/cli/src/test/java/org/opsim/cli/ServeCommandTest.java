@@ -41,8 +41,9 @@ class ServeCommandTest {
         assertEquals(1, j.get("chips").asInt());
         double ttft = j.get("ttftSeconds").get("mean").asDouble();
         assertTrue(ttft > 0 && ttft < 1, "TTFT " + ttft);
-        assertEquals(j.get("outputTokens").asDouble() / j.get("makespanSeconds").asDouble(),
-                j.get("outputTokensPerSecond").asDouble(), 1e-9 * j.get("outputTokensPerSecond").asDouble());
+        // Four clients at 16 tokens each: no request's TTFT is below its own prefill, and a token takes more than 1 µs.
+        assertTrue(j.get("tpotSeconds").get("mean").asDouble() > 1e-6);
+        assertTrue(j.get("ttftSeconds").get("p90").asDouble() >= j.get("ttftSeconds").get("p50").asDouble());
         assertTrue(j.get("series").get("timeSeconds").size() > 0);
     }
 
@@ -54,9 +55,12 @@ class ServeCommandTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(4, lines.size());
-        assertTrue(lines.get(0).endsWith(",predicted_ttft_ms,predicted_tpot_ms,prediction_error"), lines.get(0));
-        assertTrue(lines.get(3).endsWith(",,,attention data parallelism (attention_dp_size 4) is not modelled by the serving simulator"),
+        assertTrue(lines.get(0).endsWith(",predicted_ttft_ms,predicted_tpot_ms,prediction_error,prediction_notes"), lines.get(0));
+        assertTrue(lines.get(3).contains(",,,attention data parallelism (attention_dp_size 4) is not modelled by the serving simulator,"),
                 lines.get(3));
+        // vLLM 0.19.0 is not a version of the file: the nearest serving version is used, and the row says so.
+        assertTrue(lines.get(3).endsWith("vllm 0.19.0 is not in vllm's serving versions; the nearest, 0.11-serving, is used; the row's"
+                + " fp8 weights replace the checkpoint's formats (fp8 128x128 blocks, W8A8)\""), lines.get(3));
     }
 
     @Test

@@ -74,6 +74,19 @@ public record SystemProfile(String name, Optional<String> description, HardwareP
         return chipsPerNodeCount() * nodeCount();
     }
 
+    /**
+     * One node of {@code chips} chips joined by the chip's own interconnect (a switch, the chip profile's bandwidth
+     * and latency), rented at the chip's price: what a comparison of bare chips stands on when no system file is named.
+     */
+    public static SystemProfile ofChip(HardwareProfile chip, int chips) {
+        org.opsim.hardware.Interconnect ic = chip.interconnect();
+        Link link = Link.switched(ic.bandwidthBytesPerSecond().value(), ic.latencySeconds().value(),
+                "the chip's interconnect (" + chip.name() + ": " + ic.bandwidthBytesPerSecond().source() + ")");
+        return new SystemProfile(chips + " × " + chip.name(), Optional.of("one node of " + chips + " chips on their own interconnect"),
+                chip, Figure.of(chips, "the comparison's chips"), Figure.of(1, "one node"), link, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     /** The rental price per chip-hour: the system's own, else the chip profile's. */
     public double cloudUsdPerChipHour() {
         return cloudPricePerChipHourUsd.map(Figure::value).orElse(chip.pricePerChipHourUsd().value());

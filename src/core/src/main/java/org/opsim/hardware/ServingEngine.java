@@ -29,7 +29,8 @@ import org.opsim.io.InvalidValueException;
  *     the GPU's work
  * @param sequenceOverheadSeconds host time per scheduled sequence per step (input preparation, detokenisation)
  * @param requestOverheadSeconds time a request spends before the engine can schedule it (the API server's request
- *     handling and tokenisation) and in streaming its first token back: added once to every request's TTFT
+ *     handling and tokenisation; the first token's way back is folded in): each request reaches the engine this long
+ *     after it was sent, so it adds to TTFT and, in a closed loop, delays each client's next request
  */
 public record ServingEngine(Scheduler scheduler, Figure maxNumTokens, Figure maxBatch, boolean chunkedPrefill,
                             KvReservation kvReservation, Figure memoryFraction, MemoryBasis basis,

@@ -35,6 +35,8 @@ public final class ServingSimulator {
     private final int maxInput;
     private final int maxOutput;
     private final List<String> notes;
+    /** A run taking more engine steps than this is stopped with an error (a load far beyond what the engine serves). */
+    static final long MAX_STEPS = 50_000_000L;
 
     private ServingSimulator(ServingSimulator o) {
         model = o.model;
@@ -106,13 +108,18 @@ public final class ServingSimulator {
         }
         int tpd = speculation.map(s -> 1 + s.draftTokens()).orElse(1);
         long maxContext = (long) maxInput + maxOutput + tpd;
+        if (!engine.chunkedPrefill() && engine.kvReservation() == ServingEngine.KvReservation.ON_DEMAND
+                && (long) maxInput + maxOutput > engine.tokenBudget()) {
+            throw new IllegalArgumentException("an engine without chunked prefill that preempts recomputes a request's prompt and"
+                    + " outputs in one step: " + maxInput + " + " + maxOutput + " tokens exceed its budget of " + engine.tokenBudget());
+        }
         List<String> notes = new ArrayList<>();
         StepCoster prefill = coster(model, like, chip, engine, deployment.prefill().tensorParallel(), tpd, maxContext,
-                maxInput, maxOutput, deployment.disaggregated() ? "prefill" : "aggregated", notes, cache);
+                maxInput, maxOutput + tpd, deployment.disaggregated() ? "prefill" : "aggregated", notes, cache);
         StepCoster decode = prefill;
         if (deployment.decode().isPresent()) {
             decode = coster(model, like, chip, engine, deployment.decode().get().tensorParallel(), tpd, maxContext, maxInput,
-                    maxOutput, "decode", notes, cache);
+                    maxOutput + tpd, "decode", notes, cache);
         }
         if (decode.decodeNote != null) {
             notes.add(decode.decodeNote);
@@ -124,7 +131,7 @@ public final class ServingSimulator {
                                      int tpd, long maxContext, int maxInput, int maxOutput, String pool, List<String> notes,
                                      PlanCache cache) {
         // Records compare by value: the key names everything the plans and the KV table depend on.
-        String key = model.name() + "|" + like.precisions() + "|" + like.attentionForm() + "|" + chip + "|" + engine.withoutOverheads() + "|" + tp
+        String key = model.name() + "|" + model.describe() + "|" + like.precisions() + "|" + like.attentionForm() + "|" + chip + "|" + engine.withoutOverheads() + "|" + tp
                 + "|" + tpd + "|" + maxContext;
         StepCoster c = cache.costers.get(key);
         if (c == null) {
@@ -137,7 +144,7 @@ public final class ServingSimulator {
         if (!(c.kvBudgetBytes >= need)) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "%s does not fit the %s instance (TP %d on %s): weights %.1f GB, activations %.1f GB and a reserve of %.1f GB"
-                            + " leave %.2f GB of KV cache per chip at memory fraction %.2f of %s, and one request of %d + %d tokens"
+                            + " leave %.2f GB of KV cache per chip at memory fraction %.2f of %s, and one request of a %d-token prompt and %d tokens after it (outputs and proposal slots)"
                             + " needs %.2f GB", model.name(), pool, tp, chip.name(), c.weightsBytes / 1e9,
                     c.activationBytes / 1e9, engine.runtimeReserveBytes().value() / 1e9, c.kvBudgetBytes / 1e9,
                     engine.memoryFraction().value(), engine.basis().id(), maxInput, maxOutput, need / 1e9));
@@ -248,22 +255,36 @@ public final class ServingSimulator {
         }
     }
 
+    /** Steps of one instance, every {@code stride}-th kept: at most 2,048 points however long the run (bounded memory). */
     private static final class Series {
-        double[] t = new double[256];
-        int[] running = new int[256];
-        int[] tokens = new int[256];
-        double[] kv = new double[256];
-        double[] dur = new double[256];
+        static final int CAPACITY = 2048;
+        final double[] t = new double[CAPACITY];
+        final int[] running = new int[CAPACITY];
+        final int[] tokens = new int[CAPACITY];
+        final double[] kv = new double[CAPACITY];
+        final double[] dur = new double[CAPACITY];
         int n;
+        long seen;
+        long stride = 1;
 
         void add(double time, int r, long tok, double kvFraction, double d) {
-            if (n == t.length) {
-                int m = n * 2;
-                t = Arrays.copyOf(t, m);
-                running = Arrays.copyOf(running, m);
-                tokens = Arrays.copyOf(tokens, m);
-                kv = Arrays.copyOf(kv, m);
-                dur = Arrays.copyOf(dur, m);
+            if (seen++ % stride != 0) {
+                return;
+            }
+            if (n == CAPACITY) {
+                // Keep every other point and take every other step from now on.
+                for (int i = 0; i < CAPACITY / 2; i++) {
+                    t[i] = t[2 * i];
+                    running[i] = running[2 * i];
+                    tokens[i] = tokens[2 * i];
+                    kv[i] = kv[2 * i];
+                    dur[i] = dur[2 * i];
+                }
+                n = CAPACITY / 2;
+                stride *= 2;
+                if ((seen - 1) % stride != 0) {
+                    return;
+                }
             }
             t[n] = time;
             running[n] = r;
@@ -315,6 +336,8 @@ public final class ServingSimulator {
         final int tokensPerDecode;
         final double tokensPerStep;
         final double draftFraction;
+        /** Whether this step preempted a request: then no waiting request is admitted in it (as vLLM's scheduler). */
+        boolean preempted;
 
         Run(RequestLoad load) {
             this.load = load;
@@ -361,6 +384,8 @@ public final class ServingSimulator {
             arrive(r.arrival + deployment.engine().requestOverheadSeconds().value(), r, 0);
         }
 
+        long steps;
+
         ServingResult simulate() {
             if (load.closedLoop()) {
                 int first = Math.min(load.concurrency(), load.requests());
@@ -401,6 +426,10 @@ public final class ServingSimulator {
                     }
                     to.waiting.add(ev.request());
                     continue;
+                }
+                if (++steps > MAX_STEPS) {
+                    throw new IllegalStateException("serving simulator: more than " + MAX_STEPS + " engine steps without finishing "
+                            + load.requests() + " requests (" + finished + " finished, " + preemptions + " preemptions)");
                 }
                 step(next);
             }
@@ -460,7 +489,7 @@ public final class ServingSimulator {
             return e.coster.kvBudgetBytes - e.kvUsed;
         }
 
-        /** Whether the cache can take {@code bytes} more, with requests taken back if the engine preempts. */
+        /** {@code r} now holds {@code bytes} of {@code e}'s cache (more or fewer than before). */
         void take(Instance e, Request r, double bytes) {
             e.kvUsed += bytes - r.held;
             r.held = bytes;
@@ -479,7 +508,7 @@ public final class ServingSimulator {
             r.held = 0;
         }
 
-        /** Bytes {@code r} would hold after {@code extra} more tokens, by the engine's reservation rule. */
+        /** Bytes {@code r} holds with {@code tokens} tokens in its cache, by the engine's reservation rule. */
         double holding(Instance e, Request r, long tokens) {
             if (e.engine.kvReservation() == ServingEngine.KvReservation.WHOLE_REQUEST) {
                 return e.coster.kvBytes(Math.max(tokens, (long) r.input + r.output + tokensPerDecode));
@@ -495,6 +524,7 @@ public final class ServingSimulator {
             chunks.clear();
             long budget = eng.tokenBudget();
             int limit = eng.batchLimit();
+            preempted = false;
             // Requests arriving with their prompt done (a decode instance's, after the KV transfer) join first.
             while (!e.waiting.isEmpty() && e.waiting.peek().prefillDone() && e.running.size() < limit) {
                 Request r = e.waiting.peek();
@@ -631,6 +661,10 @@ public final class ServingSimulator {
                 double need = holding(e, r, r.cached + tokensPerDecode);
                 while (need - r.held > free(e)) {
                     Request victim = e.running.get(e.running.size() - 1);
+                    if (victim == r && e.running.size() == 1) {
+                        throw new IllegalStateException("serving simulator: one request alone does not fit the KV cache"
+                                + " (prepare checks the longest request)");
+                    }
                     preempt(e, victim);
                     if (victim == r) {
                         break;
@@ -663,6 +697,7 @@ public final class ServingSimulator {
             r.cached = 0;
             e.waiting.addFirst(r);
             preemptions++;
+            preempted = true;
         }
 
         /** Prompt chunks (running prompts first, then waiting requests admitted in order) within {@code budget} tokens. */
@@ -693,7 +728,7 @@ public final class ServingSimulator {
                 budget -= n;
                 any = true;
             }
-            while (budget > 0 && !e.waiting.isEmpty() && e.running.size() < limit) {
+            while (budget > 0 && !preempted && !e.waiting.isEmpty() && e.running.size() < limit) {
                 Request r = e.waiting.peek();
                 if (r.prefillDone()) {
                     break;
@@ -783,6 +818,9 @@ public final class ServingSimulator {
         private long zeros;
 
         void add(double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new ArithmeticException("serving simulator: a token gap of " + v + " s");
+            }
             count++;
             sum += v;
             max = Math.max(max, v);

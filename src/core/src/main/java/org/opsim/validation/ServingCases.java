@@ -182,7 +182,7 @@ public final class ServingCases {
             ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
             int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
             ServingResult r = sim.run(RequestLoad.closed(concurrency, isl, osl, requests));
-            notes.addAll(r.notes());
+            r.notes().stream().filter(n -> !n.startsWith("ITL")).forEach(notes::add);
             return new Prediction(c, Optional.of(r), Optional.empty(), notes);
         } catch (InputException e) {
             throw e;
@@ -286,13 +286,17 @@ public final class ServingCases {
         return new Precisions(w, a, kv);
     }
 
-    /** The file written back with {@code predicted_ttft_ms}, {@code predicted_tpot_ms} and {@code prediction_error} added. */
+    /**
+     * The file written back with {@code predicted_ttft_ms}, {@code predicted_tpot_ms}, {@code prediction_error} (why a row
+     * has no prediction) and {@code prediction_notes} (what its simulation approximated) added.
+     */
     public static String write(File file, List<Prediction> predictions) {
         StringBuilder sb = new StringBuilder();
         List<String> header = new ArrayList<>(file.header());
         header.add("predicted_ttft_ms");
         header.add("predicted_tpot_ms");
         header.add("prediction_error");
+        header.add("prediction_notes");
         line(sb, header);
         for (Prediction p : predictions) {
             List<String> cells = new ArrayList<>(p.row().cells());
@@ -309,6 +313,7 @@ public final class ServingCases {
                 cells.add("");
                 cells.add(p.error().orElse(""));
             }
+            cells.add(String.join("; ", p.notes()));
             line(sb, cells);
         }
         return sb.toString();

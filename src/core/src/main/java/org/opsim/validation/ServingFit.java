@@ -27,7 +27,8 @@ import org.opsim.serve.ServingSimulator;
  * numbers for every model, chip and deployment of a backend; no per-row correction.
  *
  * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all four; the
- * schedule moves little), which gives each row's TTFT and TPOT as linear functions of the parameters; a fit minimises
+ * schedule moves little, least so for the request overhead, which in a closed loop also acts as the clients' think
+ * time), which gives each row's TTFT and TPOT as linear functions of the parameters; a fit minimises
  * a robust loss of the log errors of both over its rows (non-negative Gauss-Newton steps); every score is a fresh simulation at
  * the fitted parameters.
  */
@@ -366,6 +367,10 @@ public final class ServingFit {
                 continue;
             }
             ServingResult r = p.result().get();
+            // Rows without a measurement (or of one output token: no TPOT) are left out of that figure's errors.
+            if (!(p.row().measuredTtftSeconds() > 0) || !(p.row().measuredTpotSeconds() > 0) || r.tpot().count() == 0) {
+                continue;
+            }
             double f = 100 * Math.abs(r.ttft().mean() / p.row().measuredTtftSeconds() - 1);
             double t = 100 * Math.abs(r.tpot().mean() / p.row().measuredTpotSeconds() - 1);
             by.computeIfAbsent(group.apply(p.row()), k -> new ArrayList<>()).add(new double[]{f, t});

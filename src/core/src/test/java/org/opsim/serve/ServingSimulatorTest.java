@@ -13,7 +13,6 @@ import org.opsim.cost.PlanTotals;
 import org.opsim.deploy.SystemProfile;
 import org.opsim.graph.Precision;
 import org.opsim.hardware.Figure;
-import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.ServingEngine;
 import org.opsim.model.Model;
 import org.opsim.model.Precisions;
@@ -136,7 +135,6 @@ class ServingSimulatorTest {
         ServingResult r = sim.run(load);
         double lambda = r.requests() / r.makespanSeconds();
         assertEquals(8.0, lambda * r.e2e().mean(), 8.0 * 0.03);
-        assertEquals(lambda * 64, r.outputTokensPerSecond(), 1e-9 * r.outputTokensPerSecond());
         assertEquals(400 * 64, r.outputTokens());
         // Reproducible bit for bit with the same seed, different with another.
         assertEquals(r.ttft().mean(), sim.run(load).ttft().mean(), 0);
@@ -185,8 +183,14 @@ class ServingSimulatorTest {
                 assertEquals(0, r.preemptions());
                 assertEquals(2, r.peakRunning());
             } else {
-                assertTrue(r.preemptions() > 0, "preempted: " + r.preemptions());
+                // Each preemption frees a request's blocks for the others; a step that preempted admits nobody, so a
+                // victim waits for room instead of being taken back and preempted again at once: a handful, not
+                // one per step (512 decode steps).
+                assertTrue(r.preemptions() > 0 && r.preemptions() <= 8, "preempted: " + r.preemptions());
                 assertEquals(4, r.peakRunning());
+            }
+            for (double used : r.series().kvUsed()) {
+                assertTrue(used >= 0 && used <= 1 + 1e-12, kv.id() + ": KV use " + used + " of the budget");
             }
         }
     }
@@ -267,11 +271,9 @@ class ServingSimulatorTest {
         assertThrows(IllegalArgumentException.class, () -> sim.run(RequestLoad.closed(1, 201, 6, 1)));
         assertThrows(IllegalArgumentException.class, () -> new RequestLoad(Lengths.fixed(1), Lengths.fixed(1), 1, 1, 1.0, 1));
         assertThrows(IllegalArgumentException.class, () -> ServingDeployment.aggregated(HGX, plain(512), new Pool(9, 1)));
-        HardwareProfile chip = HGX.chip();
         // 405B in bf16 does not fit one 80 GB H100.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServingSimulator.prepare(
                 Opsim.model("llama-3.1-405b"), BF16, d, 200, 6, Optional.empty()));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
-        assertTrue(chip.memory().capacityBytes().value() > 0);
     }
 }
