@@ -816,6 +816,8 @@ public final class ServingSimulator {
         private double sum;
         private double max;
         private long zeros;
+        private double lastValue = Double.NaN;
+        private int lastBin;
 
         void add(double v) {
             if (!(v >= 0) || Double.isInfinite(v)) {
@@ -828,7 +830,14 @@ public final class ServingSimulator {
                 zeros++;
                 return;
             }
+            if (v == lastValue) {
+                // The sequences of one step share their gap: one logarithm per step, not per token.
+                bins[lastBin]++;
+                return;
+            }
             int b = (int) (Math.log(v / 1e-9) / STEP);
+            lastValue = v;
+            lastBin = b;
             if (b >= bins.length) {
                 bins = Arrays.copyOf(bins, Math.max(b + 1, bins.length * 2));
             }

@@ -110,6 +110,31 @@ class ServingSimulatorTest {
         assertEquals(4.0, r.meanRunning(), 0);
     }
 
+    /**
+     * A mixed step (docs/serving.md §2): two decodes at context 300 and a 50-token prompt chunk after 20 cached, from
+     * the object API's per-op results of graphs: the chunk's token-only ops at 52 rows (a 52-token prompt's
+     * non-attention ops), the decodes' extra logits row (a 2-sequence decode step's non-attention ops less a 2-token
+     * prompt's), the decodes' attention (that step's attention ops) and the chunk's attention (a 50-token chunk after
+     * 20 cached: its attention ops).
+     */
+    @Test
+    void aMixedStepIsItsPartsFromTheGraphs() {
+        StepCoster c = new StepCoster(LLAMA_8B, BF16, HGX.chip(), plain(512), 1, 1, 1024);
+        double[] out = new double[2];
+        c.step(2, new long[]{300, 300}, 600, 1, 0, 1, new long[]{50}, new long[]{20}, out);
+        double[] rows52 = split(prefill(1, 52));
+        double[] dec = split(decode(2, 300));
+        double[] rows2 = split(prefill(1, 2));
+        double[] chunk = split(Workload.prefillChunk(1, 50, 20));
+        double want = rows52[0] + (dec[0] - rows2[0]) + dec[1] + chunk[1];
+        assertEquals(want, out[0], 1e-9 * want);
+        // Decodes alone: exactly the decode step's graph; one chunk alone: exactly the chunk's graph.
+        c.step(2, new long[]{300, 300}, 600, 1, 0, 0, new long[0], new long[0], out);
+        assertEquals(seconds(decode(2, 300)), out[0], 1e-9 * out[0]);
+        c.step(0, new long[0], 0, 1, 0, 1, new long[]{50}, new long[]{20}, out);
+        assertEquals(seconds(Workload.prefillChunk(1, 50, 20)), out[0], 1e-9 * out[0]);
+    }
+
     /** Seconds of a graph's non-attention ops and of its attention ops, from the object API (no plan). */
     static double[] split(Workload w) {
         org.opsim.cost.Evaluation e = org.opsim.cost.CostModel.evaluate(LLAMA_8B.graph(w.withPrecisions(BF16.precisions())),
