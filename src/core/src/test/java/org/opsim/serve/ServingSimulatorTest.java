@@ -274,6 +274,44 @@ class ServingSimulatorTest {
         assertTrue(mixed.run(load).itl().max() < r.itl().max());
     }
 
+    /**
+     * Two replicas behind the balancer, two clients of lone 200 + 6 requests: each instance serves one client, so each
+     * request is the lone request of {@link #aLoneRequestIsTheStaticModel} (its prefill graph, then its decode graphs),
+     * on two chips, at twice one replica's tokens per second.
+     */
+    @Test
+    void replicasServeTheirShareAlone() {
+        ServingDeployment two = ServingDeployment.aggregated(HGX, plain(512), new Pool(2, 1));
+        ServingResult r = ServingSimulator.prepare(LLAMA_8B, BF16, two, 200, 6, Optional.empty()).run(RequestLoad.closed(2, 200, 6, 2));
+        double ttft = seconds(prefill(1, 200));
+        assertEquals(ttft, r.ttft().max(), 1e-9 * ttft);
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(2, r.chips());
+        ServingResult one = ServingSimulator.prepare(LLAMA_8B, BF16, ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1)),
+                200, 6, Optional.empty()).run(RequestLoad.closed(1, 200, 6, 1));
+        assertEquals(2 * one.outputTokensPerSecond(), r.outputTokensPerSecond(), 1e-9 * r.outputTokensPerSecond());
+    }
+
+    /**
+     * Without chunked prefill a prompt is never split: two 300-token prompts and a 512-token budget take one step each
+     * (the second waits, its TTFT two prompt steps, the first one's alone being a 300-token prefill graph), where a
+     * chunking engine splits the second across steps. A prompt longer than the budget is refused.
+     */
+    @Test
+    void withoutChunkedPrefillAPromptWaitsForAStepItFitsWhole() {
+        ServingEngine whole = new ServingEngine(ServingEngine.Scheduler.MIXED, f(512), f(256), false,
+                ServingEngine.KvReservation.WHOLE_REQUEST, f(0.9), ServingEngine.MemoryBasis.TOTAL, f(0), f(16), List.of(), null,
+                f(0), f(0), f(0));
+        ServingDeployment d = ServingDeployment.aggregated(HGX, whole, new Pool(1, 1));
+        ServingResult r = ServingSimulator.prepare(LLAMA_8B, BF16, d, 300, 2, Optional.empty()).run(RequestLoad.closed(2, 300, 2, 2));
+        double first = seconds(prefill(1, 300));
+        assertEquals(first, r.ttft().p50(), 1e-9 * first, "the first prompt alone in its step");
+        assertTrue(r.ttft().max() > 1.9 * first, "the second waited a step: " + r.ttft().max() + " vs " + first);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServingSimulator.prepare(LLAMA_8B, BF16, d, 600, 2, Optional.empty()));
+        assertTrue(e.getMessage().contains("exceed the step budget"), e.getMessage());
+    }
+
     /** Speculation: k = 3 proposals accepted with 0.5 each yield 1 + 0.5 + 0.25 + 0.125 = 1.875 tokens a step. */
     @Test
     void speculativeDecodingYieldsTheAcceptedTokens() {
