@@ -385,6 +385,8 @@ public final class ServingSimulator {
         }
 
         long steps;
+        /** The last request's end (a one-token request of a disaggregated pool ends after its transfer, past any step). */
+        double lastFinish;
 
         ServingResult simulate() {
             if (load.closedLoop()) {
@@ -433,7 +435,7 @@ public final class ServingSimulator {
                 }
                 step(next);
             }
-            double end = 0;
+            double end = lastFinish;
             for (Instance e : all()) {
                 end = Math.max(end, e.clock);
             }
@@ -763,6 +765,7 @@ public final class ServingSimulator {
         }
 
         void finish(Request r, double t) {
+            lastFinish = Math.max(lastFinish, t);
             int i = finished++;
             ttft[i] = r.firstToken - r.arrival;
             e2e[i] = t - r.arrival;
