@@ -112,13 +112,16 @@ final class StepCoster {
 
     /** One sequence's prompt of {@code tokens} at {@code like}'s precisions, TP and attention form. */
     static Workload prefill(Workload like, long tokens) {
-        return new Workload(Workload.Phase.PREFILL, 1, tokens, 0, like.precisions(), like.tensorParallel(), false,
-                like.attentionForm());
+        return as(Workload.prefill(1, tokens), like);
     }
 
     static Workload decodeStep(Workload like, long batch, long context) {
-        return new Workload(Workload.Phase.DECODE, batch, context, 0, like.precisions(), like.tensorParallel(), false,
-                like.attentionForm());
+        return as(Workload.decode(batch, context), like);
+    }
+
+    /** {@code w} at {@code like}'s precisions, TP and attention form (the Workload factories' {@code with…}). */
+    private static Workload as(Workload w, Workload like) {
+        return w.withPrecisions(like.precisions()).withTensorParallel(like.tensorParallel()).withAttentionForm(like.attentionForm());
     }
 
     StepCoster copy() {

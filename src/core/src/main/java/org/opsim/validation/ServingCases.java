@@ -1,5 +1,8 @@
 package org.opsim.validation;
 
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,9 +206,14 @@ public final class ServingCases {
         return Integer.parseInt(v);
     }
 
+    /** A size column: blank or 0 (the file's "none") read as 1; negative refused. */
     private static int optional(Case c, String column) {
         String v = c.get(column);
-        return v.isEmpty() ? 1 : Math.max(1, Integer.parseInt(v));
+        int n = v.isEmpty() ? 1 : Integer.parseInt(v);
+        if (n < 0) {
+            throw new IllegalArgumentException(column + " must be >= 0, got " + n);
+        }
+        return Math.max(1, n);
     }
 
     /**
@@ -288,16 +296,14 @@ public final class ServingCases {
 
     /**
      * The file written back with {@code predicted_ttft_ms}, {@code predicted_tpot_ms}, {@code prediction_error} (why a row
-     * has no prediction) and {@code prediction_notes} (what its simulation approximated) added.
+     * has no prediction) and {@code prediction_notes} (what its simulation approximated) added (Jackson's CSV writer,
+     * quoting only the cells that need it).
      */
     public static String write(File file, List<Prediction> predictions) {
-        StringBuilder sb = new StringBuilder();
+        List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(file.header());
-        header.add("predicted_ttft_ms");
-        header.add("predicted_tpot_ms");
-        header.add("prediction_error");
-        header.add("prediction_notes");
-        line(sb, header);
+        header.addAll(List.of("predicted_ttft_ms", "predicted_tpot_ms", "prediction_error", "prediction_notes"));
+        rows.add(header);
         for (Prediction p : predictions) {
             List<String> cells = new ArrayList<>(p.row().cells());
             while (cells.size() < file.header().size()) {
@@ -305,8 +311,8 @@ public final class ServingCases {
             }
             if (p.result().isPresent()) {
                 ServingResult r = p.result().get();
-                cells.add(number(r.ttft().mean() * 1e3));
-                cells.add(number(r.tpot().mean() * 1e3));
+                cells.add(Double.toString(r.ttft().mean() * 1e3));
+                cells.add(Double.toString(r.tpot().mean() * 1e3));
                 cells.add("");
             } else {
                 cells.add("");
@@ -314,31 +320,18 @@ public final class ServingCases {
                 cells.add(p.error().orElse(""));
             }
             cells.add(String.join("; ", p.notes()));
-            line(sb, cells);
+            rows.add(cells);
         }
-        return sb.toString();
+        try {
+            return CSV.writer(CsvSchema.emptySchema().withLineSeparator("\n")).writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
+
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
     public static void write(File file, List<Prediction> predictions, Path out) {
         AtomicFiles.writeString(out, write(file, predictions));
-    }
-
-    private static String number(double v) {
-        return Double.toString(v);
-    }
-
-    private static void line(StringBuilder sb, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String v = cells.get(i);
-            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-                sb.append('"').append(v.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(v);
-            }
-        }
-        sb.append('\n');
     }
 }

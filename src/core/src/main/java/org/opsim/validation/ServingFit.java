@@ -321,41 +321,15 @@ public final class ServingFit {
         return a <= HUBER ? r * r : 2 * HUBER * a - HUBER * HUBER;
     }
 
-    /** Gaussian elimination with partial pivoting; null if singular. */
+    /** {@code a·x = b} by Commons Math's LU decomposition; null where {@code a} is singular. */
     static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        double[][] m = new double[n][n + 1];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a[i], 0, m[i], 0, n);
-            m[i][n] = b[i];
+        org.apache.commons.math3.linear.DecompositionSolver lu =
+                new org.apache.commons.math3.linear.LUDecomposition(new org.apache.commons.math3.linear.Array2DRowRealMatrix(a))
+                        .getSolver();
+        if (!lu.isNonSingular()) {
+            return null;
         }
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) {
-                if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
-                    p = r;
-                }
-            }
-            if (Math.abs(m[p][c]) < 1e-300) {
-                return null;
-            }
-            double[] t = m[c];
-            m[c] = m[p];
-            m[p] = t;
-            for (int r = 0; r < n; r++) {
-                if (r != c) {
-                    double f = m[r][c] / m[c][c];
-                    for (int k = c; k <= n; k++) {
-                        m[r][k] -= f * m[c][k];
-                    }
-                }
-            }
-        }
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = m[i][n] / m[i][i];
-        }
-        return x;
+        return lu.solve(new org.apache.commons.math3.linear.ArrayRealVector(b)).toArray();
     }
 
     /** Absolute percentage errors of TTFT and TPOT of predicted rows, grouped by {@code group}. */
