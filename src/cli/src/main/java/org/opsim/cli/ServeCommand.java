@@ -154,8 +154,9 @@ final class ServeCommand implements Callable<Integer> {
         Model m;
         try {
             m = catalogue.parametricModel(model, "serve");
-        } catch (IllegalArgumentException e) {
-            if (!model.contains("/")) {
+        } catch (IllegalArgumentException | org.opsim.io.InputException e) {
+            // Not a bundled name nor a readable file: a Hugging Face id ("org/name") when it has a slash and no such file.
+            if (!model.contains("/") || java.nio.file.Files.exists(java.nio.file.Path.of(model))) {
                 throw e;
             }
             hf = catalogue.huggingFace(model);

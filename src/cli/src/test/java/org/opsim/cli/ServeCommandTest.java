@@ -27,6 +27,17 @@ class ServeCommandTest {
         }
     }
 
+    /** A Hugging Face id (a slash, no such file) resolves to the bundled config; it was read as a missing file. */
+    @Test
+    void aHuggingFaceIdNamesTheModel() {
+        CliRun r = CliRun.run("serve", "-m", "meta-llama/Llama-3.1-8B-Instruct", "--system", "hgx-h100", "--concurrency", "2",
+                "--isl", "128", "--osl", "8", "--requests", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("llama-3.1-8b"), r.out());
+        CliRun missing = CliRun.run("serve", "-m", "nobody/No-Such-Model", "--system", "hgx-h100");
+        assertEquals(2, missing.code(), missing.err());
+    }
+
     /** 8 requests × 16 tokens = 128 output tokens; one H100; the closed loop's figures in seconds. */
     @Test
     void jsonCarriesEveryFigureInSeconds() throws Exception {
