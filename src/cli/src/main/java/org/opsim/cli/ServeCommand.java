@@ -115,6 +115,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "predicted_ttft_ms, predicted_tpot_ms and prediction_error added")
     Path cases;
 
+    @Option(names = "--range-ratio", paramLabel = "R",
+            description = "with --cases: the benchmark client drew each row's lengths uniformly over R·ISL..ISL and "
+                    + "R·OSL..OSL (vLLM/SGLang bench --random-range-ratio, older semantics; default: 1, fixed lengths)")
+    Double rangeRatio;
+
     @Option(names = "--search", description = "search the deployments of one scale-up domain of each --system (comma-separated): "
             + "TP, aggregated or disaggregated pools, concurrency; prints the best under --ttft-p90 and --tpot and the Pareto "
             + "frontier of tokens/s per user against tokens/s per chip")
@@ -146,6 +151,9 @@ final class ServeCommand implements Callable<Integer> {
         Catalogue catalogue = Inputs.catalogue(profileDir);
         if (cases != null) {
             return predictCases(catalogue);
+        }
+        if (rangeRatio != null) {
+            throw new IllegalArgumentException("--range-ratio is for --cases; a scenario takes --isl LO..HI and --osl LO..HI");
         }
         if (model == null || system == null) {
             throw new IllegalArgumentException("serve needs --model and --system (or --cases FILE)");
@@ -301,7 +309,11 @@ final class ServeCommand implements Callable<Integer> {
 
     private int predictCases(Catalogue catalogue) {
         ServingCases.File f = ServingCases.read(cases);
-        List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(catalogue),
+        ServingCases.Options o = ServingCases.Options.defaults(catalogue);
+        if (rangeRatio != null) {
+            o = o.withLengthRatio(rangeRatio);
+        }
+        List<ServingCases.Prediction> p = ServingCases.predict(f, o,
                 new ServingSimulator.PlanCache());
         output.emit(ServingCases.write(f, p), spec.commandLine().getOut());
         long failed = p.stream().filter(x -> x.result().isEmpty()).count();

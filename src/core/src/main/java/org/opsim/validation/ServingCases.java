@@ -22,6 +22,7 @@ import org.opsim.io.InputException;
 import org.opsim.model.Model;
 import org.opsim.model.Precisions;
 import org.opsim.model.Workload;
+import org.opsim.serve.Lengths;
 import org.opsim.serve.Pool;
 import org.opsim.serve.RequestLoad;
 import org.opsim.serve.ServingDeployment;
@@ -116,10 +117,96 @@ public final class ServingCases {
         return new File(t.label(), t.header(), out);
     }
 
+    /** Columns that name a row or its source, not what was measured: left out when rows are compared. */
+    private static final java.util.Set<String> NAMING = java.util.Set.of("id", "silicon_data_source");
+
+    /**
+     * {@code rows} with exact repeats left out: the first of rows equal in every column but {@code id} and
+     * {@code silicon_data_source} is kept (one measurement published in two source files counts once).
+     */
+    public static List<Case> distinct(List<Case> rows) {
+        java.util.Set<List<String>> seen = new java.util.HashSet<>();
+        List<Case> out = new ArrayList<>();
+        for (Case c : rows) {
+            if (seen.add(values(c, false))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How well the file predicts itself: among {@code rows} (distinct measurements), configurations measured more
+     * than once (equal in every column but the naming ones and the {@code silicon_*} results) have each measurement
+     * scored against the mean of its repeats, as TTFT and TPOT absolute percentage errors grouped by {@code group}
+     * (and "all"). Differences there come from what the columns do not say (software builds, speculative decoding,
+     * the client's arrival pattern, run-to-run noise): no model of these columns can do better on average.
+     */
+    public static java.util.Map<String, ErrorStats[]> repeatability(List<Case> rows, java.util.function.Function<Case, String> group) {
+        java.util.Map<List<String>, List<Case>> byConfig = new java.util.LinkedHashMap<>();
+        for (Case c : rows) {
+            if (c.measuredTtftSeconds() > 0 && c.measuredTpotSeconds() > 0) {
+                byConfig.computeIfAbsent(values(c, true), k -> new ArrayList<>()).add(c);
+            }
+        }
+        java.util.Map<String, List<double[]>> by = new java.util.TreeMap<>();
+        for (List<Case> repeats : byConfig.values()) {
+            if (repeats.size() < 2) {
+                continue;
+            }
+            double sumF = 0;
+            double sumT = 0;
+            for (Case c : repeats) {
+                sumF += c.measuredTtftSeconds();
+                sumT += c.measuredTpotSeconds();
+            }
+            int others = repeats.size() - 1;
+            for (Case c : repeats) {
+                double f = 100 * Math.abs(c.measuredTtftSeconds() / ((sumF - c.measuredTtftSeconds()) / others) - 1);
+                double t = 100 * Math.abs(c.measuredTpotSeconds() / ((sumT - c.measuredTpotSeconds()) / others) - 1);
+                by.computeIfAbsent(group.apply(c), k -> new ArrayList<>()).add(new double[]{f, t});
+                by.computeIfAbsent("all", k -> new ArrayList<>()).add(new double[]{f, t});
+            }
+        }
+        java.util.Map<String, ErrorStats[]> out = new java.util.LinkedHashMap<>();
+        by.forEach((k, v) -> out.put(k, new ErrorStats[]{
+            ErrorStats.of(k + " TTFT", v.stream().mapToDouble(x -> x[0]).toArray()),
+            ErrorStats.of(k + " TPOT", v.stream().mapToDouble(x -> x[1]).toArray())}));
+        return out;
+    }
+
+    /** A row's cells but the naming columns (and, with {@code configOnly}, the measured {@code silicon_*} ones). */
+    private static List<String> values(Case c, boolean configOnly) {
+        List<String> v = new ArrayList<>();
+        for (int i = 0; i < c.header().size(); i++) {
+            String h = c.header().get(i);
+            if (!NAMING.contains(h) && !(configOnly && h.startsWith("silicon_"))) {
+                v.add(h + "=" + c.get(h));
+            }
+        }
+        return v;
+    }
+
     /** How rows become simulations: the catalogue, the request count per row, and a stack edit (a fit's candidate). */
-    public record Options(Catalogue catalogue, int requestsPerClient, UnaryOperator<SoftwareStack> stackEdit) {
+    public record Options(Catalogue catalogue, int requestsPerClient, UnaryOperator<SoftwareStack> stackEdit,
+                          double lengthRatio) {
+        public Options {
+            if (!(lengthRatio > 0 && lengthRatio <= 1)) {
+                throw new IllegalArgumentException("a length ratio must be in (0, 1], got " + lengthRatio);
+            }
+        }
+
         public static Options defaults(Catalogue c) {
-            return new Options(c, 10, UnaryOperator.identity());
+            return new Options(c, 10, UnaryOperator.identity(), 1.0);
+        }
+
+        /** These options with {@code edit} applied to each row's stack (a fit's candidate parameters). */
+        public Options withStackEdit(UnaryOperator<SoftwareStack> edit) {
+            return new Options(catalogue, requestsPerClient, edit, lengthRatio);
+        }
+
+        public Options withLengthRatio(double ratio) {
+            return new Options(catalogue, requestsPerClient, stackEdit, ratio);
         }
     }
 
@@ -184,7 +271,8 @@ public final class ServingCases {
             }
             ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
             int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
-            ServingResult r = sim.run(RequestLoad.closed(concurrency, isl, osl, requests));
+            ServingResult r = sim.run(new RequestLoad(spread(isl, options.lengthRatio()), spread(osl, options.lengthRatio()),
+                    requests, concurrency, 0, 1));
             r.notes().stream().filter(n -> !n.startsWith("ITL")).forEach(notes::add);
             return new Prediction(c, Optional.of(r), Optional.empty(), notes);
         } catch (InputException e) {
@@ -192,6 +280,11 @@ public final class ServingCases {
         } catch (RuntimeException e) {
             return error(c, e.getMessage() == null ? e.toString() : e.getMessage(), notes);
         }
+    }
+
+    /** A row's length as the benchmark client drew it: uniform over {@code ceil(ratio·L)..L} (fixed at ratio 1). */
+    static Lengths spread(int tokens, double ratio) {
+        return Lengths.uniform(Math.max(1, (int) Math.ceil(ratio * tokens)), tokens);
     }
 
     private static Prediction error(Case c, String why, List<String> notes) {

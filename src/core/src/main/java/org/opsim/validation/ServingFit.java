@@ -90,9 +90,8 @@ public final class ServingFit {
      * Simulates {@code rows} with {@code params(row)} on {@code threads} threads (rows that share plans on one thread),
      * in the rows' order.
      */
-    public static List<ServingCases.Prediction> simulate(Catalogue catalogue, List<ServingCases.Case> rows,
-                                                        Function<ServingCases.Case, Parameters> params, int requestsPerClient,
-                                                        int threads) {
+    public static List<ServingCases.Prediction> simulate(ServingCases.Options base, List<ServingCases.Case> rows,
+                                                        Function<ServingCases.Case, Parameters> params, int threads) {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             groups.computeIfAbsent(planKey(rows.get(i)), k -> new ArrayList<>()).add(i);
@@ -108,7 +107,7 @@ public final class ServingFit {
                         ServingCases.Case c = rows.get(i);
                         Parameters p = params.apply(c);
                         UnaryOperator<SoftwareStack> edit = s -> apply(s, p, "serving fit candidate");
-                        out[i] = ServingCases.predict(c, new ServingCases.Options(catalogue, requestsPerClient, edit), cache);
+                        out[i] = ServingCases.predict(c, base.withStackEdit(edit), cache);
                     }
                 }));
             }
@@ -137,15 +136,15 @@ public final class ServingFit {
      * Each representable row's linearisation: five simulations (the base, then each parameter moved by its step).
      * Rows a simulation refuses are left out (the refusals are in {@code refused}, by reason).
      */
-    public static List<Linear> linearise(Catalogue catalogue, List<ServingCases.Case> rows, int requestsPerClient, int threads,
+    public static List<Linear> linearise(ServingCases.Options base, List<ServingCases.Case> rows, int threads,
                                          Map<String, Integer> refused) {
         List<List<ServingCases.Prediction>> runs = new ArrayList<>();
-        runs.add(simulate(catalogue, rows, c -> BASE, requestsPerClient, threads));
+        runs.add(simulate(base, rows, c -> BASE, threads));
         for (int k = 0; k < 4; k++) {
             double[] v = {BASE.launchSeconds(), BASE.stepSeconds(), BASE.sequenceSeconds(), BASE.requestSeconds()};
             v[k] += DELTA[k];
             Parameters moved = new Parameters(v[0], v[1], v[2], v[3]);
-            runs.add(simulate(catalogue, rows, c -> moved, requestsPerClient, threads));
+            runs.add(simulate(base, rows, c -> moved, threads));
         }
         List<Linear> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {

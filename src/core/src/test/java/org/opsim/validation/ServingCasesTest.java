@@ -61,6 +61,54 @@ class ServingCasesTest {
         assertEquals(0.00817938015438319, f.cases().get(0).measuredTpotSeconds(), 1e-15);
     }
 
+    /** With a range ratio of 0.8 the client draws lengths over ceil(0.8 × 1024) = 820 .. 1024 tokens. */
+    @Test
+    void aRangeRatioDrawsTheRowsLengths() {
+        ServingCases.File f = ServingCases.read(THREE);
+        Catalogue c = Opsim.catalogue();
+        ServingCases.Prediction p = ServingCases.predict(f.cases().get(0), ServingCases.Options.defaults(c).withLengthRatio(0.8),
+                new ServingSimulator.PlanCache());
+        Catalogue.ServingStack st = c.servingStack("vllm");
+        SystemProfile b200 = c.system("nvidia-hgx-b200-8");
+        b200 = b200.withChip(b200.chip().withStack(st.stack()));
+        ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
+        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
+        ServingResult want = ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024,
+                Optional.empty()).run(new RequestLoad(org.opsim.serve.Lengths.uniform(820, 1024),
+                org.opsim.serve.Lengths.uniform(820, 1024), 100, 8, 0, 1));
+        assertEquals(want.ttft().mean(), p.result().orElseThrow().ttft().mean(), 0);
+        assertEquals(want.outputTokens(), p.result().orElseThrow().outputTokens());
+        assertTrue(want.outputTokens() < 100 * 1024 && want.outputTokens() > 100 * 820, "drawn lengths: " + want.outputTokens());
+        assertThrows(IllegalArgumentException.class, () -> ServingCases.Options.defaults(c).withLengthRatio(0));
+    }
+
+    /**
+     * Four rows of one configuration: two copies of one measurement (another id and source), then two more
+     * measurements. Distinct: three rows. Repeatability, each scored against the mean of the other two:
+     * TPOT 10, 20, 30 ms -> |10/25-1| = 60%, |20/20-1| = 0%, |30/15-1| = 100%: MAPE 53.33%, median 60%;
+     * TTFT 100, 100, 400 ms -> |100/250-1| = 60%, 60%, |400/100-1| = 300%: MAPE 140%. A fifth row of another
+     * concurrency has no repeat and is not scored.
+     */
+    @Test
+    void repeatsCountOnceAndTheFileIsScoredAgainstItself() {
+        List<String> header = List.of("id", "silicon_data_source", "backend", "batch_size", "silicon_ttft_ms", "silicon_tpot_ms");
+        List<ServingCases.Case> rows = List.of(
+                new ServingCases.Case(1, header, List.of("a", "file one", "vllm", "8", "100", "10")),
+                new ServingCases.Case(2, header, List.of("b", "file two", "vllm", "8", "100", "10")),
+                new ServingCases.Case(3, header, List.of("c", "file one", "vllm", "8", "100", "20")),
+                new ServingCases.Case(4, header, List.of("d", "file one", "vllm", "8", "400", "30")),
+                new ServingCases.Case(5, header, List.of("e", "file one", "vllm", "16", "400", "30")));
+        List<ServingCases.Case> distinct = ServingCases.distinct(rows);
+        assertEquals(List.of(1, 3, 4, 5), distinct.stream().map(ServingCases.Case::number).toList());
+        var r = ServingCases.repeatability(distinct, c -> c.get("backend"));
+        ErrorStats[] all = r.get("all");
+        assertEquals(3, all[1].cases());
+        assertEquals(160.0 / 3, all[1].mapePercent(), 1e-9);
+        assertEquals(60.0, all[1].medianPercent(), 1e-9);
+        assertEquals(140.0, all[0].mapePercent(), 1e-9);
+        assertEquals(3, r.get("vllm")[0].cases());
+    }
+
     @Test
     void predictionsAreWrittenBesideTheRows(@TempDir Path dir) throws IOException {
         ServingCases.File f = ServingCases.read(THREE);
