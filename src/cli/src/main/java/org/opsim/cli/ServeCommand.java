@@ -64,6 +64,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tp", defaultValue = "1", description = "tensor-parallel degree of each instance (default: ${DEFAULT-VALUE})")
     int tp;
 
+    @Option(names = "--attention-dp", defaultValue = "1", paramLabel = "N",
+            description = "attention data parallelism: N ranks of --tp chips per instance, each with its own requests and KV"
+                    + " cache, the feed-forward layers (experts) split over all N × TP chips (default: ${DEFAULT-VALUE}; "
+                    + "disaggregated: both pools)")
+    int attentionDp;
+
     @Option(names = "--replicas", defaultValue = "1", description = "instances behind one load balancer (default: ${DEFAULT-VALUE})")
     int replicas;
 
@@ -191,10 +197,10 @@ final class ServeCommand implements Callable<Integer> {
             if (prefillWorkers == null || decodeWorkers == null) {
                 throw new IllegalArgumentException("a disaggregated deployment needs both --prefill-workers and --decode-workers");
             }
-            d = ServingDeployment.disaggregated(s, engine, new Pool(prefillWorkers, prefillTp != null ? prefillTp : tp),
-                    new Pool(decodeWorkers, decodeTp != null ? decodeTp : tp));
+            d = ServingDeployment.disaggregated(s, engine, new Pool(prefillWorkers, prefillTp != null ? prefillTp : tp, attentionDp),
+                    new Pool(decodeWorkers, decodeTp != null ? decodeTp : tp, attentionDp));
         } else {
-            d = ServingDeployment.aggregated(s, engine, new Pool(replicas, tp));
+            d = ServingDeployment.aggregated(s, engine, new Pool(replicas, tp, attentionDp));
         }
         Lengths in = lengths("--isl", isl);
         Lengths outL = lengths("--osl", osl);
@@ -254,9 +260,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--search writes table, csv or markdown; not json");
         }
         if (concurrency != null || rate != null || requests != null || specTokens != null || prefillWorkers != null
-                || decodeWorkers != null) {
+                || decodeWorkers != null || attentionDp != 1) {
             throw new IllegalArgumentException("--search chooses the deployment and the load itself: drop --concurrency, --rate,"
-                    + " --requests, --spec-tokens and the pool options");
+                    + " --requests, --spec-tokens, --attention-dp and the pool options");
         }
         Precisions precisions = precisions(hf, notes);
         Model model = served(m, hf, notes);
@@ -335,7 +341,11 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static String header(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, Precisions p) {
-        return m.name() + " (" + p.weights().id() + " weights, " + p.kvCache().id() + " KV), " + d.describe() + " ("
+        // A checkpoint served in its own formats says so (its GEMMs follow them, not the activation precision).
+        String weights = m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()
+                ? "checkpoint's formats (" + tm.quantization().get().scheme() + "), " + p.activations().id() + " elsewhere"
+                : p.weights().id() + " weights";
+        return m.name() + " (" + weights + ", " + p.kvCache().id() + " KV), " + d.describe() + " ("
                 + d.chips() + " chips of " + d.system().chip().name() + ")\n" + "engine: " + st.stack().id() + "; load: "
                 + (load.closedLoop() ? load.concurrency() + " concurrent clients" : Numbers.sig(load.ratePerSecond()) + " requests/s")
                 + ", " + load.requests() + " requests of " + load.input() + " + " + load.output() + " tokens\n\n";

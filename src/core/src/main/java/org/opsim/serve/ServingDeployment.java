@@ -28,8 +28,8 @@ public record ServingDeployment(SystemProfile system, ServingEngine engine, Pool
                     + system.chips());
         }
         int domain = system.chipsPerNodeCount();
-        if (prefill.tensorParallel() > domain || decode.map(d -> d.tensorParallel() > domain).orElse(false)) {
-            throw new IllegalArgumentException("tensor parallelism beyond one scale-up domain (" + domain + " chips of "
+        if (prefill.chipsPerInstance() > domain || decode.map(d -> d.chipsPerInstance() > domain).orElse(false)) {
+            throw new IllegalArgumentException("an instance beyond one scale-up domain (" + domain + " chips of "
                     + system.name() + ") is not modelled by the serving simulator");
         }
     }
@@ -67,9 +67,8 @@ public record ServingDeployment(SystemProfile system, ServingEngine engine, Pool
 
     public String describe() {
         if (decode.isEmpty()) {
-            return "aggregated: " + prefill.workers() + " × TP " + prefill.tensorParallel() + " on " + system.name();
+            return "aggregated: " + prefill.describe() + " on " + system.name();
         }
-        return "disaggregated: prefill " + prefill.workers() + " × TP " + prefill.tensorParallel() + ", decode "
-                + decode.get().workers() + " × TP " + decode.get().tensorParallel() + " on " + system.name();
+        return "disaggregated: prefill " + prefill.describe() + ", decode " + decode.get().describe() + " on " + system.name();
     }
 }

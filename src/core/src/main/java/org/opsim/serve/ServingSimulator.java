@@ -114,11 +114,11 @@ public final class ServingSimulator {
                     + " outputs in one step: " + maxInput + " + " + maxOutput + " tokens exceed its budget of " + engine.tokenBudget());
         }
         List<String> notes = new ArrayList<>();
-        StepCoster prefill = coster(model, like, chip, engine, deployment.prefill().tensorParallel(), tpd, maxContext,
+        StepCoster prefill = coster(model, like, chip, engine, deployment.prefill(), tpd, maxContext,
                 maxInput, maxOutput + tpd, deployment.disaggregated() ? "prefill" : "aggregated", notes, cache);
         StepCoster decode = prefill;
         if (deployment.decode().isPresent()) {
-            decode = coster(model, like, chip, engine, deployment.decode().get().tensorParallel(), tpd, maxContext, maxInput,
+            decode = coster(model, like, chip, engine, deployment.decode().get(), tpd, maxContext, maxInput,
                     maxOutput + tpd, "decode", notes, cache);
         }
         if (decode.decodeNote != null) {
@@ -127,15 +127,16 @@ public final class ServingSimulator {
         return new ServingSimulator(model, deployment, speculation.orElse(null), prefill, decode, maxInput, maxOutput, notes);
     }
 
-    private static StepCoster coster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp,
+    private static StepCoster coster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, Pool p,
                                      int tpd, long maxContext, int maxInput, int maxOutput, String pool, List<String> notes,
                                      PlanCache cache) {
+        int tp = p.tensorParallel();
         // Records compare by value: the key names everything the plans and the KV table depend on.
         String key = model.name() + "|" + model.describe() + "|" + like.precisions() + "|" + like.attentionForm() + "|" + chip + "|" + engine.withoutOverheads() + "|" + tp
-                + "|" + tpd + "|" + maxContext;
+                + "|" + p.attentionDp() + "|" + tpd + "|" + maxContext;
         StepCoster c = cache.costers.get(key);
         if (c == null) {
-            c = new StepCoster(model, like, chip, engine, tp, tpd, maxContext);
+            c = new StepCoster(model, like, chip, engine, tp, p.attentionDp(), tpd, maxContext);
             cache.costers.put(key, c);
         } else {
             c = c.copy();
@@ -143,9 +144,10 @@ public final class ServingSimulator {
         double need = c.kvBytes((long) maxInput + maxOutput);
         if (!(c.kvBudgetBytes >= need)) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                    "%s does not fit the %s instance (TP %d on %s): weights %.1f GB, activations %.1f GB and a reserve of %.1f GB"
+                    "%s does not fit the %s instance (%s on %s): weights %.1f GB, activations %.1f GB and a reserve of %.1f GB"
                             + " leave %.2f GB of KV cache per chip at memory fraction %.2f of %s, and one request of a %d-token prompt and %d tokens after it (outputs and proposal slots)"
-                            + " needs %.2f GB", model.name(), pool, tp, chip.name(), c.weightsBytes / 1e9,
+                            + " needs %.2f GB", model.name(), pool, p.attentionDp() > 1 ? "attention DP " + p.attentionDp()
+                            + " × TP " + tp : "TP " + tp, chip.name(), c.weightsBytes / 1e9,
                     c.activationBytes / 1e9, engine.runtimeReserveBytes().value() / 1e9, c.kvBudgetBytes / 1e9,
                     engine.memoryFraction().value(), engine.basis().id(), maxInput, maxOutput, need / 1e9));
         }
@@ -236,6 +238,11 @@ public final class ServingSimulator {
         final boolean record;
         final Series series = new Series();
         boolean leaving;
+        /** The instance's attention ranks, this one among them (only this one without attention DP). */
+        Instance[] group;
+        /** Scheduled in the step being taken, and its tokens. */
+        boolean scheduled;
+        long stepTokens;
 
         Instance(StepCoster coster, int tp, boolean prefillOnly, boolean record) {
             this.coster = coster;
@@ -248,6 +255,15 @@ public final class ServingSimulator {
 
         boolean hasWork() {
             return !running.isEmpty() || !waiting.isEmpty();
+        }
+
+        boolean groupHasWork() {
+            for (Instance e : group) {
+                if (e.hasWork()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         int load() {
@@ -342,18 +358,9 @@ public final class ServingSimulator {
         Run(RequestLoad load) {
             this.load = load;
             this.random = new SplittableRandom(load.seed());
-            Pool p = deployment.prefill();
-            prefillPool = new Instance[p.workers()];
-            for (int i = 0; i < prefillPool.length; i++) {
-                prefillPool[i] = new Instance(i == 0 ? prefillCoster : prefillCoster.copy(), p.tensorParallel(),
-                        deployment.disaggregated(), i == 0);
-            }
+            prefillPool = instances(deployment.prefill(), prefillCoster, deployment.disaggregated());
             if (deployment.decode().isPresent()) {
-                Pool d = deployment.decode().get();
-                decodePool = new Instance[d.workers()];
-                for (int i = 0; i < decodePool.length; i++) {
-                    decodePool[i] = new Instance(i == 0 ? decodeCoster : decodeCoster.copy(), d.tensorParallel(), false, i == 0);
-                }
+                decodePool = instances(deployment.decode().get(), decodeCoster, false);
                 transferLatency = deployment.transferLink().latencySeconds().value();
                 transferBandwidth = deployment.transferLink().bandwidthBytesPerSecond().value();
             } else {
@@ -367,6 +374,21 @@ public final class ServingSimulator {
             tokensPerDecode = speculation == null ? 1 : 1 + speculation.draftTokens();
             tokensPerStep = speculation == null ? 1 : speculation.tokensPerStep();
             draftFraction = speculation == null ? 0 : speculation.draftCostFraction();
+        }
+
+        /** A pool's instances as their attention ranks (one rank each without attention DP), ranks of one instance sharing a coster. */
+        Instance[] instances(Pool p, StepCoster coster, boolean prefillOnly) {
+            Instance[] out = new Instance[p.workers() * p.attentionDp()];
+            for (int i = 0; i < p.workers(); i++) {
+                StepCoster c = i == 0 ? coster : coster.copy();
+                Instance[] group = new Instance[p.attentionDp()];
+                for (int k = 0; k < group.length; k++) {
+                    group[k] = new Instance(c, p.tensorParallel(), prefillOnly, i == 0 && k == 0);
+                    group[k].group = group;
+                    out[i * group.length + k] = group[k];
+                }
+            }
+            return out;
         }
 
         Request newRequest(double at) {
@@ -423,8 +445,10 @@ public final class ServingSimulator {
                 if (ev != null && (next == null || ev.time() <= next.clock)) {
                     events.poll();
                     Instance to = pick(ev.pool() == 0 ? prefillPool : decodePool);
-                    if (!to.hasWork()) {
-                        to.clock = Math.max(to.clock, ev.time());
+                    if (!to.groupHasWork()) {
+                        for (Instance e : to.group) {
+                            e.clock = Math.max(e.clock, ev.time());
+                        }
                     }
                     to.waiting.add(ev.request());
                     continue;
@@ -433,7 +457,7 @@ public final class ServingSimulator {
                     throw new IllegalStateException("serving simulator: more than " + MAX_STEPS + " engine steps without finishing "
                             + load.requests() + " requests (" + finished + " finished, " + preemptions + " preemptions)");
                 }
-                step(next);
+                step(next.group);
             }
             double end = lastFinish;
             for (Instance e : all()) {
@@ -518,7 +542,68 @@ public final class ServingSimulator {
             return e.coster.kvBytes(tokens);
         }
 
-        void step(Instance e) {
+        /**
+         * One step of an instance: each of its attention ranks schedules its own batch; the ranks step together (the
+         * slowest rank's attention part, then the feed-forward layers over every rank's tokens); without attention
+         * DP the instance is its one rank.
+         */
+        void step(Instance[] group) {
+            StepCoster coster = group[0].coster;
+            ServingEngine eng = group[0].engine;
+            double slowest = 0;
+            double joules = 0;
+            long allTokens = 0;
+            int mostSequences = 0;
+            int mostDecodes = 0;
+            boolean decodeOnly = true;
+            for (Instance e : group) {
+                e.scheduled = false;
+                if (!e.hasWork()) {
+                    continue;
+                }
+                schedule(e);
+                e.scheduled = true;
+                int d = e.decodes.size();
+                int j = e.chunks.size();
+                slowest = Math.max(slowest, e.cost[0]);
+                joules += e.tp * e.cost[1];
+                allTokens += e.stepTokens;
+                mostSequences = Math.max(mostSequences, d + j);
+                mostDecodes = Math.max(mostDecodes, d);
+                decodeOnly &= j == 0;
+            }
+            double ffnSeconds = 0;
+            if (coster.dp > 1) {
+                // Decode-only steps run as CUDA graphs padded alike on every rank; mixed steps over their tokens.
+                long x = decodeOnly && tokensPerDecode == 1
+                        ? (long) group.length * Math.min(eng.graphBatch(mostDecodes), coster.maxDecodeX) : allTokens;
+                ffnSeconds = coster.ffn(x, 0);
+                joules += (double) coster.tp * coster.dp * coster.ffn(x, 1);
+            }
+            // Each rank's scheduler runs beside the others': the host time of the busiest.
+            double host = eng.stepOverheadSeconds().value() + eng.sequenceOverheadSeconds().value() * mostSequences;
+            double dur = slowest + ffnSeconds + host;
+            double idle = deployment.system().chip().power().idleWatts().value();
+            Instance first = group[0];
+            first.joules += joules + (double) first.tp * group.length * idle * host;
+            for (Instance e : group) {
+                e.busySeconds += dur;
+            }
+            if (first.record) {
+                first.series.add(first.clock, first.running.size(), first.scheduled ? first.stepTokens : 0,
+                        first.kvUsed / first.coster.kvBudgetBytes, dur);
+            }
+            double t = first.clock + dur;
+            for (Instance e : group) {
+                e.clock = t;
+                if (e.scheduled) {
+                    advance(e, t);
+                }
+            }
+        }
+
+        /** {@code e}'s batch of this step into its decode and chunk lists, its chips' seconds and joules into {@code e.cost}. */
+        void schedule(Instance e) {
             ServingEngine eng = e.engine;
             List<Request> decodes = e.decodes;
             List<Request> chunks = e.chunks;
@@ -578,20 +663,17 @@ public final class ServingSimulator {
                 tokens += r.chunk;
             }
             e.coster.step(d, e.ctx, sum, tokensPerDecode, draftFraction, j, e.news, e.cachedAt, e.cost);
-            double host = eng.stepOverheadSeconds().value() + eng.sequenceOverheadSeconds().value() * (d + j);
-            double dur = e.cost[0] + host;
-            double idle = deployment.system().chip().power().idleWatts().value();
-            e.joules += e.tp * (e.cost[1] + idle * host);
-            e.busySeconds += dur;
-            if (e.record) {
-                e.series.add(e.clock, e.running.size(), tokens, e.kvUsed / e.coster.kvBudgetBytes, dur);
-            }
+            e.stepTokens = tokens;
             if (d > 0) {
                 e.decodeSteps++;
                 e.decodeSequences += d;
             }
-            double t = e.clock + dur;
-            e.clock = t;
+        }
+
+        /** The end of a step at {@code t} for {@code e}'s scheduled requests: prompts advanced, tokens emitted. */
+        void advance(Instance e, double t) {
+            List<Request> decodes = e.decodes;
+            List<Request> chunks = e.chunks;
             for (Request r : chunks) {
                 r.prefilled += r.chunk;
                 r.cached = r.prefilled;

@@ -3,7 +3,12 @@ package org.opsim.serve;
 import org.opsim.cost.ChunkPlan;
 import org.opsim.cost.ParametricPlan;
 import org.opsim.cost.PlanTotals;
+import java.util.ArrayList;
+import java.util.List;
 import org.opsim.deploy.Capacity;
+import org.opsim.graph.Block;
+import org.opsim.graph.Graph;
+import org.opsim.graph.Op;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.hardware.ServingEngine;
 import org.opsim.model.Model;
@@ -27,7 +32,13 @@ final class StepCoster {
     final HardwareProfile chip;
     final ServingEngine engine;
     final int tp;
+    /** Attention ranks stepping together (1: none); with more, {@link #ffn} costs the feed-forward layers. */
+    final int dp;
     final ParametricPlan decode;
+    /** With attention DP: the feed-forward ops over all ranks' tokens, split over tp × dp chips; else null. */
+    final ParametricPlan ffn;
+    final long maxFfnX;
+    private double[] ffnMemo;
     final ChunkPlan chunk;
     final long maxDecodeX;
     final long maxContext;
@@ -46,6 +57,9 @@ final class StepCoster {
         chip = o.chip;
         engine = o.engine;
         tp = o.tp;
+        dp = o.dp;
+        ffn = o.ffn == null ? null : o.ffn.copy();
+        maxFfnX = o.maxFfnX;
         decode = o.decode.copy();
         chunk = o.chunk.copy();
         maxDecodeX = o.maxDecodeX;
@@ -61,9 +75,21 @@ final class StepCoster {
 
     StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int tokensPerDecode,
                long maxContext) {
+        this(model, like, chip, engine, tp, 1, tokensPerDecode, maxContext);
+    }
+
+    /**
+     * With {@code dp} > 1 (attention data parallelism): the decode and chunk plans hold one rank's ops but the
+     * feed-forward ones ({@link #isFeedForward}) at TP {@code tp}; {@link #ffn} holds the feed-forward ops at TP
+     * {@code tp × dp}, costed over every rank's tokens of a step (its all-reduce stands for the all-gather and
+     * reduce-scatter, or dispatch and combine, of those tokens: the same bytes per chip).
+     */
+    StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int dp, int tokensPerDecode,
+               long maxContext) {
         this.chip = chip;
         this.engine = engine;
         this.tp = tp;
+        this.dp = dp;
         Workload w = like.withTensorParallel(tp);
         long budget = engine.tokenBudget();
         long batch = engine.batchLimit();
@@ -77,8 +103,20 @@ final class StepCoster {
             throw new IllegalArgumentException("a step budget of " + budget + " tokens is below the simulator's least (3)");
         }
         this.maxContext = Math.max(maxContext, 4);
-        decode = ParametricPlan.compile((x, y) -> model.graph(decodeStep(w, x, y)), chip, maxDecodeX, this.maxContext);
-        chunk = ChunkPlan.compile((n, k) -> model.graph(prefill(w, n).withCachedTokens(k)), chip, budget, this.maxContext);
+        if (dp == 1) {
+            decode = ParametricPlan.compile((x, y) -> model.graph(decodeStep(w, x, y)), chip, maxDecodeX, this.maxContext);
+            chunk = ChunkPlan.compile((n, k) -> model.graph(prefill(w, n).withCachedTokens(k)), chip, budget, this.maxContext);
+            ffn = null;
+            maxFfnX = 0;
+        } else {
+            decode = ParametricPlan.compile((x, y) -> keep(model.graph(decodeStep(w, x, y)), false), chip, maxDecodeX,
+                    this.maxContext);
+            chunk = ChunkPlan.compile((n, k) -> keep(model.graph(prefill(w, n).withCachedTokens(k)), false), chip, budget,
+                    this.maxContext);
+            Workload all = like.withTensorParallel(tp * dp);
+            maxFfnX = (long) dp * Math.max(maxDecodeX, budget);
+            ffn = ParametricPlan.compile((x, y) -> keep(model.graph(decodeStep(all, x, 4)), true), chip, maxFfnX, 4);
+        }
         if (!decode.hasXOnly() || !chunk.hasXOnly()) {
             throw new IllegalArgumentException(model.name() + ": its step graph changes structure along the context,"
                     + " so a step's token-only part cannot be taken apart from its attention (docs/serving.md §2)");
@@ -100,7 +138,8 @@ final class StepCoster {
         for (int i = 1; i <= blocks; i++) {
             kvByBlocks[i] = model.memoryFootprint(prefill(w, i * block)).kvCacheBytes();
         }
-        weightsBytes = Capacity.perChip(model, w, tp, 1, 1).weightsBytes();
+        // With attention DP the routed experts are split over all tp × dp chips (Capacity's expert parallelism).
+        weightsBytes = Capacity.perChip(model, w, tp, 1, dp).weightsBytes();
         activationBytes = model.memoryFootprint(prefill(w, budget)).activationBytes();
         double cap = chip.memory().capacityBytes().value();
         double reserve = engine.runtimeReserveBytes().value();
@@ -108,6 +147,60 @@ final class StepCoster {
         kvBudgetBytes = engine.basis() == ServingEngine.MemoryBasis.TOTAL
                 ? f * cap - weightsBytes - activationBytes - reserve
                 : f * (cap - weightsBytes - activationBytes - reserve);
+    }
+
+    /**
+     * The ops of a feed-forward layer: the router and its top-k, the experts with their dispatch and combine, shared
+     * experts, a dense MLP, and the all-reduce after them (named {@code mlp.all_reduce}).
+     */
+    static boolean isFeedForward(Op op) {
+        String n = op.name();
+        return n.startsWith("router") || n.startsWith("experts.") || n.startsWith("shared_experts.") || n.startsWith("mlp.");
+    }
+
+    /** {@code g} with only its feed-forward ops ({@code ffn}) or only the others; blocks left empty are dropped. */
+    static Graph keep(Graph g, boolean ffn) {
+        List<Block> blocks = new ArrayList<>();
+        for (Block b : g.blocks()) {
+            List<Op> ops = new ArrayList<>();
+            for (Op op : b.ops()) {
+                if (isFeedForward(op) == ffn) {
+                    ops.add(op);
+                }
+            }
+            if (!ops.isEmpty()) {
+                blocks.add(new Block(b.name(), b.stage(), b.repeat(), ops));
+            }
+        }
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException(g.name() + " has no " + (ffn ? "feed-forward" : "attention") + " ops to split"
+                    + " for attention data parallelism");
+        }
+        return new Graph(g.name(), blocks);
+    }
+
+    /**
+     * Seconds ({@code field} 0) or joules (1) per chip of the feed-forward ops over {@code tokens} tokens of all ranks
+     * (attention DP only), memoised per token count.
+     */
+    double ffn(long tokens, int field) {
+        if (tokens <= 0) {
+            return 0;
+        }
+        if (tokens > maxFfnX) {
+            throw new IllegalArgumentException(tokens + " tokens over the attention ranks exceed the plan's " + maxFfnX);
+        }
+        if (ffnMemo == null) {
+            ffnMemo = new double[(int) (2 * (maxFfnX + 1))];
+            java.util.Arrays.fill(ffnMemo, Double.NaN);
+        }
+        int at = (int) (2 * tokens);
+        if (Double.isNaN(ffnMemo[at])) {
+            ffn.evaluate(tokens, 4, totals);
+            ffnMemo[at] = totals.latencySeconds();
+            ffnMemo[at + 1] = totals.energyJoules();
+        }
+        return ffnMemo[at + field];
     }
 
     /** One sequence's prompt of {@code tokens} at {@code like}'s precisions, TP and attention form. */

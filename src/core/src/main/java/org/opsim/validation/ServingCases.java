@@ -252,22 +252,19 @@ public final class ServingCases {
             ServingDeployment d;
             if (c.get("mode").equals("agg")) {
                 concurrency = whole(c, "batch_size");
-                int tp = pool(c, "", notes);
-                d = ServingDeployment.aggregated(system, engine, new Pool(1, tp));
+                d = ServingDeployment.aggregated(system, engine, pool(c, "", 1, notes));
             } else {
                 Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
                 if (!m.find()) {
                     return error(c, "a disaggregated row needs silicon_concurrency in silicon_data_source", notes);
                 }
                 concurrency = Integer.parseInt(m.group(1));
-                int ptp = pool(c, "prefill_", notes);
-                int dtp = pool(c, "decode_", notes);
                 if (c.get("prefill_num_workers").isEmpty() || c.get("decode_num_workers").isEmpty()) {
                     // How many instances shared the load decides TTFT and TPOT; guessing it would be a per-row knob.
                     return error(c, "a disaggregated row needs prefill_num_workers and decode_num_workers", notes);
                 }
-                d = ServingDeployment.disaggregated(system, engine, new Pool(whole(c, "prefill_num_workers"), ptp),
-                        new Pool(whole(c, "decode_num_workers"), dtp));
+                d = ServingDeployment.disaggregated(system, engine, pool(c, "prefill_", whole(c, "prefill_num_workers"), notes),
+                        pool(c, "decode_", whole(c, "decode_num_workers"), notes));
             }
             ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
             int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
@@ -310,12 +307,12 @@ public final class ServingCases {
     }
 
     /**
-     * The tensor-parallel degree of a row's pool ({@code prefix} "", "prefill_" or "decode_"). Attention data
-     * parallelism and pipelines are refused; experts split by MoE-TP × MoE-EP = TP are costed as split by TP
-     * (noted: the same FLOPs and weight bytes per chip under balanced routing; the all-to-alls costed as TP's
-     * all-reduces).
+     * A row's pool ({@code prefix} "", "prefill_" or "decode_") of {@code workers} instances: TP and attention DP
+     * (an instance is {@code tp_size × attention_dp_size} chips, as the file counts them). Pipelines are refused;
+     * experts split by MoE-EP × MoE-TP, which must equal the instance's chips, are costed as split over them (noted:
+     * the same FLOPs and weight bytes per chip under balanced routing; the exchange of tokens as an all-reduce).
      */
-    private static int pool(Case c, String prefix, List<String> notes) {
+    private static Pool pool(Case c, String prefix, int workers, List<String> notes) {
         int tp = optional(c, prefix + "tp_size");
         int pp = optional(c, prefix + "pp_size");
         int adp = optional(c, prefix + "attention_dp_size");
@@ -324,18 +321,21 @@ public final class ServingCases {
         if (pp > 1) {
             throw new IllegalArgumentException("pipeline parallelism (" + prefix + "pp_size " + pp + ") is not modelled by the serving simulator");
         }
-        if (adp > 1) {
-            throw new IllegalArgumentException("attention data parallelism (" + prefix + "attention_dp_size " + adp
-                    + ") is not modelled by the serving simulator");
-        }
-        if (ep > 1) {
-            if ((long) ep * mtp != tp) {
-                throw new IllegalArgumentException("MoE-EP " + ep + " × MoE-TP " + mtp + " differs from TP " + tp);
+        long chips = (long) tp * adp;
+        if (ep > 1 || adp > 1) {
+            if ((long) ep * mtp != chips) {
+                throw new IllegalArgumentException("MoE-EP " + ep + " × MoE-TP " + mtp + " differs from the instance's "
+                        + (adp > 1 ? "attention DP " + adp + " × TP " + tp : "TP " + tp));
             }
-            notes.add("experts split by EP " + ep + " × MoE-TP " + mtp + " costed as split by TP " + tp
-                    + " (same FLOPs and weight bytes per chip under balanced routing; all-to-alls costed as all-reduces)");
+            notes.add("experts split by EP " + ep + " × MoE-TP " + mtp + " costed as split over " + chips + " chips"
+                    + " (same FLOPs and weight bytes per chip under balanced routing; the exchange of tokens costed as an"
+                    + " all-reduce over them)");
         }
-        return tp;
+        if (adp > 1) {
+            notes.add("attention DP " + adp + " × TP " + tp + ": each rank schedules its own requests; the feed-forward layers"
+                    + " run over all ranks' tokens on " + chips + " chips");
+        }
+        return new Pool(workers, tp, adp);
     }
 
     /**

@@ -339,4 +339,56 @@ class ServingSimulatorTest {
                 Opsim.model("llama-3.1-405b"), BF16, d, 200, 6, Optional.empty()));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
     }
+
+    static final Model DSV2_LITE = Opsim.model("deepseek-v2-lite");
+
+    /** The chip's time for {@code model}'s graph of {@code w} with only its feed-forward ops or only the others. */
+    static double part(Model model, Workload w, boolean feedForward) {
+        org.opsim.graph.Graph g = model.graph(w.withPrecisions(BF16.precisions()));
+        List<org.opsim.graph.Block> blocks = new java.util.ArrayList<>();
+        for (org.opsim.graph.Block b : g.blocks()) {
+            // Feed-forward: the router, experts, shared experts, a dense MLP and the all-reduce after them.
+            List<org.opsim.graph.Op> ops = b.ops().stream().filter(op -> {
+                String n = op.name();
+                boolean ffn = n.startsWith("router") || n.startsWith("experts.") || n.startsWith("shared_experts.")
+                        || n.startsWith("mlp.");
+                return ffn == feedForward;
+            }).toList();
+            if (!ops.isEmpty()) {
+                blocks.add(new org.opsim.graph.Block(b.name(), b.stage(), b.repeat(), ops));
+            }
+        }
+        PlanTotals t = new PlanTotals();
+        Plan.compile(new org.opsim.graph.Graph(g.name(), blocks), HGX.chip()).evaluate(t);
+        return t.latencySeconds();
+    }
+
+    /**
+     * Attention data parallelism: DeepSeek-V2-Lite on an instance of 2 attention ranks × TP 1 (experts over 2 H100s),
+     * two clients of 200 + 6 tokens. Each rank takes one request (the least loaded). Step 1: each rank prefills its
+     * 200-token prompt, the ranks stepping together: one rank's attention-side ops of a 200-token prompt at TP 1, then
+     * the feed-forward ops over both ranks' 400 tokens at TP 2 (the decode graph's, which has the same feed-forward ops
+     * for 400 rows). Then 5 decode steps at contexts 200..204: each rank's decode(1, c) attention side, then the
+     * feed-forward ops of 2 tokens at TP 2. Built from graphs, no plan of the simulator involved.
+     */
+    @Test
+    void attentionRanksStepTogetherAroundTheirSharedExperts() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1, 2));
+        assertEquals(2, d.chips());
+        ServingSimulator sim = ServingSimulator.prepare(DSV2_LITE, BF16, d, 200, 6, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(2, 200, 6, 2));
+        double ttft = part(DSV2_LITE, prefill(1, 200), false)
+                + part(DSV2_LITE, Workload.decode(400, 4).withTensorParallel(2), true);
+        double decodes = 0;
+        for (long c = 200; c <= 204; c++) {
+            decodes += part(DSV2_LITE, decode(1, c), false) + part(DSV2_LITE, Workload.decode(2, 4).withTensorParallel(2), true);
+        }
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(r.ttft().mean(), r.ttft().max(), 1e-15, "both ranks prefill in the same step");
+        assertEquals(decodes / 5, r.tpot().mean(), 1e-9 * decodes);
+        assertEquals(12, r.outputTokens());
+        // Attention DP beyond the board's 8 chips is refused.
+        assertThrows(IllegalArgumentException.class,
+                () -> ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 2, 8)));
+    }
 }

@@ -28,7 +28,7 @@ import org.opsim.serve.ServingSimulator;
 /**
  * Serving benchmarks read, simulated and written back: three rows of shared/validation/serving-b200-gb200.csv copied
  * into the test resources (AIConfigurator's silicon data, Apache-2.0): vLLM Llama-3.1-70B fp8 TP 4 at 8 clients,
- * TensorRT-LLM gpt-oss-120b fp4 TP 2 at 16, and a vLLM MiniMax-M2.5 row with attention data parallelism 4.
+ * TensorRT-LLM gpt-oss-120b fp4 TP 2 at 16, and a vLLM MiniMax-M2.5 row with attention data parallelism 4 × TP 4 (16 chips).
  */
 class ServingCasesTest {
 
@@ -54,8 +54,8 @@ class ServingCasesTest {
         assertEquals(8 * 1024 * 100 / 8, got.outputTokens());
         assertTrue(p.get(1).result().isPresent(), p.get(1).error().orElse(""));
         assertTrue(p.get(2).result().isEmpty());
-        assertEquals("attention data parallelism (attention_dp_size 4) is not modelled by the serving simulator",
-                p.get(2).error().orElseThrow());
+        // Attention DP 4 × TP 4: 16 chips, beyond the HGX board's 8.
+        assertEquals("the deployment uses 16 chips, but NVIDIA HGX B200 8-GPU has 8", p.get(2).error().orElseThrow());
         // Measured figures as the row gives them: 108.9045… ms and 8.1793… ms.
         assertEquals(0.1089045209926553, f.cases().get(0).measuredTtftSeconds(), 1e-15);
         assertEquals(0.00817938015438319, f.cases().get(0).measuredTpotSeconds(), 1e-15);
@@ -126,7 +126,7 @@ class ServingCasesTest {
         }
         assertEquals(p.get(0).result().orElseThrow().ttft().mean() * 1e3, t.rows().get(0).number("predicted_ttft_ms"), 1e-9);
         assertEquals("", t.rows().get(2).text("predicted_ttft_ms", ""));
-        assertTrue(t.rows().get(2).text("prediction_error").startsWith("attention data parallelism"));
+        assertTrue(t.rows().get(2).text("prediction_error").startsWith("the deployment uses 16 chips"));
         assertEquals(4, Files.readString(out).lines().count());
         // gpt-oss-120b's decodes run by each context (its sliding windows); nothing approximated for Llama's row.
         assertEquals("", t.rows().get(0).text("prediction_notes", ""));
