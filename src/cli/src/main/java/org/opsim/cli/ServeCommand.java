@@ -70,6 +70,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "disaggregated: both pools)")
     int attentionDp;
 
+    @Option(names = "--ep", defaultValue = "1", paramLabel = "N",
+            description = "expert parallelism: each of an instance's chips holds 1/N of the experts (N divides its chips;"
+                    + " the rest of the split is MoE-TP); the busiest chip under random routing sets the time (default:"
+                    + " ${DEFAULT-VALUE}; disaggregated: both pools)")
+    int expertParallel;
+
     @Option(names = "--replicas", defaultValue = "1", description = "instances behind one load balancer (default: ${DEFAULT-VALUE})")
     int replicas;
 
@@ -197,10 +203,10 @@ final class ServeCommand implements Callable<Integer> {
             if (prefillWorkers == null || decodeWorkers == null) {
                 throw new IllegalArgumentException("a disaggregated deployment needs both --prefill-workers and --decode-workers");
             }
-            d = ServingDeployment.disaggregated(s, engine, new Pool(prefillWorkers, prefillTp != null ? prefillTp : tp, attentionDp),
-                    new Pool(decodeWorkers, decodeTp != null ? decodeTp : tp, attentionDp));
+            d = ServingDeployment.disaggregated(s, engine, new Pool(prefillWorkers, prefillTp != null ? prefillTp : tp, attentionDp, expertParallel),
+                    new Pool(decodeWorkers, decodeTp != null ? decodeTp : tp, attentionDp, expertParallel));
         } else {
-            d = ServingDeployment.aggregated(s, engine, new Pool(replicas, tp, attentionDp));
+            d = ServingDeployment.aggregated(s, engine, new Pool(replicas, tp, attentionDp, expertParallel));
         }
         Lengths in = lengths("--isl", isl);
         Lengths outL = lengths("--osl", osl);
@@ -260,9 +266,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--search writes table, csv or markdown; not json");
         }
         if (concurrency != null || rate != null || requests != null || specTokens != null || prefillWorkers != null
-                || decodeWorkers != null || attentionDp != 1) {
+                || decodeWorkers != null || attentionDp != 1 || expertParallel != 1) {
             throw new IllegalArgumentException("--search chooses the deployment and the load itself: drop --concurrency, --rate,"
-                    + " --requests, --spec-tokens, --attention-dp and the pool options");
+                    + " --requests, --spec-tokens, --attention-dp, --ep and the pool options");
         }
         Precisions precisions = precisions(hf, notes);
         Model model = served(m, hf, notes);

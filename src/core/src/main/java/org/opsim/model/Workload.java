@@ -29,7 +29,8 @@ import org.opsim.internal.io.Ids;
  * </ul>
  */
 public record Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
-                       int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens) {
+                       int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens,
+                       int expertParallel) {
 
     public enum Phase {
         PREFILL, DECODE, GENERATION, TRAINING;
@@ -67,6 +68,10 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
         if (tensorParallel <= 0) {
             throw new IllegalArgumentException("tensor-parallel degree must be > 0, got " + tensorParallel);
         }
+        if (expertParallel <= 0 || tensorParallel % expertParallel != 0) {
+            throw new IllegalArgumentException("expert parallelism must divide the tensor-parallel degree " + tensorParallel
+                    + " (the experts split EP × MoE-TP over the same chips), got " + expertParallel);
+        }
         if (activationRecompute && phase != Phase.TRAINING) {
             throw new IllegalArgumentException("activation recompute only applies to training");
         }
@@ -77,6 +82,13 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
             throw new IllegalArgumentException("cached tokens only apply to a prefill (chunk), got " + cachedTokens
                     + " for " + phase.id());
         }
+    }
+
+    /** A workload whose experts are split like every other layer, by tensor parallelism alone (no expert parallelism). */
+    public Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
+                    int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens) {
+        this(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, attentionForm,
+                cachedTokens, 1);
     }
 
     /** A workload with no tokens cached before it (every phase but a prefill chunk). */
@@ -112,29 +124,44 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     }
 
     public Workload withPrecisions(Precisions p) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm, cachedTokens);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm,
+                cachedTokens, expertParallel);
     }
 
     public Workload withPrecision(Precision p) {
         return withPrecisions(Precisions.all(p));
     }
 
+    /** This workload at TP {@code degree}, without expert parallelism (give it after, with {@link #withExpertParallel}). */
     public Workload withTensorParallel(int degree) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm, cachedTokens);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm,
+                cachedTokens, 1);
+    }
+
+    /**
+     * This workload with the experts of a mixture-of-experts layer split by expert parallelism {@code ep} (each chip
+     * holds 1/ep of the experts) times MoE-TP = TP / ep over the TP chips: under random routing the busiest chip
+     * sets the layer's time (docs/cost-model.md, "Expert parallelism").
+     */
+    public Workload withExpertParallel(int ep) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
+                attentionForm, cachedTokens, ep);
     }
 
     public Workload withActivationRecompute(boolean on) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm, cachedTokens);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm,
+                cachedTokens, expertParallel);
     }
 
     public Workload withAttentionForm(Attention.Form form) {
-        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form, cachedTokens);
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form,
+                cachedTokens, expertParallel);
     }
 
     /** This prefill as a chunk after {@code cached} tokens already in each sequence's cache (0: a whole prompt). */
     public Workload withCachedTokens(long cached) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
-                attentionForm, cached);
+                attentionForm, cached, expertParallel);
     }
 
     /**
@@ -161,7 +188,7 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     }
 
     public String describe() {
-        String t = tensorParallel > 1 ? ", TP " + tensorParallel : "";
+        String t = (tensorParallel > 1 ? ", TP " + tensorParallel : "") + (expertParallel > 1 ? ", EP " + expertParallel : "");
         String p = String.format(Locale.ROOT, "weights %s, activations %s, KV %s", precisions.weights().id(),
                 precisions.activations().id(), precisions.kvCache().id());
         return switch (phase) {

@@ -13,7 +13,8 @@ import org.opsim.model.Workload;
 /**
  * The best serving deployment under latency targets (docs/serving.md §7): over one scale-up domain of a system (an
  * HGX board, an NVL72 rack, a TPU slice), aggregated instances at TP 1, 2, 4, … and the domain's size (for a
- * mixture of experts also attention data parallelism: 2, 4, … ranks of TP 1 with the experts over all of them), and
+ * mixture of experts also attention data parallelism: 2, 4, … ranks of TP 1 with the experts over all of them by
+ * expert parallelism), and
  * disaggregated prefill/decode pools at pool ratios 1:1, 1:2, 1:3, 2:1 and 3:1 of instances at one TP that fit the
  * domain (a degree the model's heads do not divide, or a model that does not fit, is listed as refused); each at
  * concurrencies 1, 2, 4, … per instance (decode instance for disaggregated pools), stopping a layout's loads once the
@@ -115,7 +116,7 @@ public final class DeploymentSearch {
         for (int tp : tps) {
             layouts.add(ServingDeployment.aggregated(system, engine, new Pool(1, tp)));
             if (experts && tp > 1) {
-                layouts.add(ServingDeployment.aggregated(system, engine, new Pool(1, 1, tp)));
+                layouts.add(ServingDeployment.aggregated(system, engine, new Pool(1, 1, tp, tp)));
             }
             if (disaggregated) {
                 for (int i = 0; i < RATIOS.length; i += 2) {

@@ -13,8 +13,10 @@ package org.opsim.serve;
  * @param workers engine instances (data-parallel replicas), each scheduling its own requests
  * @param tensorParallel chips per attention rank, splitting attention (and, without attention DP, every layer)
  * @param attentionDp attention ranks per instance (1: none)
+ * @param expertParallel expert parallelism of the feed-forward chips (1: experts split by TP alone): each holds 1/EP
+ *     of the experts, whose width MoE-TP = chips / EP splits; under random routing the busiest chip sets the time
  */
-public record Pool(int workers, int tensorParallel, int attentionDp) {
+public record Pool(int workers, int tensorParallel, int attentionDp, int expertParallel) {
 
     public Pool {
         if (workers < 1 || workers > 1_000_000) {
@@ -27,11 +29,20 @@ public record Pool(int workers, int tensorParallel, int attentionDp) {
             throw new IllegalArgumentException("a pool's attention data parallelism must be >= 1 with at most 4096 chips per"
                     + " instance, got " + attentionDp + " ranks of " + tensorParallel);
         }
+        if (expertParallel < 1 || (tensorParallel * attentionDp) % expertParallel != 0) {
+            throw new IllegalArgumentException("a pool's expert parallelism must divide its " + tensorParallel * attentionDp
+                    + " chips per instance, got " + expertParallel);
+        }
     }
 
-    /** {@code workers} instances of {@code tensorParallel} chips, without attention data parallelism. */
+    /** {@code workers} instances of {@code tensorParallel} chips, without attention data or expert parallelism. */
     public Pool(int workers, int tensorParallel) {
-        this(workers, tensorParallel, 1);
+        this(workers, tensorParallel, 1, 1);
+    }
+
+    /** {@code workers} instances of {@code attentionDp} ranks of {@code tensorParallel} chips, experts split by TP alone. */
+    public Pool(int workers, int tensorParallel, int attentionDp) {
+        this(workers, tensorParallel, attentionDp, 1);
     }
 
     /** Chips one instance uses. */
@@ -45,7 +56,8 @@ public record Pool(int workers, int tensorParallel, int attentionDp) {
     }
 
     public String describe() {
+        String ep = expertParallel > 1 ? ", EP " + expertParallel : "";
         return workers + " × " + (attentionDp > 1 ? "(attention DP " + attentionDp + " × TP " + tensorParallel + ", experts over "
-                + chipsPerInstance() + ")" : "TP " + tensorParallel);
+                + chipsPerInstance() + ep + ")" : "TP " + tensorParallel + ep);
     }
 }

@@ -133,10 +133,10 @@ public final class ServingSimulator {
         int tp = p.tensorParallel();
         // Records compare by value: the key names everything the plans and the KV table depend on.
         String key = model.name() + "|" + model.describe() + "|" + like.precisions() + "|" + like.attentionForm() + "|" + chip + "|" + engine.withoutOverheads() + "|" + tp
-                + "|" + p.attentionDp() + "|" + tpd + "|" + maxContext;
+                + "|" + p.attentionDp() + "|" + p.expertParallel() + "|" + tpd + "|" + maxContext;
         StepCoster c = cache.costers.get(key);
         if (c == null) {
-            c = new StepCoster(model, like, chip, engine, tp, p.attentionDp(), tpd, maxContext);
+            c = new StepCoster(model, like, chip, engine, tp, p.attentionDp(), p.expertParallel(), tpd, maxContext);
             cache.costers.put(key, c);
         } else {
             c = c.copy();

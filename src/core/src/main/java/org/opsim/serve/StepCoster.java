@@ -75,7 +75,7 @@ final class StepCoster {
 
     StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int tokensPerDecode,
                long maxContext) {
-        this(model, like, chip, engine, tp, 1, tokensPerDecode, maxContext);
+        this(model, like, chip, engine, tp, 1, 1, tokensPerDecode, maxContext);
     }
 
     /**
@@ -84,13 +84,13 @@ final class StepCoster {
      * {@code tp × dp}, costed over every rank's tokens of a step (its all-reduce stands for the all-gather and
      * reduce-scatter, or dispatch and combine, of those tokens: the same bytes per chip).
      */
-    StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int dp, int tokensPerDecode,
-               long maxContext) {
+    StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int dp, int ep,
+               int tokensPerDecode, long maxContext) {
         this.chip = chip;
         this.engine = engine;
         this.tp = tp;
         this.dp = dp;
-        Workload w = like.withTensorParallel(tp);
+        Workload w = dp == 1 ? like.withTensorParallel(tp).withExpertParallel(ep) : like.withTensorParallel(tp);
         long budget = engine.tokenBudget();
         long batch = engine.batchLimit();
         long graphMax = engine.graphBatchSizes().isEmpty() ? 1 : engine.graphBatchSizes().get(engine.graphBatchSizes().size() - 1);
@@ -113,7 +113,7 @@ final class StepCoster {
                     this.maxContext);
             chunk = ChunkPlan.compile((n, k) -> keep(model.graph(prefill(w, n).withCachedTokens(k)), false), chip, budget,
                     this.maxContext);
-            Workload all = like.withTensorParallel(tp * dp);
+            Workload all = like.withTensorParallel(tp * dp).withExpertParallel(ep);
             maxFfnX = (long) dp * Math.max(maxDecodeX, budget);
             ffn = ParametricPlan.compile((x, y) -> keep(model.graph(decodeStep(all, x, 4)), true), chip, maxFfnX, 4);
         }
@@ -212,9 +212,10 @@ final class StepCoster {
         return as(Workload.decode(batch, context), like);
     }
 
-    /** {@code w} at {@code like}'s precisions, TP and attention form (the Workload factories' {@code with…}). */
+    /** {@code w} at {@code like}'s precisions, TP, EP and attention form (the Workload factories' {@code with…}). */
     private static Workload as(Workload w, Workload like) {
-        return w.withPrecisions(like.precisions()).withTensorParallel(like.tensorParallel()).withAttentionForm(like.attentionForm());
+        return w.withPrecisions(like.precisions()).withTensorParallel(like.tensorParallel())
+                .withExpertParallel(like.expertParallel()).withAttentionForm(like.attentionForm());
     }
 
     StepCoster copy() {

@@ -251,8 +251,25 @@ public final class ServingCases {
             int concurrency;
             ServingDeployment d;
             if (c.get("mode").equals("agg")) {
-                concurrency = whole(c, "batch_size");
-                d = ServingDeployment.aggregated(system, engine, pool(c, "", 1, notes));
+                // batch_size counts one attention rank's requests (the file's DP rows: silicon_concurrency = batch_size
+                // × attention DP); where the benchmark's concurrency is a whole multiple of an instance's, the load was
+                // spread over that many instances.
+                Pool one = pool(c, "", 1, notes);
+                long perInstance = (long) whole(c, "batch_size") * one.attentionDp();
+                Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
+                long clients = m.find() ? Long.parseLong(m.group(1)) : perInstance;
+                if (clients < perInstance || clients % perInstance != 0) {
+                    return error(c, "silicon_concurrency " + clients + " is not a whole multiple of batch_size × attention DP "
+                            + perInstance, notes);
+                }
+                int instances = (int) (clients / perInstance);
+                if (instances > 1) {
+                    notes.add("silicon_concurrency " + clients + " = " + instances + " instances × batch_size × attention DP "
+                            + perInstance + ": " + instances + " instances share the load");
+                }
+                concurrency = (int) clients;
+                d = ServingDeployment.aggregated(system, engine, new Pool(instances, one.tensorParallel(), one.attentionDp(),
+                        one.expertParallel()));
             } else {
                 Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
                 if (!m.find()) {
@@ -308,9 +325,8 @@ public final class ServingCases {
 
     /**
      * A row's pool ({@code prefix} "", "prefill_" or "decode_") of {@code workers} instances: TP and attention DP
-     * (an instance is {@code tp_size × attention_dp_size} chips, as the file counts them). Pipelines are refused;
-     * experts split by MoE-EP × MoE-TP, which must equal the instance's chips, are costed as split over them (noted:
-     * the same FLOPs and weight bytes per chip under balanced routing; the exchange of tokens as an all-reduce).
+     * (an instance is {@code tp_size × attention_dp_size} chips, as the file counts them) and expert parallelism
+     * (MoE-EP × MoE-TP must equal the instance's chips; noted). Pipelines are refused.
      */
     private static Pool pool(Case c, String prefix, int workers, List<String> notes) {
         int tp = optional(c, prefix + "tp_size");
@@ -327,15 +343,14 @@ public final class ServingCases {
                 throw new IllegalArgumentException("MoE-EP " + ep + " × MoE-TP " + mtp + " differs from the instance's "
                         + (adp > 1 ? "attention DP " + adp + " × TP " + tp : "TP " + tp));
             }
-            notes.add("experts split by EP " + ep + " × MoE-TP " + mtp + " costed as split over " + chips + " chips"
-                    + " (same FLOPs and weight bytes per chip under balanced routing; the exchange of tokens costed as an"
-                    + " all-reduce over them)");
+            notes.add("experts split by EP " + ep + " × MoE-TP " + mtp + " over " + chips + " chips, the busiest chip under"
+                    + " random routing setting the time; the exchange of tokens costed as an all-reduce over them");
         }
         if (adp > 1) {
             notes.add("attention DP " + adp + " × TP " + tp + ": each rank schedules its own requests; the feed-forward layers"
                     + " run over all ranks' tokens on " + chips + " chips");
         }
-        return new Pool(workers, tp, adp);
+        return new Pool(workers, tp, adp, Math.max(1, ep));
     }
 
     /**

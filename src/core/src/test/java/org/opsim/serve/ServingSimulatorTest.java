@@ -391,4 +391,25 @@ class ServingSimulatorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 2, 8)));
     }
+
+    /**
+     * Expert parallelism reaches the plans: DeepSeek-V2-Lite, one request of 200 + 6 tokens on TP 2 × EP 2 is the
+     * static model of its graphs at TP 2, EP 2 (the prefill graph, then decode graphs at contexts 200..204), and not
+     * the same as at TP 2 alone (the busiest chip of EP runs more than an even share of a token's experts).
+     */
+    @Test
+    void expertParallelismIsTheStaticModelAtThatSplit() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 2, 1, 2));
+        ServingResult r = ServingSimulator.prepare(DSV2_LITE, BF16, d, 200, 6, Optional.empty())
+                .run(RequestLoad.closed(1, 200, 6, 1));
+        double decodes = 0;
+        double tpOnly = 0;
+        for (long c = 200; c <= 204; c++) {
+            decodes += part(DSV2_LITE, decode(1, c).withTensorParallel(2).withExpertParallel(2), false)
+                    + part(DSV2_LITE, decode(1, c).withTensorParallel(2).withExpertParallel(2), true);
+            tpOnly += part(DSV2_LITE, decode(1, c).withTensorParallel(2), false) + part(DSV2_LITE, decode(1, c).withTensorParallel(2), true);
+        }
+        assertEquals(decodes / 5, r.tpot().mean(), 1e-9 * decodes);
+        assertTrue(decodes > tpOnly * 1.01, decodes + " vs " + tpOnly);
+    }
 }

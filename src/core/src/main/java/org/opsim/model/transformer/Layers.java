@@ -60,6 +60,8 @@ final class Layers {
     private final long kv;
     private final long m;
     private final int t;
+    /** Expert parallelism: each chip holds 1/ep of the experts (MoE-TP = t / ep splits their width). */
+    private final int ep;
     private final boolean decodeStep;
     private final Precision w;
     private final Precision a;
@@ -75,6 +77,7 @@ final class Layers {
         this.kv = kv;
         this.m = batch * q;
         this.t = wl.tensorParallel();
+        this.ep = wl.expertParallel();
         this.decodeStep = decodeStep;
         this.w = wl.precisions().weights();
         this.a = wl.precisions().activations();
@@ -424,8 +427,9 @@ final class Layers {
     private void moe(List<Op> ops, Moe moe, LayerFormats f) {
         long e = moe.experts();
         long k = moe.expertsPerToken();
-        long width = moe.expertWidth() / t;
-        long groups = expertsTouched(e, k, m);
+        long width = moe.expertWidth() / (t / ep);
+        long groups = ep == 1 ? expertsTouched(e, k, m) : busiestGroups(e, k, m, ep);
+        long rows = ep == 1 ? m * k : busiestRows(e, k, m, ep);
         long inner = moe.latent() > 0 ? moe.latent() : h;
         ops.add(gemm("router", m, e, h, f.router()));
         ops.add(new Softmax("router.score", m, e, a));
@@ -434,7 +438,6 @@ final class Layers {
             ops.add(gemm("experts.latent_in", m, inner, h, f.experts()));
         }
         ops.add(new MoeDispatch("experts.dispatch", MoeDispatch.Direction.DISPATCH, m, k, inner, a));
-        long rows = m * k;
         if (moe.gated()) {
             ops.add(grouped("experts.gate_up_proj", rows, 2 * width, inner, groups, f.experts()));
             ops.add(new SiluAndMul("experts.act", rows, width, a));
@@ -460,6 +463,48 @@ final class Layers {
         double untouched = Math.pow(1.0 - (double) k / e, tokens);
         long touched = (long) Math.ceil(e * (1.0 - untouched) - 1e-9);
         return Math.max(Math.min(e, k), Math.min(e, touched));
+    }
+
+    /**
+     * E[max of n standard normals] by Blom's approximation, Φ⁻¹((n − 0.375) / (n + 0.25)): 0.56 for 2, 1.03 for 4,
+     * 1.43 for 8, 1.77 for 16 (exact 0.56, 1.03, 1.42, 1.77).
+     */
+    static double expectedMaxOfNormals(int n) {
+        if (n <= 1) {
+            return 0;
+        }
+        return new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1)
+                .inverseCumulativeProbability((n - 0.375) / (n + 0.25));
+    }
+
+    /**
+     * Expert parallelism over {@code ep} chips, {@code e/ep} experts each, under random routing ({@code tokens} tokens
+     * each picking {@code k} of {@code e} experts uniformly): the expected number of distinct experts the busiest chip
+     * runs. Each expert is touched with p = 1 − (1 − k/e)^tokens; a chip's count is about Binomial(e/ep, p); the
+     * busiest of ep is its mean plus its deviation times the expected maximum of ep normals, at most e/ep and at least
+     * an even share of the experts touched.
+     */
+    static long busiestGroups(long e, long k, long tokens, int ep) {
+        double n = Math.ceil((double) e / ep);
+        double p = 1.0 - Math.pow(1.0 - (double) k / e, tokens);
+        double max = n * p + Math.sqrt(n * p * (1 - p)) * expectedMaxOfNormals(ep);
+        long even = (expertsTouched(e, k, tokens) + ep - 1) / ep;
+        return Math.max(even, Math.min((long) n, (long) Math.ceil(max - 1e-9)));
+    }
+
+    /**
+     * The expected token-expert rows of the busiest of {@code ep} chips: a token sends Hypergeometric(k of e, e/ep on
+     * the chip) rows to a chip, so a chip's rows over {@code tokens} tokens have mean tokens·k/ep and variance
+     * tokens·k·(1/ep)·(1 − 1/ep)·(e − k)/(e − 1); the busiest is the mean plus the deviation times the expected maximum
+     * of ep normals, at most tokens·min(k, e/ep) and at least an even share.
+     */
+    static long busiestRows(long e, long k, long tokens, int ep) {
+        double mean = (double) tokens * k / ep;
+        double var = mean * (1 - 1.0 / ep) * (e - k) / (double) Math.max(1, e - 1);
+        double max = mean + Math.sqrt(var) * expectedMaxOfNormals(ep);
+        long cap = tokens * Math.min(k, (e + ep - 1) / ep);
+        long even = (tokens * k + ep - 1) / ep;
+        return Math.max(even, Math.min(cap, (long) Math.ceil(max - 1e-9)));
     }
 
     private void reduce(List<Op> ops, String name) {

@@ -103,6 +103,44 @@ class WorkloadGraphTest {
         assertEquals(102, Layers.expertsTouched(256, 8, 16));
     }
 
+    /**
+     * DeepSeek-V3 (256 experts, 8 per token, expert width 2048) at 8 tokens over 8 chips. Split by TP 8: each chip
+     * runs a 2048/8 = 256-wide slice of every touched expert over all 64 rows. By EP 8: 32 experts per chip at full
+     * width; the busiest chip under random routing. By hand: p = 1 − (31/32)^8 = 0.224290; a chip's experts touched
+     * have mean 32p = 7.1773 and deviation √(32p(1−p)) = 2.3596; E[max of 8 normals] (Blom) = Φ⁻¹(7.625/8.25) =
+     * 1.4342: 7.1773 + 3.3840 = 10.56 → 11 experts. Its rows: mean 8·8/8 = 8, variance 8·(7/8)·(248/255) = 6.8078,
+     * 8 + 2.6092·1.4342 = 11.74 → 12 rows. The gate/up GEMM per chip: 2·12·4096·7168 FLOPs (EP) against
+     * 2·64·512·7168 (TP), 1.5 times; its weights 11·4096·7168 against 58·512·7168 elements, 1.52 times.
+     */
+    @Test
+    void theBusiestChipOfExpertParallelismSetsTheExpertsWork() {
+        assertEquals(1.4342, Layers.expectedMaxOfNormals(8), 5e-4);
+        assertEquals(11, Layers.busiestGroups(256, 8, 8, 8));
+        assertEquals(12, Layers.busiestRows(256, 8, 8, 8));
+        // Many tokens: the busiest chip is close to an even share (8192 tokens: variance 8192·(7/8)·(248/255) = 6971.2,
+        // rows 8192 + 1.4342·83.494 = 8311.7 → 8312, 1.5% above even).
+        assertEquals(8312, Layers.busiestRows(256, 8, 8192, 8));
+        assertEquals(32, Layers.busiestGroups(256, 8, 8192, 8));
+        TransformerModel v3 = PublishedParameterCountTest.model("deepseek-v3");
+        double tp = gateUpFlops(v3.graph(Workload.decode(8, 100).withTensorParallel(8)));
+        double ep = gateUpFlops(v3.graph(Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(8)));
+        assertEquals(2.0 * 64 * 512 * 7168, tp, 1);
+        assertEquals(2.0 * 12 * 4096 * 7168, ep, 1);
+        assertThrows(IllegalArgumentException.class, () -> Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(3));
+    }
+
+    /** FLOPs of one MoE layer's gate/up GEMM of the experts. */
+    private static double gateUpFlops(Graph g) {
+        for (Block b : g.blocks()) {
+            for (Op op : b.ops()) {
+                if (op.name().equals("experts.gate_up_proj")) {
+                    return op.flops();
+                }
+            }
+        }
+        throw new AssertionError("no experts.gate_up_proj");
+    }
+
     @Test
     void generationInClosedFormMatchesALoopOverEveryToken() {
         HardwareProfile h100 = Opsim.profile("nvidia-h100-sxm");
