@@ -262,9 +262,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int search(Catalogue catalogue, Model m, Catalogue.HuggingFaceModel hf, List<String> notes) {
-        if (output.format == Table.Format.JSON) {
-            throw new IllegalArgumentException("--search writes table, csv or markdown; not json");
-        }
         if (concurrency != null || rate != null || requests != null || specTokens != null || prefillWorkers != null
                 || decodeWorkers != null || attentionDp != 1 || expertParallel != 1) {
             throw new IllegalArgumentException("--search chooses the deployment and the load itself: drop --concurrency, --rate,"
@@ -282,6 +279,7 @@ final class ServeCommand implements Callable<Integer> {
         Table t = new Table(List.of("system", "deployment", "chips", "clients", "TTFT p90 ms", "TPOT ms", "tokens/s/user",
                 "tokens/s/chip", "$/M tokens", "meets", "best"));
         StringBuilder text = new StringBuilder();
+        List<Object> systems = new ArrayList<>();
         for (String ref : system.split(",")) {
             SystemProfile s = catalogue.system(ref.trim());
             Catalogue.ServingStack st = stack != null ? catalogue.servingStack(stack) : catalogue.defaultServingStack(s.chip().vendor());
@@ -292,9 +290,12 @@ final class ServeCommand implements Callable<Integer> {
             var cheapest = o.cheapest();
             var perChip = o.mostPerChip();
             var frontier = o.frontier();
+            List<Object> candidates = new ArrayList<>();
             for (DeploymentSearch.Candidate c : o.candidates()) {
                 String best = (cheapest.isPresent() && cheapest.get() == c ? "cheapest " : "")
                         + (perChip.isPresent() && perChip.get() == c ? "most/chip " : "") + (frontier.contains(c) ? "frontier" : "");
+                candidates.add(candidate(c, cheapest.isPresent() && cheapest.get() == c,
+                        perChip.isPresent() && perChip.get() == c, frontier.contains(c)));
                 if (output.format == Table.Format.TABLE && best.isEmpty()) {
                     continue;
                 }
@@ -311,6 +312,24 @@ final class ServeCommand implements Callable<Integer> {
                     .append("/M tokens"), () -> text.append("; none meets the targets"));
             text.append('\n');
             o.refused().forEach(x -> notes.add("not simulated: " + x));
+            Map<String, Object> sys = new LinkedHashMap<>();
+            sys.put("system", s.name());
+            sys.put("engine", st.stack().id());
+            sys.put("candidates", candidates);
+            sys.put("notSimulated", o.refused());
+            systems.add(sys);
+        }
+        if (output.format == Table.Format.JSON) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("schemaVersion", 1);
+            root.put("model", model.name());
+            root.put("inputTokens", in.max());
+            root.put("outputTokens", outL.max());
+            root.put("targets", Map.of("ttftP90Seconds", ttftTarget, "tpotSeconds", tpotTarget));
+            root.put("systems", systems);
+            root.put("notes", notes);
+            output.emit(write(root), spec.commandLine().getOut());
+            return 0;
         }
         String head = model.name() + ", " + in + " + " + outL + " tokens; targets: p90 TTFT <= " + Numbers.sig(ttftTarget)
                 + " s, mean TPOT <= " + Numbers.sig(tpotTarget * 1e3) + " ms\n" + text + "\n";
@@ -383,6 +402,48 @@ final class ServeCommand implements Callable<Integer> {
         t.add(List.of(name, Numbers.sig(v), "", "", "", unit));
     }
 
+    /** A search candidate as JSON: its pools, load, figures in seconds and whether it is best. */
+    private static Map<String, Object> candidate(DeploymentSearch.Candidate c, boolean cheapest, boolean mostPerChip,
+                                                 boolean frontier) {
+        ServingDeployment d = c.deployment();
+        ServingResult r = c.result();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deployment", d.describe());
+        m.put("mode", d.disaggregated() ? "disagg" : "agg");
+        m.put(d.disaggregated() ? "prefillPool" : "pool", pool(d.prefill()));
+        d.decode().ifPresent(p -> m.put("decodePool", pool(p)));
+        m.put("chips", d.chips());
+        m.put("concurrency", c.concurrency());
+        m.put("ttftSeconds", stats(r.ttft()));
+        m.put("tpotSeconds", stats(r.tpot()));
+        m.put("outputTokensPerSecondPerUser", r.tokensPerSecondPerUser());
+        m.put("outputTokensPerSecondPerChip", r.tokensPerSecondPerChip());
+        m.put("usdPerMillionOutputTokens", r.usdPerMillionTokens());
+        m.put("joulesPerOutputToken", r.joulesPerToken());
+        m.put("meetsTargets", c.meetsTargets());
+        m.put("cheapest", cheapest);
+        m.put("mostPerChip", mostPerChip);
+        m.put("frontier", frontier);
+        return m;
+    }
+
+    private static Map<String, Object> pool(Pool p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workers", p.workers());
+        m.put("tensorParallel", p.tensorParallel());
+        m.put("attentionDp", p.attentionDp());
+        m.put("expertParallel", p.expertParallel());
+        return m;
+    }
+
+    private static String write(Map<String, Object> root) {
+        try {
+            return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String notes(List<String> notes) {
         StringBuilder sb = new StringBuilder();
         for (String n : notes) {
@@ -423,11 +484,7 @@ final class ServeCommand implements Callable<Integer> {
         series.put("stepSeconds", r.series().stepSeconds());
         root.put("series", series);
         root.put("notes", notes);
-        try {
-            return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return write(root);
     }
 
     private static Map<String, Object> stats(ServingResult.Stats s) {

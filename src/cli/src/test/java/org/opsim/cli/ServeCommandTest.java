@@ -38,6 +38,38 @@ class ServeCommandTest {
         assertEquals(2, missing.code(), missing.err());
     }
 
+    /**
+     * The search as JSON: every candidate with its pool, load and figures; chips = workers × TP × attention DP; the one
+     * marked cheapest meets the targets and costs least among those that do.
+     */
+    @Test
+    void theSearchWritesEveryCandidateAsJson() throws Exception {
+        CliRun r = CliRun.run("serve", "-m", "llama-3.1-8b", "--system", "hgx-h100", "--search", "--isl", "128", "--osl", "16",
+                "--max-concurrency", "4", "--no-disagg", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JsonMapper.builder().build().readTree(r.out());
+        assertEquals(1, j.get("schemaVersion").asInt());
+        JsonNode cands = j.get("systems").get(0).get("candidates");
+        assertTrue(cands.size() >= 4, r.out());
+        JsonNode cheapest = null;
+        double least = Double.POSITIVE_INFINITY;
+        for (JsonNode c : cands) {
+            JsonNode p = c.get("pool");
+            assertEquals(p.get("workers").asLong() * p.get("tensorParallel").asLong() * p.get("attentionDp").asLong(),
+                    c.get("chips").asLong());
+            assertTrue(c.get("tpotSeconds").get("mean").asDouble() > 0);
+            if (c.get("meetsTargets").asBoolean()) {
+                least = Math.min(least, c.get("usdPerMillionOutputTokens").asDouble());
+            }
+            if (c.get("cheapest").asBoolean()) {
+                assertEquals(null, cheapest, "one cheapest");
+                cheapest = c;
+            }
+        }
+        assertTrue(cheapest != null && cheapest.get("meetsTargets").asBoolean(), r.out());
+        assertEquals(least, cheapest.get("usdPerMillionOutputTokens").asDouble(), 0);
+    }
+
     /** 8 requests × 16 tokens = 128 output tokens; one H100; the closed loop's figures in seconds. */
     @Test
     void jsonCarriesEveryFigureInSeconds() throws Exception {
