@@ -29,6 +29,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--sweep-csv", paramLabel = "FILE", description = "rows of opsim sweep --format csv: chart their Pareto frontier")
     Path sweepCsv;
 
+    @Option(names = "--search-json", paramLabel = "FILE",
+            description = "the candidates of opsim serve --search --format json: chart them and each system's frontier")
+    Path searchJson;
+
     @Option(names = "--pareto-metrics", defaultValue = "usd-per-million-tokens,seconds-per-token", paramLabel = "X,Y",
             description = "the frontier's two metrics, as for sweep (default: ${DEFAULT-VALUE})")
     String paretoMetrics;
@@ -52,14 +56,18 @@ final class ReportCommand implements Callable<Integer> {
         Metric y = Metric.parse(m[1]);
         CompareCommand.Job job = CompareCommand.job(modelOptions, inputs);
         Optional<SweepPoints> sweep = Optional.ofNullable(sweepCsv).map(f -> SweepPoints.read(f, x, y));
+        Optional<org.opsim.cli.report.SearchPoints> search = Optional.ofNullable(searchJson).map(org.opsim.cli.report.SearchPoints::read);
         String html;
-        try (Progress p = Progress.start("report", HtmlReport.chartCount(job.comparison(), sweep.isPresent()), !noProgress)) {
-            html = HtmlReport.render(job.comparison(), job.header(), sweep, p::step);
+        try (Progress p = Progress.start("report", HtmlReport.chartCount(job.comparison(), sweep.isPresent(), search.isPresent()),
+                !noProgress)) {
+            html = HtmlReport.render(job.comparison(), job.header(), sweep, search, p::step);
         }
         AtomicFiles.writeString(out, html);
         var o = spec.commandLine().getOut();
         o.println("wrote " + out + " (" + job.comparison().results().size() + " chips"
-                + sweep.map(s -> ", sweep of " + s.points().size() + " rows").orElse("") + ")");
+                + sweep.map(s -> ", sweep of " + s.points().size() + " rows").orElse("")
+                + search.map(s -> ", search of " + s.systems().stream().mapToInt(sp -> sp.points().size()).sum() + " candidates")
+                        .orElse("") + ")");
         o.flush();
         return 0;
     }

@@ -70,6 +70,41 @@ class ReportCommandTest {
         assertTrue(page.contains("Pareto frontier"), "the sweep section");
     }
 
+    /**
+     * A deployment search's JSON becomes a chart (candidates, each system's frontier, the cheapest) and a table of the
+     * frontier; a file that is no search's JSON is refused naming the field.
+     */
+    @Test
+    void aServingSearchIsChartedWithItsFrontier(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("search.json");
+        CliRun s = CliRun.run("serve", "-m", "llama-3.1-8b", "--system", "hgx-h100", "--search", "--isl", "128", "--osl", "16",
+                "--max-concurrency", "4", "--no-disagg", "--format", "json", "--out", json.toString());
+        assertEquals(0, s.code(), s.err());
+        Path html = dir.resolve("report.html");
+        CliRun r = CliRun.run("report", "--profile", "nvidia-h100-sxm", "--search-json", json.toString(), "--out", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("candidates)"), r.out());
+        String page = Files.readString(html);
+        assertTrue(balanced(page), "unbalanced tags");
+        Matcher m = FIGURE.matcher(page);
+        BufferedImage chart = null;
+        while (m.find()) {
+            if (m.group(1).equals("serving-search")) {
+                chart = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(2))));
+            }
+        }
+        assertNotNull(chart, "the search chart");
+        assertTrue(colours(chart) > 5, "the search chart looks blank");
+        assertTrue(page.contains("Serving: deployments under latency targets") && page.contains("cheapest"), "the search table");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"schemaVersion\": 1, \"systems\": [{\"system\": \"x\", \"candidates\": 3}]}");
+        CliRun b = CliRun.run("report", "--profile", "nvidia-h100-sxm", "--search-json", bad.toString(), "--out",
+                dir.resolve("b.html").toString());
+        assertEquals(2, b.code(), b.err());
+        assertTrue(b.err().contains("bad.json: $.systems[0].candidates"), b.err());
+        assertFalse(Files.exists(dir.resolve("b.html")));
+    }
+
     @Test
     void aMissingSweepFileExitsWithTwoAndNamesIt(@TempDir Path dir) {
         CliRun r = CliRun.run("report", "--profile", "nvidia-h100-sxm", "--sweep-csv", "no-such-sweep.csv",

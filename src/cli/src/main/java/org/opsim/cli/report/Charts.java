@@ -214,6 +214,54 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * A deployment search: every candidate of each system (tokens/s per user against tokens/s per chip; hollow where
+     * it misses the targets), each system's Pareto frontier as a line, the cheapest under the targets as a diamond.
+     */
+    public static XYChart searchFrontier(SearchPoints s) {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Serving search: " + s.model())
+                .xAxisTitle("output tokens/s per user").yAxisTitle("output tokens/s per chip").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(6);
+        for (SearchPoints.SystemPoints sys : s.systems()) {
+            List<SearchPoints.Point> pts = sys.points().stream().filter(p -> p.perUser() > 0 && p.perChip() > 0).toList();
+            scatter(chart, sys.system() + " (meets targets)", pts.stream().filter(SearchPoints.Point::meets).toList(),
+                    SeriesMarkers.CIRCLE);
+            scatter(chart, sys.system() + " (misses)", pts.stream().filter(p -> !p.meets()).toList(), SeriesMarkers.TRIANGLE_DOWN);
+            List<SearchPoints.Point> f = pts.stream().filter(SearchPoints.Point::frontier)
+                    .sorted(java.util.Comparator.comparingDouble(SearchPoints.Point::perUser)).toList();
+            if (!f.isEmpty()) {
+                XYSeries line = chart.addSeries(sys.system() + " frontier", f.stream().map(SearchPoints.Point::perUser).toList(),
+                        f.stream().map(SearchPoints.Point::perChip).toList());
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                line.setMarker(SeriesMarkers.NONE);
+            }
+            List<SearchPoints.Point> best = pts.stream().filter(SearchPoints.Point::cheapest).toList();
+            if (!best.isEmpty()) {
+                XYSeries b = chart.addSeries(sys.system() + " cheapest", best.stream().map(SearchPoints.Point::perUser).toList(),
+                        best.stream().map(SearchPoints.Point::perChip).toList());
+                b.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                b.setMarker(SeriesMarkers.DIAMOND);
+                b.setMarkerColor(Color.BLACK);
+            }
+        }
+        return chart;
+    }
+
+    private static void scatter(XYChart chart, String name, List<SearchPoints.Point> pts, org.knowm.xchart.style.markers.Marker m) {
+        if (pts.isEmpty()) {
+            return;
+        }
+        XYSeries ser = chart.addSeries(name, pts.stream().map(SearchPoints.Point::perUser).toList(),
+                pts.stream().map(SearchPoints.Point::perChip).toList());
+        ser.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        ser.setMarker(m);
+    }
+
     /** One colour per op category, the same in every chart. */
     static Color color(OpCategory c) {
         return switch (c) {
