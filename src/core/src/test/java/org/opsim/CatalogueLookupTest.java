@@ -47,11 +47,11 @@ class CatalogueLookupTest {
             }
         }
         assertEquals(new TreeSet<>(onDisk), new TreeSet<>(Bundled.files()));
-        // 20 chips, 2 calibrated variants, 10 systems, 37 Hugging Face configs and 2 native graphs (the
+        // 22 chips, 2 calibrated variants, 12 systems, 37 Hugging Face configs and 2 native graphs (the
         // test class path adds one chip through a ProfileProvider of its own).
-        assertEquals(21, C.profiles().size());
-        assertEquals(22, C.profileEntries().stream().filter(e -> e.source().endsWith("(bundled)")).count());
-        assertEquals(10, C.systemEntries().size());
+        assertEquals(23, C.profiles().size());
+        assertEquals(24, C.profileEntries().stream().filter(e -> e.source().endsWith("(bundled)")).count());
+        assertEquals(12, C.systemEntries().size());
         assertEquals(39, C.modelEntries().size());
     }
 
