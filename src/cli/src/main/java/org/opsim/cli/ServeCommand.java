@@ -325,7 +325,10 @@ final class ServeCommand implements Callable<Integer> {
             root.put("model", model.name());
             root.put("inputTokens", in.max());
             root.put("outputTokens", outL.max());
-            root.put("targets", Map.of("ttftP90Seconds", ttftTarget, "tpotSeconds", tpotTarget));
+            Map<String, Object> tg = new LinkedHashMap<>();
+            tg.put("ttftP90Seconds", ttftTarget);
+            tg.put("tpotSeconds", tpotTarget);
+            root.put("targets", tg);
             root.put("systems", systems);
             root.put("notes", notes);
             output.emit(write(root), spec.commandLine().getOut());

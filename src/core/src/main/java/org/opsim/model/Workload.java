@@ -30,7 +30,7 @@ import org.opsim.internal.io.Ids;
  */
 public record Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
                        int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens,
-                       int expertParallel) {
+                       int expertParallel, int attentionDp) {
 
     public enum Phase {
         PREFILL, DECODE, GENERATION, TRAINING;
@@ -68,9 +68,13 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
         if (tensorParallel <= 0) {
             throw new IllegalArgumentException("tensor-parallel degree must be > 0, got " + tensorParallel);
         }
-        if (expertParallel <= 0 || tensorParallel % expertParallel != 0) {
-            throw new IllegalArgumentException("expert parallelism must divide the tensor-parallel degree " + tensorParallel
-                    + " (the experts split EP × MoE-TP over the same chips), got " + expertParallel);
+        if (attentionDp <= 0 || (long) attentionDp * tensorParallel > 1_000_000) {
+            throw new IllegalArgumentException("attention data parallelism must be >= 1 (with at most 1000000 chips), got "
+                    + attentionDp);
+        }
+        if (expertParallel <= 0 || (tensorParallel * attentionDp) % expertParallel != 0) {
+            throw new IllegalArgumentException("expert parallelism must divide the feed-forward layers' " + tensorParallel * attentionDp
+                    + " chips (the experts split EP × MoE-TP over them), got " + expertParallel);
         }
         if (activationRecompute && phase != Phase.TRAINING) {
             throw new IllegalArgumentException("activation recompute only applies to training");
@@ -88,7 +92,7 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     public Workload(Phase phase, long batch, long sequenceLength, long generatedTokens, Precisions precisions,
                     int tensorParallel, boolean activationRecompute, Attention.Form attentionForm, long cachedTokens) {
         this(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, attentionForm,
-                cachedTokens, 1);
+                cachedTokens, 1, 1);
     }
 
     /** A workload with no tokens cached before it (every phase but a prefill chunk). */
@@ -125,43 +129,61 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
 
     public Workload withPrecisions(Precisions p) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, p, tensorParallel, activationRecompute, attentionForm,
-                cachedTokens, expertParallel);
+                cachedTokens, expertParallel, attentionDp);
     }
 
     public Workload withPrecision(Precision p) {
         return withPrecisions(Precisions.all(p));
     }
 
-    /** This workload at TP {@code degree}, without expert parallelism (give it after, with {@link #withExpertParallel}). */
+    /**
+     * This workload at TP {@code degree}, without attention data or expert parallelism (give them after, with
+     * {@link #withAttentionDp} and {@link #withExpertParallel}).
+     */
     public Workload withTensorParallel(int degree) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, degree, activationRecompute, attentionForm,
-                cachedTokens, 1);
+                cachedTokens, 1, 1);
+    }
+
+    /**
+     * This workload's feed-forward layers (dense MLPs, routed and shared experts, the all-reduce after them) split over
+     * {@code tensorParallel × dp} chips while attention stays at {@code tensorParallel}: the graph of attention data
+     * parallelism's feed-forward side over every rank's tokens (docs/serving.md §1). Expert parallelism is reset to 1.
+     */
+    public Workload withAttentionDp(int dp) {
+        return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
+                attentionForm, cachedTokens, 1, dp);
     }
 
     /**
      * This workload with the experts of a mixture-of-experts layer split by expert parallelism {@code ep} (each chip
-     * holds 1/ep of the experts) times MoE-TP = TP / ep over the TP chips: under random routing the busiest chip
-     * sets the layer's time (docs/cost-model.md, "Expert parallelism").
+     * holds 1/ep of the experts) times MoE-TP = chips / ep over the feed-forward chips (TP × attention DP): under
+     * random routing the busiest chip sets the layer's time (docs/cost-model.md §18).
      */
     public Workload withExpertParallel(int ep) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
-                attentionForm, cachedTokens, ep);
+                attentionForm, cachedTokens, ep, attentionDp);
+    }
+
+    /** Chips the feed-forward layers are split over: TP × attention DP. */
+    public int feedForwardChips() {
+        return tensorParallel * attentionDp;
     }
 
     public Workload withActivationRecompute(boolean on) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, on, attentionForm,
-                cachedTokens, expertParallel);
+                cachedTokens, expertParallel, attentionDp);
     }
 
     public Workload withAttentionForm(Attention.Form form) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute, form,
-                cachedTokens, expertParallel);
+                cachedTokens, expertParallel, attentionDp);
     }
 
     /** This prefill as a chunk after {@code cached} tokens already in each sequence's cache (0: a whole prompt). */
     public Workload withCachedTokens(long cached) {
         return new Workload(phase, batch, sequenceLength, generatedTokens, precisions, tensorParallel, activationRecompute,
-                attentionForm, cached, expertParallel);
+                attentionForm, cached, expertParallel, attentionDp);
     }
 
     /**
@@ -188,7 +210,8 @@ public record Workload(Phase phase, long batch, long sequenceLength, long genera
     }
 
     public String describe() {
-        String t = (tensorParallel > 1 ? ", TP " + tensorParallel : "") + (expertParallel > 1 ? ", EP " + expertParallel : "");
+        String t = (tensorParallel > 1 ? ", TP " + tensorParallel : "") + (attentionDp > 1 ? ", feed-forward over "
+                + feedForwardChips() + " chips" : "") + (expertParallel > 1 ? ", EP " + expertParallel : "");
         String p = String.format(Locale.ROOT, "weights %s, activations %s, KV %s", precisions.weights().id(),
                 precisions.activations().id(), precisions.kvCache().id());
         return switch (phase) {

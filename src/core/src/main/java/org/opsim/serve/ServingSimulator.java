@@ -555,6 +555,7 @@ public final class ServingSimulator {
             long allTokens = 0;
             int mostSequences = 0;
             int mostDecodes = 0;
+            int decodes = 0;
             boolean decodeOnly = true;
             for (Instance e : group) {
                 e.scheduled = false;
@@ -570,22 +571,37 @@ public final class ServingSimulator {
                 allTokens += e.stepTokens;
                 mostSequences = Math.max(mostSequences, d + j);
                 mostDecodes = Math.max(mostDecodes, d);
+                decodes += d;
                 decodeOnly &= j == 0;
             }
             double ffnSeconds = 0;
+            double idle = deployment.system().chip().power().idleWatts().value();
             if (coster.dp > 1) {
                 // Decode-only steps run as CUDA graphs padded alike on every rank; mixed steps over their tokens.
                 long x = decodeOnly && tokensPerDecode == 1
                         ? (long) group.length * Math.min(eng.graphBatch(mostDecodes), coster.maxDecodeX) : allTokens;
                 ffnSeconds = coster.ffn(x, 0);
                 joules += (double) coster.tp * coster.dp * coster.ffn(x, 1);
+                if (draftFraction > 0 && decodes > 0) {
+                    // Proposals: (tokensPerDecode − 1) draft passes over the decodes, feed-forward side included.
+                    double k = (tokensPerDecode - 1) * draftFraction;
+                    ffnSeconds += k * coster.ffn(decodes, 0);
+                    joules += k * coster.tp * coster.dp * coster.ffn(decodes, 1);
+                }
+                // A rank whose attention side ends before the slowest one's waits for it at idle power.
+                for (Instance e : group) {
+                    joules += e.tp * idle * (slowest - (e.scheduled ? e.cost[0] : 0));
+                }
             }
             // Each rank's scheduler runs beside the others': the host time of the busiest.
             double host = eng.stepOverheadSeconds().value() + eng.sequenceOverheadSeconds().value() * mostSequences;
             double dur = slowest + ffnSeconds + host;
-            double idle = deployment.system().chip().power().idleWatts().value();
             Instance first = group[0];
-            first.joules += joules + (double) first.tp * group.length * idle * host;
+            if (group.length == 1) {
+                first.joules += first.tp * (first.cost[1] + idle * host);
+            } else {
+                first.joules += joules + (double) first.tp * group.length * idle * host;
+            }
             for (Instance e : group) {
                 e.busySeconds += dur;
             }

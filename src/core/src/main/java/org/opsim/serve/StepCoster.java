@@ -80,9 +80,10 @@ final class StepCoster {
 
     /**
      * With {@code dp} > 1 (attention data parallelism): the decode and chunk plans hold one rank's ops but the
-     * feed-forward ones ({@link #isFeedForward}) at TP {@code tp}; {@link #ffn} holds the feed-forward ops at TP
-     * {@code tp × dp}, costed over every rank's tokens of a step (its all-reduce stands for the all-gather and
-     * reduce-scatter, or dispatch and combine, of those tokens: the same bytes per chip).
+     * feed-forward ones ({@link #isFeedForward}) at TP {@code tp}; {@link #ffn} holds the feed-forward ops split over
+     * {@code tp × dp} chips ({@link Workload#withAttentionDp}) with EP {@code ep}, costed over every rank's tokens of a
+     * step (its all-reduce stands for the all-gather and reduce-scatter, or dispatch and combine, of those tokens: the
+     * same bytes per chip).
      */
     StepCoster(Model model, Workload like, HardwareProfile chip, ServingEngine engine, int tp, int dp, int ep,
                int tokensPerDecode, long maxContext) {
@@ -113,7 +114,7 @@ final class StepCoster {
                     this.maxContext);
             chunk = ChunkPlan.compile((n, k) -> keep(model.graph(prefill(w, n).withCachedTokens(k)), false), chip, budget,
                     this.maxContext);
-            Workload all = like.withTensorParallel(tp * dp).withExpertParallel(ep);
+            Workload all = like.withTensorParallel(tp).withAttentionDp(dp).withExpertParallel(ep);
             maxFfnX = (long) dp * Math.max(maxDecodeX, budget);
             ffn = ParametricPlan.compile((x, y) -> keep(model.graph(decodeStep(all, x, 4)), true), chip, maxFfnX, 4);
         }
@@ -150,12 +151,13 @@ final class StepCoster {
     }
 
     /**
-     * The ops of a feed-forward layer: the router and its top-k, the experts with their dispatch and combine, shared
-     * experts, a dense MLP, and the all-reduce after them (named {@code mlp.all_reduce}).
+     * The ops of a feed-forward layer split over all of an instance's chips: the experts with their dispatch and combine,
+     * shared experts, a dense MLP, and the all-reduce after them ({@code mlp.all_reduce}). The router and its top-k,
+     * norms, residuals and hyper-connection mixes ({@code mlp.hc_…}) are per token and stay on each rank's side.
      */
     static boolean isFeedForward(Op op) {
         String n = op.name();
-        return n.startsWith("router") || n.startsWith("experts.") || n.startsWith("shared_experts.") || n.startsWith("mlp.");
+        return n.startsWith("experts.") || n.startsWith("shared_experts.") || n.startsWith("mlp.") && !n.startsWith("mlp.hc_");
     }
 
     /** {@code g} with only its feed-forward ops ({@code ffn}) or only the others; blocks left empty are dropped. */
@@ -212,9 +214,9 @@ final class StepCoster {
         return as(Workload.decode(batch, context), like);
     }
 
-    /** {@code w} at {@code like}'s precisions, TP, EP and attention form (the Workload factories' {@code with…}). */
+    /** {@code w} at {@code like}'s precisions, TP, attention DP, EP and attention form (the Workload factories' {@code with…}). */
     private static Workload as(Workload w, Workload like) {
-        return w.withPrecisions(like.precisions()).withTensorParallel(like.tensorParallel())
+        return w.withPrecisions(like.precisions()).withTensorParallel(like.tensorParallel()).withAttentionDp(like.attentionDp())
                 .withExpertParallel(like.expertParallel()).withAttentionForm(like.attentionForm());
     }
 

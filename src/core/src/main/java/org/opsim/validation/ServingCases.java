@@ -175,9 +175,14 @@ public final class ServingCases {
         return out;
     }
 
-    /** A row's cells but the naming columns (and, with {@code configOnly}, the measured {@code silicon_*} ones). */
+    /**
+     * A row's cells but the naming columns (and, with {@code configOnly}, the measured {@code silicon_*} ones); the
+     * benchmark's concurrency, which {@code silicon_data_source} carries, is part of the configuration.
+     */
     private static List<String> values(Case c, boolean configOnly) {
         List<String> v = new ArrayList<>();
+        Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
+        v.add("silicon_concurrency=" + (m.find() ? m.group(1) : ""));
         for (int i = 0; i < c.header().size(); i++) {
             String h = c.header().get(i);
             if (!NAMING.contains(h) && !(configOnly && h.startsWith("silicon_"))) {

@@ -347,11 +347,11 @@ class ServingSimulatorTest {
         org.opsim.graph.Graph g = model.graph(w.withPrecisions(BF16.precisions()));
         List<org.opsim.graph.Block> blocks = new java.util.ArrayList<>();
         for (org.opsim.graph.Block b : g.blocks()) {
-            // Feed-forward: the router, experts, shared experts, a dense MLP and the all-reduce after them.
+            // Feed-forward: experts, shared experts, a dense MLP and the all-reduce after them (the router stays per rank).
             List<org.opsim.graph.Op> ops = b.ops().stream().filter(op -> {
                 String n = op.name();
-                boolean ffn = n.startsWith("router") || n.startsWith("experts.") || n.startsWith("shared_experts.")
-                        || n.startsWith("mlp.");
+                boolean ffn = n.startsWith("experts.") || n.startsWith("shared_experts.")
+                        || n.startsWith("mlp.") && !n.startsWith("mlp.hc_");
                 return ffn == feedForward;
             }).toList();
             if (!ops.isEmpty()) {

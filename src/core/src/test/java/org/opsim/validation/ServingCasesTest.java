@@ -61,6 +61,40 @@ class ServingCasesTest {
         assertEquals(0.00817938015438319, f.cases().get(0).measuredTpotSeconds(), 1e-15);
     }
 
+    /**
+     * Two more rows of the shared file (test resource dp-and-instances.csv): vLLM MiniMax-M2.5 fp8 at TP 2 × attention
+     * DP 2 × EP 4, batch_size 8 and silicon_concurrency 16 (8 requests per rank): one instance of 4 chips, 16 clients;
+     * TensorRT-LLM Qwen3-32B at TP 2 on GB200, batch_size 4 and silicon_concurrency 8: 8 = 2 × 4, two instances of
+     * TP 2 sharing 8 clients. Each equals the simulation of that deployment built by hand.
+     */
+    @Test
+    void attentionRanksAndInstancesAreReadFromTheRow() {
+        ServingCases.File f = ServingCases.read(Path.of("src/test/resources/serving/dp-and-instances.csv"));
+        Catalogue c = Opsim.catalogue();
+        ServingSimulator.PlanCache cache = new ServingSimulator.PlanCache();
+        List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(c), cache);
+        Catalogue.ServingStack vllm = c.servingStack("vllm@0.19.0");
+        SystemProfile b200 = c.system("b200_sxm");
+        b200 = b200.withChip(b200.chip().withStack(vllm.stack()));
+        Workload fp8 = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
+        org.opsim.model.Model minimax = c.model("minimax-m2.5").requireModel("test");
+        if (minimax instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
+            minimax = tm.unquantized();
+        }
+        ServingResult want = ServingSimulator.prepare(minimax, fp8,
+                ServingDeployment.aggregated(b200, vllm.stack().serving().orElseThrow(), new Pool(1, 2, 2, 4)), 1024, 1024,
+                Optional.empty(), cache).run(RequestLoad.closed(16, 1024, 1024, 160));
+        ServingResult got = p.get(0).result().orElseThrow(() -> new AssertionError(p.get(0).error().orElse("")));
+        assertEquals(want.ttft().mean(), got.ttft().mean(), 0);
+        assertEquals(want.tpot().mean(), got.tpot().mean(), 0);
+        assertEquals(4, got.chips());
+        assertTrue(p.get(0).notes().stream().anyMatch(n -> n.startsWith("attention DP 2 × TP 2")), p.get(0).notes().toString());
+        ServingResult qwen = p.get(1).result().orElseThrow(() -> new AssertionError(p.get(1).error().orElse("")));
+        assertEquals(4, qwen.chips(), "two instances of TP 2");
+        assertEquals(100, qwen.requests(), "8 clients x 10, at least 100");
+        assertTrue(p.get(1).notes().stream().anyMatch(n -> n.contains("2 instances share the load")), p.get(1).notes().toString());
+    }
+
     /** With a range ratio of 0.8 the client draws lengths over ceil(0.8 × 1024) = 820 .. 1024 tokens. */
     @Test
     void aRangeRatioDrawsTheRowsLengths() {

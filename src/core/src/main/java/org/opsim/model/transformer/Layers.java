@@ -60,7 +60,9 @@ final class Layers {
     private final long kv;
     private final long m;
     private final int t;
-    /** Expert parallelism: each chip holds 1/ep of the experts (MoE-TP = t / ep splits their width). */
+    /** Chips the feed-forward layers are split over: t × attention DP (t without it). */
+    private final int tf;
+    /** Expert parallelism: each chip holds 1/ep of the experts (MoE-TP = tf / ep splits their width). */
     private final int ep;
     private final boolean decodeStep;
     private final Precision w;
@@ -78,6 +80,7 @@ final class Layers {
         this.m = batch * q;
         this.t = wl.tensorParallel();
         this.ep = wl.expertParallel();
+        this.tf = wl.feedForwardChips();
         this.decodeStep = decodeStep;
         this.w = wl.precisions().weights();
         this.a = wl.precisions().activations();
@@ -164,9 +167,9 @@ final class Layers {
                 moe(ops, moe, f);
             } else {
                 Dense d = (Dense) spec.ffn();
-                mlp(ops, "mlp", m, d.width() / t, d.gated(), f.mlp());
+                mlp(ops, "mlp", m, d.width() / tf, d.gated(), f.mlp());
             }
-            reduce(ops, "mlp");
+            reduce(ops, "mlp", tf);
             if (norms == 4) {
                 ops.add(norm("post_feedforward_norm", m, h));
             }
@@ -427,7 +430,7 @@ final class Layers {
     private void moe(List<Op> ops, Moe moe, LayerFormats f) {
         long e = moe.experts();
         long k = moe.expertsPerToken();
-        long width = moe.expertWidth() / (t / ep);
+        long width = moe.expertWidth() / (tf / ep);
         long groups = ep == 1 ? expertsTouched(e, k, m) : busiestGroups(e, k, m, ep);
         long rows = ep == 1 ? m * k : busiestRows(e, k, m, ep);
         long inner = moe.latent() > 0 ? moe.latent() : h;
@@ -451,7 +454,7 @@ final class Layers {
             ops.add(gemm("experts.latent_out", m, h, inner, f.experts()));
         }
         if (moe.sharedWidth() > 0) {
-            mlp(ops, "shared_experts", m, moe.sharedWidth() / t, moe.gated(), f.sharedExperts());
+            mlp(ops, "shared_experts", m, moe.sharedWidth() / tf, moe.gated(), f.sharedExperts());
         }
     }
 
@@ -508,8 +511,12 @@ final class Layers {
     }
 
     private void reduce(List<Op> ops, String name) {
-        if (t > 1) {
-            ops.add(new AllReduce(name + ".all_reduce", m * h * a.bytesPerElement(), t));
+        reduce(ops, name, t);
+    }
+
+    private void reduce(List<Op> ops, String name, int chips) {
+        if (chips > 1) {
+            ops.add(new AllReduce(name + ".all_reduce", m * h * a.bytesPerElement(), chips));
         }
     }
 

@@ -433,7 +433,7 @@ public final class TransformerModel implements Model {
             return unquantized().memoryFootprint(w);
         }
         checkPhase(w);
-        checkParallel(w.tensorParallel());
+        checkParallel(w);
         int t = w.tensorParallel();
         Precisions p = w.precisions();
         double params = parameterCount();
@@ -498,7 +498,7 @@ public final class TransformerModel implements Model {
             return unquantized().graph(w);
         }
         checkPhase(w);
-        checkParallel(w.tensorParallel());
+        checkParallel(w);
         List<Block> blocks = new ArrayList<>();
         switch (w.phase()) {
             case PREFILL -> blocks.addAll(pass("", Stage.PREFILL, w, w.batch(), w.sequenceLength(), w.contextTokens(),
@@ -681,8 +681,12 @@ public final class TransformerModel implements Model {
         }
     }
 
-    private void checkParallel(int t) {
-        if (t == 1) {
+    /** Attention split over TP; the feed-forward layers over TP × attention DP, experts by EP × MoE-TP. */
+    private void checkParallel(Workload w) {
+        int t = w.tensorParallel();
+        int tf = w.feedForwardChips();
+        int moeTp = tf / w.expertParallel();
+        if (tf == 1) {
             return;
         }
         for (LayerSpec l : distinct) {
@@ -705,11 +709,11 @@ public final class TransformerModel implements Model {
                 divides(t, mb.groups(), "Mamba groups");
             }
             if (l.ffn() instanceof Dense d) {
-                divides(t, d.width(), "intermediate size");
+                divides(tf, d.width(), "intermediate size");
             } else if (l.ffn() instanceof Moe m) {
-                divides(t, m.expertWidth(), "expert width");
+                divides(moeTp, m.expertWidth(), "expert width");
                 if (m.sharedWidth() > 0) {
-                    divides(t, m.sharedWidth(), "shared-expert width");
+                    divides(tf, m.sharedWidth(), "shared-expert width");
                 }
             }
         }
