@@ -99,7 +99,7 @@ class ServeCommandTest {
         List<String> lines = Files.readAllLines(out);
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).endsWith(",predicted_ttft_ms,predicted_tpot_ms,prediction_error,prediction_notes"), lines.get(0));
-        assertTrue(lines.get(3).contains(",,,\"the deployment uses 16 chips, but NVIDIA HGX B200 8-GPU has 8\","), lines.get(3));
+        assertTrue(lines.get(3).contains(",,,an instance beyond one scale-up domain (8 chips of NVIDIA HGX B200 8-GPU x 2)"), lines.get(3));
         // vLLM 0.19.0 is not a version of the file: the nearest serving version is used, and the row says so.
         assertTrue(lines.get(3).contains("\"vllm 0.19.0 is not in vllm's serving versions; the nearest, 0.11-serving, is used; the row's"
                 + " fp8 weights replace the checkpoint's formats (fp8 128x128 blocks, W8A8); experts split by EP 16"), lines.get(3));

@@ -61,6 +61,15 @@ public record SystemProfile(String name, Optional<String> description, HardwareP
                 cloudPricePerChipHourUsd, capex, opex);
     }
 
+    /**
+     * This system as a cluster of {@code count} of its nodes (domains) joined by its scale-out link: a deployment
+     * larger than one node, as a serving benchmark's multi-node run. Needs a scale-out link when {@code count > 1}.
+     */
+    public SystemProfile withNodes(int count, String source) {
+        return new SystemProfile(name + (count == nodeCount() ? "" : " x " + count), description, chip, chipsPerNode,
+                org.opsim.hardware.Figure.of(count, source), intraNode, interNode, cloudPricePerChipHourUsd, capex, opex);
+    }
+
     public int chipsPerNodeCount() {
         return (int) chipsPerNode.value();
     }

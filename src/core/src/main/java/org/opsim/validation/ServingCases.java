@@ -273,8 +273,9 @@ public final class ServingCases {
                             + perInstance + ": " + instances + " instances share the load");
                 }
                 concurrency = (int) clients;
-                d = ServingDeployment.aggregated(system, engine, new Pool(instances, one.tensorParallel(), one.attentionDp(),
-                        one.expertParallel()));
+                Pool all = new Pool(instances, one.tensorParallel(), one.attentionDp(), one.expertParallel());
+                system = nodes(system, all.chips(), notes);
+                d = ServingDeployment.aggregated(system, engine, all);
             } else {
                 Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
                 if (!m.find()) {
@@ -285,8 +286,10 @@ public final class ServingCases {
                     // How many instances shared the load decides TTFT and TPOT; guessing it would be a per-row knob.
                     return error(c, "a disaggregated row needs prefill_num_workers and decode_num_workers", notes);
                 }
-                d = ServingDeployment.disaggregated(system, engine, pool(c, "prefill_", whole(c, "prefill_num_workers"), notes),
-                        pool(c, "decode_", whole(c, "decode_num_workers"), notes));
+                Pool prefill = pool(c, "prefill_", whole(c, "prefill_num_workers"), notes);
+                Pool decode = pool(c, "decode_", whole(c, "decode_num_workers"), notes);
+                system = nodes(system, prefill.chips() + decode.chips(), notes);
+                d = ServingDeployment.disaggregated(system, engine, prefill, decode);
             }
             ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
             int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
@@ -304,6 +307,20 @@ public final class ServingCases {
     /** A row's length as the benchmark client drew it: uniform over {@code ceil(ratio·L)..L} (fixed at ratio 1). */
     static Lengths spread(int tokens, double ratio) {
         return Lengths.uniform(Math.max(1, (int) Math.ceil(ratio * tokens)), tokens);
+    }
+
+    /**
+     * {@code system} with as many nodes as a row's {@code chips} need, joined by its scale-out link (a multi-node
+     * run; noted); unchanged when one node holds them or the system has no scale-out link (the deployment then says
+     * it does not fit).
+     */
+    private static SystemProfile nodes(SystemProfile system, long chips, List<String> notes) {
+        if (chips <= system.chips() || system.interNode().isEmpty()) {
+            return system;
+        }
+        int n = (int) Math.min(1_000_000, (chips + system.chipsPerNodeCount() - 1) / system.chipsPerNodeCount());
+        notes.add(chips + " chips: " + n + " nodes of " + system.chipsPerNodeCount() + " joined by the system's scale-out link");
+        return system.withNodes(n, "the row's deployment: " + chips + " chips");
     }
 
     private static Prediction error(Case c, String why, List<String> notes) {

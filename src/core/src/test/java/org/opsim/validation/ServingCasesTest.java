@@ -54,8 +54,9 @@ class ServingCasesTest {
         assertEquals(8 * 1024 * 100 / 8, got.outputTokens());
         assertTrue(p.get(1).result().isPresent(), p.get(1).error().orElse(""));
         assertTrue(p.get(2).result().isEmpty());
-        // Attention DP 4 × TP 4: 16 chips, beyond the HGX board's 8.
-        assertEquals("the deployment uses 16 chips, but NVIDIA HGX B200 8-GPU has 8", p.get(2).error().orElseThrow());
+        // Attention DP 4 × TP 4: an instance of 16 chips, beyond the HGX board's 8 (two nodes would hold the chips).
+        assertTrue(p.get(2).error().orElseThrow().startsWith("an instance beyond one scale-up domain (8 chips of NVIDIA HGX B200"),
+                p.get(2).error().orElseThrow());
         // Measured figures as the row gives them: 108.9045… ms and 8.1793… ms.
         assertEquals(0.1089045209926553, f.cases().get(0).measuredTtftSeconds(), 1e-15);
         assertEquals(0.00817938015438319, f.cases().get(0).measuredTpotSeconds(), 1e-15);
@@ -65,7 +66,8 @@ class ServingCasesTest {
      * Two more rows of the shared file (test resource dp-and-instances.csv): vLLM MiniMax-M2.5 fp8 at TP 2 × attention
      * DP 2 × EP 4, batch_size 8 and silicon_concurrency 16 (8 requests per rank): one instance of 4 chips, 16 clients;
      * TensorRT-LLM Qwen3-32B at TP 2 on GB200, batch_size 4 and silicon_concurrency 8: 8 = 2 × 4, two instances of
-     * TP 2 sharing 8 clients. Each equals the simulation of that deployment built by hand.
+     * TP 2 sharing 8 clients; SGLang DeepSeek-V3 disaggregated over 16 chips (two HGX B200 nodes). The first equals the
+     * simulation of that deployment built by hand.
      */
     @Test
     void attentionRanksAndInstancesAreReadFromTheRow() {
@@ -93,6 +95,11 @@ class ServingCasesTest {
         assertEquals(4, qwen.chips(), "two instances of TP 2");
         assertEquals(100, qwen.requests(), "8 clients x 10, at least 100");
         assertTrue(p.get(1).notes().stream().anyMatch(n -> n.contains("2 instances share the load")), p.get(1).notes().toString());
+        // SGLang DeepSeek-V3 disaggregated, prefill 1 × TP 8 and decode 1 × TP 8: 16 chips, two HGX B200 nodes, the KV
+        // cache crossing the scale-out link.
+        ServingResult two = p.get(2).result().orElseThrow(() -> new AssertionError(p.get(2).error().orElse("")));
+        assertEquals(16, two.chips());
+        assertTrue(p.get(2).notes().stream().anyMatch(n -> n.startsWith("16 chips: 2 nodes of 8")), p.get(2).notes().toString());
     }
 
     /** With a range ratio of 0.8 the client draws lengths over ceil(0.8 × 1024) = 820 .. 1024 tokens. */
@@ -160,7 +167,7 @@ class ServingCasesTest {
         }
         assertEquals(p.get(0).result().orElseThrow().ttft().mean() * 1e3, t.rows().get(0).number("predicted_ttft_ms"), 1e-9);
         assertEquals("", t.rows().get(2).text("predicted_ttft_ms", ""));
-        assertTrue(t.rows().get(2).text("prediction_error").startsWith("the deployment uses 16 chips"));
+        assertTrue(t.rows().get(2).text("prediction_error").startsWith("an instance beyond one scale-up domain"));
         assertEquals(4, Files.readString(out).lines().count());
         // gpt-oss-120b's decodes run by each context (its sliding windows); nothing approximated for Llama's row.
         assertEquals("", t.rows().get(0).text("prediction_notes", ""));
