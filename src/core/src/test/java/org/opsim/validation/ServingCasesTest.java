@@ -34,6 +34,16 @@ class ServingCasesTest {
 
     static final Path THREE = Path.of("src/test/resources/serving/three-rows.csv");
 
+    /** Row 1's scenario built by hand: Llama-3.1-70B fp8 on TP 4 of an HGX B200 under vLLM's serving engine. */
+    static ServingSimulator firstRowSimulator(Catalogue c) {
+        Catalogue.ServingStack st = c.servingStack("vllm");
+        SystemProfile b200 = c.system("nvidia-hgx-b200-8");
+        b200 = b200.withChip(b200.chip().withStack(st.stack()));
+        ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
+        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
+        return ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024, Optional.empty());
+    }
+
     @Test
     void eachRowIsTheScenarioItDescribes() {
         ServingCases.File f = ServingCases.read(THREE);
@@ -41,13 +51,7 @@ class ServingCasesTest {
         Catalogue c = Opsim.catalogue();
         List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(c), new ServingSimulator.PlanCache());
         // Row 1 by hand: the model, system, engine, precisions, pool and load the row names, simulated directly.
-        Catalogue.ServingStack st = c.servingStack("vllm");
-        SystemProfile b200 = c.system("nvidia-hgx-b200-8");
-        b200 = b200.withChip(b200.chip().withStack(st.stack()));
-        ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
-        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
-        ServingResult want = ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024,
-                Optional.empty()).run(RequestLoad.closed(8, 1024, 1024, 100));
+        ServingResult want = firstRowSimulator(c).run(RequestLoad.closed(8, 1024, 1024, 100));
         ServingResult got = p.get(0).result().orElseThrow();
         assertEquals(want.ttft().mean(), got.ttft().mean(), 0);
         assertEquals(want.tpot().mean(), got.tpot().mean(), 0);
@@ -109,13 +113,7 @@ class ServingCasesTest {
         Catalogue c = Opsim.catalogue();
         ServingCases.Prediction p = ServingCases.predict(f.cases().get(0), ServingCases.Options.defaults(c).withLengthRatio(0.8),
                 new ServingSimulator.PlanCache());
-        Catalogue.ServingStack st = c.servingStack("vllm");
-        SystemProfile b200 = c.system("nvidia-hgx-b200-8");
-        b200 = b200.withChip(b200.chip().withStack(st.stack()));
-        ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
-        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
-        ServingResult want = ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024,
-                Optional.empty()).run(new RequestLoad(org.opsim.serve.Lengths.uniform(820, 1024),
+        ServingResult want = firstRowSimulator(c).run(new RequestLoad(org.opsim.serve.Lengths.uniform(820, 1024),
                 org.opsim.serve.Lengths.uniform(820, 1024), 100, 8, 0, 1));
         assertEquals(want.ttft().mean(), p.result().orElseThrow().ttft().mean(), 0);
         assertEquals(want.outputTokens(), p.result().orElseThrow().outputTokens());
