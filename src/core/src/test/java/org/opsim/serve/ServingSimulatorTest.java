@@ -344,6 +344,11 @@ class ServingSimulatorTest {
 
     /** The chip's time for {@code model}'s graph of {@code w} with only its feed-forward ops or only the others. */
     static double part(Model model, Workload w, boolean feedForward) {
+        return partTotals(model, w, feedForward).latencySeconds();
+    }
+
+    /** {@link #part}'s seconds and joules. */
+    static PlanTotals partTotals(Model model, Workload w, boolean feedForward) {
         org.opsim.graph.Graph g = model.graph(w.withPrecisions(BF16.precisions()));
         List<org.opsim.graph.Block> blocks = new java.util.ArrayList<>();
         for (org.opsim.graph.Block b : g.blocks()) {
@@ -360,7 +365,7 @@ class ServingSimulatorTest {
         }
         PlanTotals t = new PlanTotals();
         Plan.compile(new org.opsim.graph.Graph(g.name(), blocks), HGX.chip()).evaluate(t);
-        return t.latencySeconds();
+        return t;
     }
 
     /**
@@ -411,5 +416,30 @@ class ServingSimulatorTest {
         }
         assertEquals(decodes / 5, r.tpot().mean(), 1e-9 * decodes);
         assertTrue(decodes > tpOnly * 1.01, decodes + " vs " + tpOnly);
+    }
+
+    /**
+     * Energy with a waiting rank: DeepSeek-V2-Lite on 2 attention ranks × TP 1, one client of 200 + 6 tokens, no host
+     * time. Rank 1 has nothing to do, yet every step waits for rank 0's attention side at idle power and runs the
+     * feed-forward side with it. Step 1: rank 0's prefill attention side (its joules, plus rank 1's 1 chip × idle W ×
+     * its seconds) and the feed-forward ops of 200 tokens over 2 chips (2 × their per-chip joules); then 5 decode steps
+     * at contexts 200..204, the feed-forward side padded alike on both ranks to 2 × 1 = 2 tokens. Both ranks are busy
+     * for the whole run, so no idle remainder; J per token = that sum / 6.
+     */
+    @Test
+    void aWaitingRankDrawsIdlePowerForTheSlowestRanksAttention() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1, 2));
+        ServingResult r = ServingSimulator.prepare(DSV2_LITE, BF16, d, 200, 6, Optional.empty())
+                .run(RequestLoad.closed(1, 200, 6, 1));
+        double idle = HGX.chip().power().idleWatts().value();
+        PlanTotals a = partTotals(DSV2_LITE, prefill(1, 200), false);
+        PlanTotals f = partTotals(DSV2_LITE, Workload.decode(200, 4).withTensorParallel(2), true);
+        double joules = a.energyJoules() + idle * a.latencySeconds() + 2 * f.energyJoules();
+        PlanTotals f2 = partTotals(DSV2_LITE, Workload.decode(2, 4).withTensorParallel(2), true);
+        for (long c = 200; c <= 204; c++) {
+            PlanTotals da = partTotals(DSV2_LITE, decode(1, c), false);
+            joules += da.energyJoules() + idle * da.latencySeconds() + 2 * f2.energyJoules();
+        }
+        assertEquals(joules / 6, r.joulesPerToken(), 1e-9 * joules);
     }
 }
