@@ -1,13 +1,10 @@
 package org.opsim.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.opsim.io.InputException;
+import org.opsim.internal.io.Documents;
+import org.opsim.internal.io.Node;
 
 /**
  * The candidates of a deployment search, read from {@code opsim serve --search --format json}: per system, each
@@ -32,74 +29,26 @@ public record SearchPoints(String model, double ttftP90Seconds, double tpotSecon
                         double ttftP90Seconds, double tpotSeconds, boolean meets, boolean cheapest, boolean frontier) {
     }
 
-    /** Reads {@code file}; a file that is not a search's JSON is refused naming the field. */
+    /** Reads {@code file}; a file that is not a search's JSON is refused naming the field (the project's document reader). */
     public static SearchPoints read(Path file) {
-        String label = file.toString();
-        JsonNode root;
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new InputException(label, "$", "file not found");
-            }
-            root = JsonMapper.builder().build().readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(label, "$", "not JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new InputException(label, "$", "cannot be read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject() || root.path("schemaVersion").asInt() != 1) {
-            throw new InputException(label, "$.schemaVersion", "expected 1 (opsim serve --search --format json)");
-        }
-        JsonNode sys = root.get("systems");
-        if (sys == null || !sys.isArray()) {
-            throw new InputException(label, "$.systems", "expected a list of systems");
+        Node root = Documents.read(file);
+        if (root.field("schemaVersion").wholeInt() != 1) {
+            throw root.field("schemaVersion").error("expected 1 (opsim serve --search --format json)");
         }
         List<SystemPoints> out = new ArrayList<>();
-        for (int i = 0; i < sys.size(); i++) {
-            String at = "$.systems[" + i + "]";
-            JsonNode s = sys.get(i);
-            JsonNode cands = s.get("candidates");
-            if (cands == null || !cands.isArray()) {
-                throw new InputException(label, at + ".candidates", "expected a list of candidates");
-            }
+        for (Node s : root.field("systems").elements()) {
             List<Point> pts = new ArrayList<>();
-            for (int j = 0; j < cands.size(); j++) {
-                String ct = at + ".candidates[" + j + "]";
-                JsonNode c = cands.get(j);
-                pts.add(new Point(text(label, c, ct, "deployment"), (long) number(label, c, ct, "chips"),
-                        (int) number(label, c, ct, "concurrency"), number(label, c, ct, "outputTokensPerSecondPerUser"),
-                        number(label, c, ct, "outputTokensPerSecondPerChip"), number(label, c, ct, "usdPerMillionOutputTokens"),
-                        number(label, c.path("ttftSeconds"), ct + ".ttftSeconds", "p90"),
-                        number(label, c.path("tpotSeconds"), ct + ".tpotSeconds", "mean"),
-                        flag(label, c, ct, "meetsTargets"), flag(label, c, ct, "cheapest"), flag(label, c, ct, "frontier")));
+            for (Node c : s.field("candidates").elements()) {
+                pts.add(new Point(c.field("deployment").text(), c.field("chips").whole(), c.field("concurrency").wholeInt(),
+                        c.field("outputTokensPerSecondPerUser").nonNegative(), c.field("outputTokensPerSecondPerChip").nonNegative(),
+                        c.field("usdPerMillionOutputTokens").nonNegative(), c.field("ttftSeconds").field("p90").nonNegative(),
+                        c.field("tpotSeconds").field("mean").nonNegative(), c.field("meetsTargets").bool(),
+                        c.field("cheapest").bool(), c.field("frontier").bool()));
             }
-            out.add(new SystemPoints(text(label, s, at, "system"), text(label, s, at, "engine"), pts));
+            out.add(new SystemPoints(s.field("system").text(), s.field("engine").text(), pts));
         }
-        JsonNode t = root.path("targets");
-        return new SearchPoints(text(label, root, "$", "model"), number(label, t, "$.targets", "ttftP90Seconds"),
-                number(label, t, "$.targets", "tpotSeconds"), out);
-    }
-
-    private static String text(String file, JsonNode n, String at, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new InputException(file, at + "." + field, "expected text");
-        }
-        return v.asText();
-    }
-
-    private static double number(String file, JsonNode n, String at, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
-            throw new InputException(file, at + "." + field, "expected a finite number >= 0");
-        }
-        return v.asDouble();
-    }
-
-    private static boolean flag(String file, JsonNode n, String at, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new InputException(file, at + "." + field, "expected true or false");
-        }
-        return v.asBoolean();
+        Node t = root.field("targets");
+        return new SearchPoints(root.field("model").text(), t.field("ttftP90Seconds").nonNegative(),
+                t.field("tpotSeconds").nonNegative(), out);
     }
 }
