@@ -124,6 +124,10 @@ public final class ServingSimulator {
         if (decode.decodeNote != null) {
             notes.add(decode.decodeNote);
         }
+        if (deployment.prefill().attentionDp() > 1 || deployment.decode().map(p -> p.attentionDp() > 1).orElse(false)) {
+            notes.add("attention DP: the feed-forward layers' exchange of tokens between ranks is costed as an all-reduce of"
+                    + " them (the same bytes per chip); the time series follows the first rank of the first instance");
+        }
         return new ServingSimulator(model, deployment, speculation.orElse(null), prefill, decode, maxInput, maxOutput, notes);
     }
 

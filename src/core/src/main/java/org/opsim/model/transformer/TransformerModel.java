@@ -686,6 +686,10 @@ public final class TransformerModel implements Model {
         int t = w.tensorParallel();
         int tf = w.feedForwardChips();
         int moeTp = tf / w.expertParallel();
+        if (w.expertParallel() > 1 && java.util.Arrays.stream(distinct).noneMatch(l -> l.ffn() instanceof Moe)) {
+            throw new IllegalArgumentException("expert parallelism " + w.expertParallel() + " needs a mixture of experts; "
+                    + name + " (" + c.modelType() + ") has none");
+        }
         if (tf == 1) {
             return;
         }

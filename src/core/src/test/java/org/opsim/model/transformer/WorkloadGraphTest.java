@@ -127,6 +127,10 @@ class WorkloadGraphTest {
         assertEquals(2.0 * 64 * 512 * 7168, tp, 1);
         assertEquals(2.0 * 12 * 4096 * 7168, ep, 1);
         assertThrows(IllegalArgumentException.class, () -> Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(3));
+        // A dense model has no experts to split: refused, not ignored.
+        IllegalArgumentException dense = assertThrows(IllegalArgumentException.class,
+                () -> LLAMA8B.graph(Workload.decode(8, 100).withTensorParallel(2).withExpertParallel(2)));
+        assertTrue(dense.getMessage().startsWith("expert parallelism 2 needs a mixture of experts"), dense.getMessage());
     }
 
     /** FLOPs of one MoE layer's gate/up GEMM of the experts. */
