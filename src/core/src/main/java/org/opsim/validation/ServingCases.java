@@ -260,9 +260,13 @@ public final class ServingCases {
                 // × attention DP); where the benchmark's concurrency is a whole multiple of an instance's, the load was
                 // spread over that many instances.
                 Pool one = pool(c, "", 1, notes);
-                long perInstance = (long) whole(c, "batch_size") * one.attentionDp();
-                Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
-                long clients = m.find() ? Long.parseLong(m.group(1)) : perInstance;
+                int batch = whole(c, "batch_size");
+                if (batch < 1) {
+                    return error(c, "batch_size must be >= 1, got " + batch, notes);
+                }
+                long perInstance = (long) batch * one.attentionDp();
+                Optional<Integer> sc = siliconConcurrency(c);
+                long clients = sc.isPresent() ? sc.get() : perInstance;
                 if (clients < perInstance || clients % perInstance != 0) {
                     return error(c, "silicon_concurrency " + clients + " is not a whole multiple of batch_size × attention DP "
                             + perInstance, notes);
@@ -277,11 +281,11 @@ public final class ServingCases {
                 system = nodes(system, all.chips(), notes);
                 d = ServingDeployment.aggregated(system, engine, all);
             } else {
-                Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
-                if (!m.find()) {
+                Optional<Integer> sc = siliconConcurrency(c);
+                if (sc.isEmpty()) {
                     return error(c, "a disaggregated row needs silicon_concurrency in silicon_data_source", notes);
                 }
-                concurrency = Integer.parseInt(m.group(1));
+                concurrency = sc.get();
                 if (c.get("prefill_num_workers").isEmpty() || c.get("decode_num_workers").isEmpty()) {
                     // How many instances shared the load decides TTFT and TPOT; guessing it would be a per-row knob.
                     return error(c, "a disaggregated row needs prefill_num_workers and decode_num_workers", notes);
@@ -307,6 +311,19 @@ public final class ServingCases {
     /** A row's length as the benchmark client drew it: uniform over {@code ceil(ratio·L)..L} (fixed at ratio 1). */
     static Lengths spread(int tokens, double ratio) {
         return Lengths.uniform(Math.max(1, (int) Math.ceil(ratio * tokens)), tokens);
+    }
+
+    /** The benchmark's clients from {@code silicon_data_source}, if it names them; beyond 1,000,000 refused. */
+    private static Optional<Integer> siliconConcurrency(Case c) {
+        Matcher m = CONCURRENCY.matcher(c.get("silicon_data_source"));
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String v = m.group(1);
+        if (v.length() > 7 || Integer.parseInt(v) > 1_000_000 || Integer.parseInt(v) < 1) {
+            throw new IllegalArgumentException("silicon_concurrency must be 1..1000000 clients, got " + v);
+        }
+        return Optional.of(Integer.parseInt(v));
     }
 
     /**
