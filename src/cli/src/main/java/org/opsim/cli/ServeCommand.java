@@ -192,7 +192,7 @@ final class ServeCommand implements Callable<Integer> {
         ServingEngine engine = st.stack().serving().orElseThrow();
         s = s.withChip(s.chip().withStack(st.stack()));
         Precisions precisions = precisions(hf, notes);
-        m = served(m, hf, notes);
+        m = served(m, hf, precisions, notes);
         Workload like = Workload.decode(1, 1).withPrecisions(precisions);
         ServingDeployment d;
         if (prefillWorkers != null || decodeWorkers != null) {
@@ -227,36 +227,55 @@ final class ServeCommand implements Callable<Integer> {
         notes.addAll(r.notes());
         String text = switch (output.format) {
             case JSON -> json(m, d, st, load, r, notes);
-            default -> header(m, d, st, load, precisions) + table(r).render(output.format)
+            default -> header(m, d, st, load, precisions, checkpointFormats(hf)) + table(r).render(output.format)
                     + (output.format == Table.Format.CSV ? "" : notes(notes));
         };
         output.emit(text, spec.commandLine().getOut());
         return 0;
     }
 
-    /** The --precision (or the checkpoint's id-given format, else bf16) as weights, GEMM inputs and KV cache. */
+    /**
+     * The --precision (or the checkpoint's id-given format, else bf16) as the weights; a quantised format keeps
+     * activations (residual stream, norms, all-reduces, attention's arithmetic) in bf16, its GEMM inputs quantised
+     * as {@link #served} says, and the KV cache in fp8 where the GEMMs run in fp8 or fp4 (else bf16), unless --kv.
+     */
     private Precisions precisions(Catalogue.HuggingFaceModel hf, List<String> notes) {
         String chosen = chosenPrecision(hf);
         Precision p = Precision.parse(chosen);
         if (hf != null && hf.weights().isPresent() && !chosen.equals(hf.weights().get().id())) {
             notes.add(hf.id() + " is a " + hf.weights().get().id() + " checkpoint; --precision " + chosen + " is used");
         }
-        Precision act = p.blockScaled() ? p.arithmetic() : p;
-        return new Precisions(p, act, kv != null ? Precision.parse(kv) : act);
+        if (full(p)) {
+            return new Precisions(p, p, kv != null ? Precision.parse(kv) : p);
+        }
+        Precision cache = kv != null ? Precision.parse(kv)
+                : org.opsim.model.transformer.TransformerModel.quantisesInputs(p) ? Precision.FP8 : Precision.BF16;
+        return new Precisions(p, Precision.BF16, cache);
+    }
+
+    private static boolean full(Precision p) {
+        return p == Precision.FP32 || p == Precision.TF32 || p == Precision.BF16 || p == Precision.FP16;
     }
 
     private String chosenPrecision(Catalogue.HuggingFaceModel hf) {
         return precision != null ? precision : hf != null && hf.weights().isPresent() ? hf.weights().get().id() : "bf16";
     }
 
-    /** The model with a named format replacing the checkpoint's, said in a note. */
-    private Model served(Model m, Catalogue.HuggingFaceModel hf, List<String> notes) {
-        if (m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-            if (precision != null || hf != null && hf.weights().isPresent()) {
-                notes.add(chosenPrecision(hf) + " weights replace the checkpoint's formats (" + tm.quantization().get().scheme() + ")");
-                return tm.unquantized();
+    /**
+     * The model with a named format replacing the checkpoint's (said in a note): a quantised format as serving
+     * engines run it ({@code TransformerModel.servedIn}: the layers' GEMMs in it, W8A8/W4A4 where its arithmetic
+     * matches, routers, embedding and lm_head bf16).
+     */
+    private Model served(Model m, Catalogue.HuggingFaceModel hf, Precisions p, List<String> notes) {
+        if (m instanceof org.opsim.model.transformer.TransformerModel tm) {
+            boolean named = precision != null || hf != null && hf.weights().isPresent();
+            if (tm.quantization().isPresent() && !named) {
+                notes.add("weights in the checkpoint's formats (" + tm.quantization().get().summary() + ")");
+                return m;
             }
-            notes.add("weights in the checkpoint's formats (" + tm.quantization().get().summary() + ")");
+            tm.quantization().ifPresent(q -> notes.add(chosenPrecision(hf) + " weights replace the checkpoint's formats ("
+                    + q.scheme() + ")"));
+            return full(p.weights()) ? tm.unquantized() : tm.servedIn(p.weights(), p.kvCache());
         }
         return m;
     }
@@ -268,7 +287,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " --requests, --spec-tokens, --attention-dp, --ep and the pool options");
         }
         Precisions precisions = precisions(hf, notes);
-        Model model = served(m, hf, notes);
+        Model model = served(m, hf, precisions, notes);
         Workload like = Workload.decode(1, 1).withPrecisions(precisions);
         Lengths in = lengths("--isl", isl);
         Lengths outL = lengths("--osl", osl);
@@ -368,10 +387,17 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static String header(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, Precisions p) {
-        // A checkpoint served in its own formats says so (its GEMMs follow them, not the activation precision).
+    /** Whether the model is served in its checkpoint's own formats (no --precision, no format in the id). */
+    private boolean checkpointFormats(Catalogue.HuggingFaceModel hf) {
+        return precision == null && !(hf != null && hf.weights().isPresent());
+    }
+
+    private static String header(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, Precisions p,
+                                 boolean checkpointFormats) {
+        // A quantised model says which formats its GEMMs follow and that the rest runs in the activation precision.
         String weights = m instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()
-                ? "checkpoint's formats (" + tm.quantization().get().scheme() + "), " + p.activations().id() + " elsewhere"
+                ? (checkpointFormats ? "checkpoint's formats (" + tm.quantization().get().scheme() + ")"
+                        : tm.quantization().get().scheme()) + ", " + p.activations().id() + " elsewhere"
                 : p.weights().id() + " weights";
         return m.name() + " (" + weights + ", " + p.kvCache().id() + " KV), " + d.describe() + " ("
                 + d.chips() + " chips of " + d.system().chip().name() + ")\n" + "engine: " + st.stack().id() + "; load: "

@@ -18,8 +18,9 @@ import org.opsim.internal.cost.CostFormulas;
  * <li>Vector fallback: all FLOPs on the vector unit; the roofline time × penalty, + overhead.</li>
  * <li>Host fallback: (2 × bytes over the host link + FLOPs at the host's rate) × penalty, + dispatch
  *   overhead + host latency.</li>
- * <li>Collective: ring (all-gather) or the faster of ring and tree (all-reduce) on the chip's link,
- *   + overhead; nothing when the group is one chip.</li>
+ * <li>Collective: ring (all-gather) or the fastest all-reduce algorithm the stack's library allows
+ *   (NCCL's ring and tree; the serving engines' one-shot and two-shot) on the chip's link, + overhead;
+ *   nothing when the group is one chip.</li>
  * </ul>
  *
  * <p>Totals are summed per block, then × repeat; dollars are taken once from the total latency (every
@@ -201,11 +202,11 @@ final class Kernel {
                         overhead = 0;
                         if (g > 1) {
                             boolean allReduce = o.allReduce[i];
-                            // The ring-or-tree choice is the lowering's; made again where the link is scaled.
-                            boolean tree = scaled ? allReduce && CostFormulas.chipAllReduceUsesTree(g, linkLatency, bytes,
-                                    linkBandwidth, o.memoryEff[i]) : o.tree[i];
-                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, tree, g, bytes);
-                            link = CostFormulas.chipCollectiveSeconds(allReduce, tree, g, linkLatency, bytes,
+                            // The algorithm is the lowering's choice; made again where the link is scaled.
+                            int algorithm = scaled && allReduce ? CostFormulas.allReduceAlgorithm(o.allReduceAlgorithms[i], g,
+                                    linkLatency, bytes, linkBandwidth, o.memoryEff[i]) : o.algorithm[i];
+                            linkBytes = CostFormulas.chipCollectiveLinkBytes(allReduce, algorithm, g, bytes);
+                            link = CostFormulas.chipCollectiveSeconds(allReduce, algorithm, g, linkLatency, bytes,
                                     linkBandwidth, o.memoryEff[i]);
                             overhead = o.overhead[i] * sOverhead;
                         }

@@ -13,6 +13,7 @@ import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.graph.Stage;
+import org.opsim.hardware.AllReduceAlgorithms;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.Fallback;
@@ -148,8 +149,10 @@ final class LoweredOps {
     final double[] ownEfficiency;
     /** A binary element-wise op (structure: a fused one still reads its other operand). */
     final boolean[] binaryElementwise;
-    /** Collectives: whether the all-reduce runs as a tree (decided once per shape, not per evaluation). */
-    final boolean[] tree;
+    /** All-reduces: the algorithm's ordinal ({@link AllReduceAlgorithms.Algorithm}; decided once per shape). */
+    final int[] algorithm;
+    /** All-reduces: the algorithms the stack's collective library may use. */
+    final AllReduceAlgorithms[] allReduceAlgorithms;
 
     // the chip
     final HardwareProfile profile;
@@ -243,7 +246,8 @@ final class LoweredOps {
         memoryEff = new double[n];
         memoryCap = new double[n];
         groupSize = new int[n];
-        tree = new boolean[n];
+        algorithm = new int[n];
+        allReduceAlgorithms = new AllReduceAlgorithms[n];
         gemmRows = new long[n];
         gemmGrouped = new boolean[n];
         gemmColumns = new long[n];
@@ -324,6 +328,8 @@ final class LoweredOps {
             allReduce[i] = o instanceof AllReduce;
             memoryCurve[i] = eff.memory(k, null);
             baseOverhead[i] = CostFormulas.overheadSeconds(p, k, null);
+            allReduceAlgorithms[i] = p.stackOrNone().kernel(k).flatMap(KernelRule::allReduce)
+                    .orElse(AllReduceAlgorithms.NCCL);
             notes.add(List.of());
             return;
         }
@@ -543,8 +549,8 @@ final class LoweredOps {
         overheadInCycles[i] = baseInCycles[i];
         if (mode[i] == COLLECTIVE) {
             memoryEff[i] = memoryCurve[i].at(bytes[i]);
-            tree[i] = allReduce[i] && CostFormulas.chipAllReduceUsesTree(groupSize[i], linkLatency, bytes[i], linkBandwidth,
-                    memoryEff[i]);
+            algorithm[i] = allReduce[i] ? CostFormulas.allReduceAlgorithm(allReduceAlgorithms[i], groupSize[i], linkLatency,
+                    bytes[i], linkBandwidth, memoryEff[i]) : 0;
             return;
         }
         double own = ownEfficiency[i];

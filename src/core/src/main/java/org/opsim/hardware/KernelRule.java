@@ -34,13 +34,25 @@ import org.opsim.io.InvalidValueException;
  * @param fused present (its text: the source) when the stack's compiler fuses this kind into the op
  *     that produces its input (XLA's loop and output fusions): no launch and no memory pass of its own,
  *     only its arithmetic on the vector unit (docs/cost-model.md §8.7); every such op gets a note
+ * @param allReduce an all_reduce kind's algorithms (docs/cost-model.md §6.3); absent: NCCL's ring and tree
  */
 public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
                          Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
                          Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                          Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
                          List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles,
-                         Optional<String> fused) {
+                         Optional<String> fused, Optional<AllReduceAlgorithms> allReduce) {
+
+    /** A rule without all-reduce algorithms. */
+    public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
+                      Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
+                      Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
+                      Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
+                      List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles,
+                      Optional<String> fused) {
+        this(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds, floorSeconds,
+                kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused, Optional.empty());
+    }
 
     /** A rule without GEMM configurations or a skinny path. */
     public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
@@ -66,6 +78,10 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         Checks.required("gemv", gemv);
         Checks.required("overheadCycles", overheadCycles);
         Checks.required("fused", fused);
+        Checks.required("allReduce", allReduce);
+        if (allReduce.isPresent() && kind != OpKind.ALL_REDUCE) {
+            throw new InvalidValueException("algorithms", "only the all_reduce kind has all-reduce algorithms, not " + kind.id());
+        }
         fused.ifPresent(f -> Checks.text("fused.source", f));
         if (fused.isPresent() && (blockThreads.isPresent() || fixedCycles.isPresent() || cyclesPerIteration.isPresent()
                 || unitBytesPerCycle.isPresent() || overheadSeconds.isPresent() || floorSeconds.isPresent()
@@ -98,7 +114,8 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         }
         if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
                 && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
-                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty() && fused.isEmpty()) {
+                && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty() && fused.isEmpty()
+                && allReduce.isEmpty()) {
             throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
         }
     }
@@ -122,12 +139,12 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
     /** This rule with another overhead per call, in cycles. */
     public KernelRule withOverheadCycles(Figure cycles) {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.empty(),
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused, allReduce);
     }
 
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused, allReduce);
     }
 }

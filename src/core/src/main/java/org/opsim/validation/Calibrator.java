@@ -363,7 +363,7 @@ public final class Calibrator {
                     Optional.of(new Figure(bexp(p[l.gemvOffset() + 1]), src)), g.source()));
         }
         return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem,
-                configs, gemv, overheadCycles, was.flatMap(KernelRule::fused));
+                configs, gemv, overheadCycles, was.flatMap(KernelRule::fused), was.flatMap(KernelRule::allReduce));
     }
 
     // ---------------------------------------------------------------- machinery

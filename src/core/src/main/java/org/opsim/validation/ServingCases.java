@@ -243,11 +243,13 @@ public final class ServingCases {
             system = system.withChip(system.chip().withStack(stack));
             Precisions p = precisions(c, backend, hf.weights());
             if (!c.get("gemm_quant_mode").isEmpty() || !c.get("precision").isEmpty()) {
-                // The row's formats replace the checkpoint's (a DeepSeek-R1 config says fp8; the row may run nvfp4).
-                if (model instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-                    model = tm.unquantized();
-                    notes.add("the row's " + p.weights().id() + " weights replace the checkpoint's formats ("
-                            + tm.quantization().get().scheme() + ")");
+                // The row's formats replace the checkpoint's (a DeepSeek-R1 config says fp8; the row may run nvfp4):
+                // the layers' weight GEMMs in the row's format (inputs quantised alike for fp8 and nvfp4), routers,
+                // embedding and lm_head in bf16, the residual stream, norms and all-reduces in bf16.
+                if (model instanceof org.opsim.model.transformer.TransformerModel tm) {
+                    tm.quantization().ifPresent(q -> notes.add("the row's " + p.weights().id()
+                            + " weights replace the checkpoint's formats (" + q.scheme() + ")"));
+                    model = tm.servedIn(p.weights(), p.kvCache());
                 }
             }
             Workload like = Workload.decode(1, 1).withPrecisions(p);
@@ -394,9 +396,10 @@ public final class ServingCases {
 
     /**
      * A row's precisions: {@code gemm_quant_mode} (else {@code precision}, else the checkpoint's from the id, else
-     * bf16) for weights and GEMM inputs: fp8 → fp8 × fp8, nvfp4/fp4 → nvfp4 weights × fp4, int4 → int4 weights
-     * (group 32) × bf16, bf16 → bf16. KV cache: fp8 where the GEMMs run in fp8 or fp4 (the serving recipes of such
-     * checkpoints quantise the cache: an assumption, the file does not say), else bf16.
+     * bf16) for the weights: fp8, fp8_block, nvfp4/fp4 (their GEMMs quantise their inputs alike:
+     * {@link #quantisesInputs}), int4 (group 32, weight-only), bf16. Activations (residual stream, norms,
+     * all-reduces, attention's arithmetic): bf16. KV cache: fp8 where the GEMMs run in fp8 or fp4 (the serving
+     * recipes of such checkpoints quantise the cache: an assumption, the file does not say), else bf16.
      */
     static Precisions precisions(Case c, String backend, Optional<Precision> checkpoint) {
         // backend: kept for engines whose cache precision differs (none so far)
@@ -413,15 +416,15 @@ public final class ServingCases {
         switch (q) {
             case "fp8", "fp8_static" -> {
                 w = c.get("moe_quant_mode").equals("fp8_block") ? Precision.FP8_BLOCK : Precision.FP8;
-                a = Precision.FP8;
+                a = Precision.BF16;
             }
             case "fp8_block", "fp8-block" -> {
                 w = Precision.FP8_BLOCK;
-                a = Precision.FP8;
+                a = Precision.BF16;
             }
             case "nvfp4", "fp4", "w4a4_nvfp4" -> {
                 w = Precision.NVFP4;
-                a = Precision.FP4;
+                a = Precision.BF16;
             }
             case "mxfp4" -> {
                 w = Precision.MXFP4;
@@ -437,8 +440,12 @@ public final class ServingCases {
             }
             default -> throw new IllegalArgumentException("unknown quantisation '" + q + "'");
         }
-        Precision kv = a == Precision.FP8 || a == Precision.FP4 ? Precision.FP8 : Precision.BF16;
+        Precision kv = quantisesInputs(w) ? Precision.FP8 : Precision.BF16;
         return new Precisions(w, a, kv);
+    }
+
+    static boolean quantisesInputs(Precision w) {
+        return org.opsim.model.transformer.TransformerModel.quantisesInputs(w);
     }
 
     /**

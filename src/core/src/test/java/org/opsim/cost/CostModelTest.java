@@ -192,6 +192,35 @@ class CostModelTest {
         // At 1 GB the ring's 4.403 ms beats the tree's 12 µs + 5 ms (the ring test above).
     }
 
+    /** A stack whose collective library has the serving engines' peer-memory all-reduce kernels for up to 8 chips. */
+    private static HardwareProfile withPeerAllReduce(HardwareProfile chip) {
+        org.opsim.hardware.AllReduceAlgorithms a = new org.opsim.hardware.AllReduceAlgorithms(java.util.EnumSet.allOf(
+                org.opsim.hardware.AllReduceAlgorithms.Algorithm.class), 8, "test");
+        KernelRule r = new KernelRule(OpKind.ALL_REDUCE, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(a));
+        return chip.withStack(stack(r));
+    }
+
+    @Test
+    void aServingStacksPeerAllReduceTakesOneShotForSmallAndTwoShotForLargerMessages() {
+        HardwareProfile gpu = withPeerAllReduce(TestChips.gpu().build());
+        // 64 KB over 8 chips (a decode step's 4 tokens × 8,192 × 2 B), α = 2 µs, B = 400 GB/s:
+        // one-shot 2 × 2 µs + 7 × 65,536 / 400e9 = 4 µs + 1.147 µs = 5.147 µs; two-shot 3 × 2 µs + 2·(7/8)·65,536 / 400e9
+        // = 6.287 µs; tree 6 × 2 µs + 2·65,536 / 400e9 = 12.33 µs; ring 28 µs + 0.287 µs. One-shot is taken.
+        close(2 * 2e-6 + 7 * 65536 / 400e9, CostModel.cost(new org.opsim.graph.AllReduce("ar", 65536, 8), gpu).latencySeconds());
+        // 1 MB: one-shot 4 µs + 17.5 µs = 21.5 µs; two-shot 6 µs + 4.375 µs = 10.375 µs; tree 17 µs. Two-shot.
+        close(3 * 2e-6 + 2 * 7.0 / 8 * 1e6 / 400e9, CostModel.cost(new org.opsim.graph.AllReduce("ar", 1e6, 8), gpu).latencySeconds());
+        // 16 chips are beyond the peer kernels' 8: NCCL's tree, 2·4 steps × 2 µs + 2·65,536 / 400e9 = 16.33 µs.
+        close(8 * 2e-6 + 2 * 65536 / 400e9, CostModel.cost(new org.opsim.graph.AllReduce("ar", 65536, 16), gpu).latencySeconds());
+        // The compiled plan makes the same choice (one formula): 64 KB over 8 chips, one-shot.
+        org.opsim.graph.Graph g = new org.opsim.graph.Graph("ar", List.of(new org.opsim.graph.Block("b", 1,
+                new org.opsim.graph.AllReduce("ar", 65536, 8))));
+        PlanTotals t = new PlanTotals();
+        Plan.compile(g, gpu).evaluate(t);
+        close(2 * 2e-6 + 7 * 65536 / 400e9, t.latencySeconds());
+    }
+
     @Test
     void aCollectiveWhoseOverheadExceedsItsLinkTimeIsOverheadBound() {
         // All-reduce of 1,024 B over 2 chips with a 50 µs overhead per all-reduce: ring 2·1 step × 2 µs +

@@ -134,4 +134,45 @@ class StackLoadingTest {
                 """, "s.yaml"));
         assertTrue(splitK.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].k"), splitK.getMessage());
     }
+
+    @Test
+    void theServingStacksListTheirAllReduceKernelsAndABadListIsRefusedNamingTheField() {
+        // vLLM's custom all-reduce: one-shot and two-shot for 2-8 chips, NCCL's ring and tree beyond.
+        AllReduceAlgorithms v = Opsim.stack("vllm@0.11-serving").kernel(OpKind.ALL_REDUCE).orElseThrow().allReduce().orElseThrow();
+        assertEquals(8, v.maxChips());
+        assertTrue(v.allows(AllReduceAlgorithms.Algorithm.ONE_SHOT, 8));
+        assertTrue(!v.allows(AllReduceAlgorithms.Algorithm.ONE_SHOT, 16) && v.allows(AllReduceAlgorithms.Algorithm.TREE, 16));
+        assertEquals(16, Opsim.stack("tensorrt-llm@1.x-serving").kernel(OpKind.ALL_REDUCE).orElseThrow().allReduce()
+                .orElseThrow().maxChips());
+        // A list of peer kernels only still reaches NCCL beyond their group limit.
+        StackLoader.StackFile only = StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: all_reduce
+                        algorithms: {use: [one-shot], maxChips: 4, source: x}
+                """, "s.yaml");
+        AllReduceAlgorithms a = only.defaultVersion().kernel(OpKind.ALL_REDUCE).orElseThrow().allReduce().orElseThrow();
+        assertTrue(a.allows(AllReduceAlgorithms.Algorithm.ONE_SHOT, 4) && !a.allows(AllReduceAlgorithms.Algorithm.RING, 4));
+        assertTrue(!a.allows(AllReduceAlgorithms.Algorithm.ONE_SHOT, 8) && a.allows(AllReduceAlgorithms.Algorithm.RING, 8));
+        InputException unknown = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: all_reduce
+                        algorithms: {use: [ring, three-shot], source: x}
+                """, "s.yaml"));
+        assertTrue(unknown.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].algorithms.use[1]"), unknown.getMessage());
+        InputException wrongKind = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        algorithms: {use: [ring], source: x}
+                """, "s.yaml"));
+        assertTrue(wrongKind.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].algorithms"), wrongKind.getMessage());
+    }
 }

@@ -40,8 +40,12 @@ class ServingCasesTest {
         SystemProfile b200 = c.system("nvidia-hgx-b200-8");
         b200 = b200.withChip(b200.chip().withStack(st.stack()));
         ServingDeployment d = ServingDeployment.aggregated(b200, st.stack().serving().orElseThrow(), new Pool(1, 4));
-        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
-        return ServingSimulator.prepare(c.model("llama-3.1-70b").requireModel("test"), like, d, 1024, 1024, Optional.empty());
+        // fp8 as a serving recipe runs it: W8A8 GEMMs in the layers, bf16 lm_head, residual stream and all-reduces, fp8 KV.
+        Workload like = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.BF16, Precision.FP8));
+        org.opsim.model.transformer.TransformerModel llama = (org.opsim.model.transformer.TransformerModel)
+                c.model("llama-3.1-70b").requireModel("test");
+        return ServingSimulator.prepare(llama.quantized("fp8", Precision.FP8, true, Precision.FP8), like, d, 1024, 1024,
+                Optional.empty());
     }
 
     @Test
@@ -82,11 +86,9 @@ class ServingCasesTest {
         Catalogue.ServingStack vllm = c.servingStack("vllm@0.19.0");
         SystemProfile b200 = c.system("b200_sxm");
         b200 = b200.withChip(b200.chip().withStack(vllm.stack()));
-        Workload fp8 = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8));
-        org.opsim.model.Model minimax = c.model("minimax-m2.5").requireModel("test");
-        if (minimax instanceof org.opsim.model.transformer.TransformerModel tm && tm.quantization().isPresent()) {
-            minimax = tm.unquantized();
-        }
+        Workload fp8 = Workload.decode(1, 1).withPrecisions(new Precisions(Precision.FP8, Precision.BF16, Precision.FP8));
+        org.opsim.model.Model minimax = ((org.opsim.model.transformer.TransformerModel) c.model("minimax-m2.5")
+                .requireModel("test")).quantized("fp8", Precision.FP8, true, Precision.FP8);
         ServingResult want = ServingSimulator.prepare(minimax, fp8,
                 ServingDeployment.aggregated(b200, vllm.stack().serving().orElseThrow(), new Pool(1, 2, 2, 4)), 1024, 1024,
                 Optional.empty(), cache).run(RequestLoad.closed(16, 1024, 1024, 160));
@@ -173,8 +175,8 @@ class ServingCasesTest {
 
     @Test
     void precisionsFollowTheQuantisationMode() {
-        assertEquals(new Precisions(Precision.FP8, Precision.FP8, Precision.FP8), precisions("fp8"));
-        assertEquals(new Precisions(Precision.NVFP4, Precision.FP4, Precision.FP8), precisions("nvfp4"));
+        assertEquals(new Precisions(Precision.FP8, Precision.BF16, Precision.FP8), precisions("fp8"));
+        assertEquals(new Precisions(Precision.NVFP4, Precision.BF16, Precision.FP8), precisions("nvfp4"));
         assertEquals(new Precisions(Precision.INT4_G32, Precision.BF16, Precision.BF16), precisions("int4"));
         assertEquals(new Precisions(Precision.BF16, Precision.BF16, Precision.BF16), precisions("bf16"));
         assertThrows(IllegalArgumentException.class, () -> precisions("fp3"));

@@ -8,6 +8,7 @@ import org.opsim.graph.Op;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
 import org.opsim.graph.VectorOp;
+import org.opsim.hardware.AllReduceAlgorithms;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.HardwareProfile;
 import org.opsim.io.InputException;
@@ -254,14 +255,68 @@ public final class CostFormulas {
     }
 
     /**
-     * Whether an all-reduce on a chip profile's one link runs as NCCL's double binary tree rather than
-     * a ring: whichever is faster (the tree for small payloads, the ring for large ones). The one place
-     * the choice is made, for CostModel and the compiled plan alike.
+     * One-shot all-reduce through peer memory (vLLM's custom all-reduce, TensorRT-LLM's ONESHOT): each chip reads
+     * every peer's whole buffer and reduces it locally, between two barriers: {@code 2α + (g−1)·S/(B·e)}.
      */
-    public static boolean chipAllReduceUsesTree(int g, double latencySeconds, double payloadBytes,
-                                                double bandwidthBytesPerSecond, double efficiency) {
-        return g > 1 && treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
-                < ringAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+    public static double oneShotAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                                 double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : 2.0 * latencySeconds + (g - 1.0) * payloadBytes / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /**
+     * Two-shot all-reduce through peer memory: a reduce-scatter and an all-gather, each chip reading its peers'
+     * shards, three barriers: {@code 3α + 2(g−1)/g·S/(B·e)}.
+     */
+    public static double twoShotAllReduceSeconds(int g, double latencySeconds, double payloadBytes,
+                                                 double bandwidthBytesPerSecond, double efficiency) {
+        return g <= 1 ? 0.0 : 3.0 * latencySeconds + ringLinkBytes(true, g, payloadBytes)
+                / (bandwidthBytesPerSecond * efficiency);
+    }
+
+    /** An all-reduce's link time by algorithm ({@link AllReduceAlgorithms.Algorithm}'s ordinal). */
+    public static double allReduceSeconds(int algorithm, int g, double latencySeconds, double payloadBytes,
+                                          double bandwidthBytesPerSecond, double efficiency) {
+        return switch (algorithm) {
+            case 0 -> ringAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+            case 1 -> treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+            case 2 -> oneShotAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+            case 3 -> twoShotAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+            default -> throw new IllegalArgumentException("all-reduce algorithm " + algorithm);
+        };
+    }
+
+    /** Bytes each chip moves over its link in an all-reduce by algorithm (one-shot: (g−1)·S read in). */
+    public static double allReduceLinkBytes(int algorithm, int g, double payloadBytes) {
+        if (g <= 1) {
+            return 0.0;
+        }
+        return switch (algorithm) {
+            case 1 -> treeLinkBytes(payloadBytes);
+            case 2 -> (g - 1.0) * payloadBytes;
+            default -> ringLinkBytes(true, g, payloadBytes);
+        };
+    }
+
+    /**
+     * The algorithm an all-reduce of {@code payloadBytes} over {@code g} chips runs: the fastest the stack's
+     * library allows (ties to the earlier: ring, tree, one-shot, two-shot). The one place the choice is made, for
+     * CostModel and the compiled plan alike.
+     */
+    public static int allReduceAlgorithm(AllReduceAlgorithms allowed, int g, double latencySeconds, double payloadBytes,
+                                         double bandwidthBytesPerSecond, double efficiency) {
+        int best = 0;
+        double bestSeconds = Double.POSITIVE_INFINITY;
+        for (AllReduceAlgorithms.Algorithm a : AllReduceAlgorithms.Algorithm.values()) {
+            if (!allowed.allows(a, g)) {
+                continue;
+            }
+            double t = allReduceSeconds(a.ordinal(), g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency);
+            if (t < bestSeconds) {
+                best = a.ordinal();
+                bestSeconds = t;
+            }
+        }
+        return best;
     }
 
     /** Bytes each chip sends in a tree all-reduce: the payload up the tree and down again. */
@@ -270,22 +325,23 @@ public final class CostFormulas {
     }
 
     /**
-     * A collective on a chip profile's one link: an all-gather as a ring; an all-reduce as a tree when
-     * {@code tree} ({@link #chipAllReduceUsesTree}), else a ring. Link seconds, without dispatch overhead.
+     * A collective on a chip profile's one link: an all-gather as a ring; an all-reduce by {@code algorithm}
+     * ({@link #allReduceAlgorithm}). Link seconds, without dispatch overhead.
      */
-    public static double chipCollectiveSeconds(boolean allReduce, boolean tree, int g, double latencySeconds,
+    public static double chipCollectiveSeconds(boolean allReduce, int algorithm, int g, double latencySeconds,
                                                double payloadBytes, double bandwidthBytesPerSecond, double efficiency) {
         if (g <= 1) {
             return 0.0;
         }
-        return tree ? treeAllReduceSeconds(g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
-                : ringLinkSeconds(ringSteps(allReduce, g), latencySeconds, ringLinkBytes(allReduce, g, payloadBytes),
+        return allReduce ? allReduceSeconds(algorithm, g, latencySeconds, payloadBytes, bandwidthBytesPerSecond, efficiency)
+                : ringLinkSeconds(ringSteps(false, g), latencySeconds, ringLinkBytes(false, g, payloadBytes),
                         bandwidthBytesPerSecond, efficiency);
     }
 
     /** Bytes each chip sends in {@link #chipCollectiveSeconds}'s algorithm. */
-    public static double chipCollectiveLinkBytes(boolean allReduce, boolean tree, int g, double payloadBytes) {
-        return g <= 1 ? 0.0 : tree ? treeLinkBytes(payloadBytes) : ringLinkBytes(allReduce, g, payloadBytes);
+    public static double chipCollectiveLinkBytes(boolean allReduce, int algorithm, int g, double payloadBytes) {
+        return g <= 1 ? 0.0 : allReduce ? allReduceLinkBytes(algorithm, g, payloadBytes)
+                : ringLinkBytes(false, g, payloadBytes);
     }
 
     /** ⌈log2 g⌉ for g ≥ 1, exactly, in integer arithmetic (no Math.log in the compiled plan's loop). */

@@ -2,11 +2,14 @@ package org.opsim.internal.load;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.opsim.graph.OpKind;
+import org.opsim.hardware.AllReduceAlgorithms;
 import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.Figure;
 import org.opsim.hardware.GemmConfig;
@@ -97,7 +100,8 @@ public final class StackLoader {
         List<KernelRule> kernels = new ArrayList<>();
         for (Node k : v.optional("kernels").map(Node::elements).orElse(List.of())) {
             k.allowOnly("kind", "blockThreads", "fixedCycles", "cyclesPerIteration", "unitBytesPerCycle", "overheadSeconds",
-                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv", "overheadCycles", "fused");
+                    "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv", "overheadCycles", "fused",
+                    "algorithms");
             OpKind kind = k.field("kind").parse(OpKind::parse);
             Optional<Figure> bt = k.optional("blockThreads").map(ProfileLoader::figure);
             Optional<Figure> c0 = k.optional("fixedCycles").map(ProfileLoader::figure);
@@ -125,7 +129,19 @@ public final class StackLoader {
                 String source = g.field("source").text();
                 return g.build(() -> new Gemv(maxRows, factor, overhead, source));
             });
-            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc, fused)));
+            Optional<AllReduceAlgorithms> algorithms = k.optional("algorithms").map(a -> {
+                a.allowOnly("use", "maxChips", "source");
+                Set<AllReduceAlgorithms.Algorithm> use = EnumSet.noneOf(AllReduceAlgorithms.Algorithm.class);
+                for (Node e : a.field("use").elements()) {
+                    use.add(e.parse(AllReduceAlgorithms.Algorithm::parse));
+                }
+                int maxChips = a.has("maxChips") ? (int) Math.min(Integer.MAX_VALUE, a.field("maxChips").whole())
+                        : Integer.MAX_VALUE;
+                String source = a.field("source").text();
+                return a.build(() -> new AllReduceAlgorithms(use, maxChips, source));
+            });
+            kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc, fused,
+                    algorithms)));
         }
         if (v.has("kernelsFrom")) {
             Node from = v.field("kernelsFrom");

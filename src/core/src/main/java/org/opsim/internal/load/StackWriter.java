@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opsim.hardware.AllReduceAlgorithms;
 import org.opsim.hardware.GemmConfig;
 import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.ServingEngine;
@@ -90,6 +91,21 @@ public final class StackWriter {
                 g.overheadSeconds().ifPresent(f -> c.put("overheadSeconds", ProfileWriter.fig(f)));
                 c.put("source", g.source());
                 k.put("gemv", c);
+            });
+            r.allReduce().ifPresent(a -> {
+                Map<String, Object> c = new LinkedHashMap<>();
+                List<String> use = new ArrayList<>();
+                for (AllReduceAlgorithms.Algorithm x : AllReduceAlgorithms.Algorithm.values()) {
+                    if (a.algorithms().contains(x)) {
+                        use.add(x.id());
+                    }
+                }
+                c.put("use", use);
+                if (a.maxChips() != Integer.MAX_VALUE) {
+                    c.put("maxChips", a.maxChips());
+                }
+                c.put("source", a.source());
+                k.put("algorithms", c);
             });
             kernels.add(k);
         }

@@ -169,7 +169,11 @@ final class Layers {
                 Dense d = (Dense) spec.ffn();
                 mlp(ops, "mlp", m, d.width() / tf, d.gated(), f.mlp());
             }
-            reduce(ops, "mlp", tf);
+            if (tf > t) {
+                exchange(ops, spec.ffn(), f);
+            } else {
+                reduce(ops, "mlp", tf);
+            }
             if (norms == 4) {
                 ops.add(norm("post_feedforward_norm", m, h));
             }
@@ -508,6 +512,29 @@ final class Layers {
         long cap = tokens * Math.min(k, (e + ep - 1) / ep);
         long even = (tokens * k + ep - 1) / ep;
         return Math.max(even, Math.min(cap, (long) Math.ceil(max - 1e-9)));
+    }
+
+    /**
+     * Attention DP's token exchange around the feed-forward layers over its {@code tf} chips, costed as an all-reduce
+     * (an all-gather out and a reduce-scatter back): the tokens go out in the GEMMs' input format (quantised before
+     * the exchange, as DeepEP's fp8 dispatch and TensorRT-LLM's quantised all-gather do) and come back in the
+     * activations', so the payload counts each element at the mean of the two sizes. Under expert parallelism a
+     * token travels only to the chips of its experts: a share {@code 1 − (1 − 1/ep)^k} of them (each of the ep expert
+     * groups misses all k of a token's experts with probability about {@code (1 − 1/ep)^k}).
+     */
+    private void exchange(List<Op> ops, LayerSpec.Ffn ffn, LayerFormats f) {
+        double share = 1.0;
+        Precision in;
+        if (ffn instanceof Moe moe) {
+            in = input(f.experts());
+            if (ep > 1) {
+                share = 1.0 - Math.pow(1.0 - 1.0 / ep, moe.expertsPerToken());
+            }
+        } else {
+            in = input(f.mlp());
+        }
+        double bytes = m * h * (in.bytesPerElement() + a.bytesPerElement()) / 2.0 * share;
+        ops.add(new AllReduce("mlp.all_reduce", bytes, tf));
     }
 
     private void reduce(List<Op> ops, String name) {

@@ -90,6 +90,44 @@ public final class TransformerModel implements Model {
         return c.quantization().isEmpty() ? this : new TransformerModel(name, source, c.withQuantization(Optional.empty()));
     }
 
+    /**
+     * The model as a serving recipe quantises it: every weight GEMM of the layers (attention, dense MLP, shared and
+     * routed experts) in {@code weights}, their inputs quantised to the same format when {@code quantisedInputs}
+     * (W8A8, W4A4; else weight-only), routers, embedding and lm_head in bf16 (as the publishers' FP8 and NVFP4
+     * checkpoints keep them), the KV cache in {@code kv}. The checkpoint's own formats are set aside. Everything
+     * else (norms, residuals, all-reduces, attention's arithmetic) stays in the workload's activations.
+     */
+    public TransformerModel quantized(String scheme, Precision weights, boolean quantisedInputs, Precision kv) {
+        java.util.List<Quantization.LayerFormats> layers = new java.util.ArrayList<>();
+        for (long i = 0; i < c.layers(); i++) {
+            layers.add(new Quantization.LayerFormats(weights, weights, weights, weights, Precision.BF16));
+        }
+        return new TransformerModel(name, source, c.withQuantization(Optional.of(new Quantization(scheme, layers,
+                Precision.BF16, Precision.BF16, quantisedInputs ? java.util.Set.of(weights) : java.util.Set.of(),
+                Optional.of(kv)))));
+    }
+
+    /**
+     * {@link #quantized} as serving engines run a weight format: its GEMMs quantise their inputs alike where the
+     * format has matching arithmetic ({@link #quantisesInputs}), else weight-only. The scheme is named after it.
+     */
+    public TransformerModel servedIn(Precision weights, Precision kv) {
+        return quantized(weights.id() + (quantisesInputs(weights) ? " weights and GEMM inputs" : " weights (weight-only)"),
+                weights, quantisesInputs(weights), kv);
+    }
+
+    /**
+     * Whether serving engines run GEMMs of weights in {@code w} on inputs quantised alike (W8A8, W4A4: fp8, fp8
+     * block-scaled, mxfp8, int8, fp4, nvfp4), rather than weight-only with bf16 inputs (int4 and its grouped forms,
+     * mxfp4: the dequantising kernels of AWQ/GPTQ and gpt-oss's MoE).
+     */
+    public static boolean quantisesInputs(Precision w) {
+        return switch (w) {
+            case FP8, FP8_BLOCK, MXFP8, INT8, FP4, NVFP4 -> true;
+            default -> false;
+        };
+    }
+
     /** The checkpoint's weight formats with another KV-cache format. */
     public TransformerModel withKvCache(Precision kv) {
         return c.quantization().map(q -> new TransformerModel(name, source, c.withQuantization(Optional.of(

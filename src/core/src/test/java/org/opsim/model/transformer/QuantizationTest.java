@@ -126,6 +126,23 @@ class QuantizationTest {
     }
 
     @Test
+    void aServingRecipesNvfp4QuantisesTheGemmsAndKeepsTheResidualStreamAndAllReducesInBf16() {
+        // Llama-3.1-8B as a serving benchmark's nvfp4 row runs it: W4A4 GEMMs, bf16 lm_head, fp8 KV, bf16 elsewhere.
+        TransformerModel m = ((TransformerModel) Opsim.model("llama-3.1-8b")).quantized("nvfp4 recipe", Precision.NVFP4,
+                true, Precision.FP8);
+        var ops = m.graph(Workload.decode(4, 1024).withTensorParallel(2)).blocks().stream()
+                .flatMap(b -> b.ops().stream()).toList();
+        MatMul gateUp = (MatMul) ops.stream().filter(o -> o.name().equals("mlp.gate_up_proj")).findFirst().orElseThrow();
+        assertEquals(Precision.NVFP4, gateUp.weightPrecision());
+        assertEquals(Precision.NVFP4, gateUp.activationPrecision());
+        MatMul head = (MatMul) ops.stream().filter(o -> o.name().equals("lm_head")).findFirst().orElseThrow();
+        assertEquals(Precision.BF16, head.weightPrecision());
+        // The attention output's all-reduce: 4 tokens × 4,096 × 2 B (bf16) = 32,768 bytes.
+        assertEquals(32_768.0, ops.stream().filter(o -> o.name().equals("attn.all_reduce")).findFirst().orElseThrow().bytes());
+        assertEquals(Precision.FP8, m.quantization().orElseThrow().kvCache().orElseThrow());
+    }
+
+    @Test
     void routersAndTheLmHeadStayBf16WithoutAModuleListNamingThem() {
         // DeepSeek-V3's fp8 quantization_config has no module list; its checkpoint keeps lm_head and the gates bf16.
         Quantization q = quant("deepseek-ai--DeepSeek-V3_config.json");

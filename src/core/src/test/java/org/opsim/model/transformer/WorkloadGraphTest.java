@@ -133,6 +133,30 @@ class WorkloadGraphTest {
         assertTrue(dense.getMessage().startsWith("expert parallelism 2 needs a mixture of experts"), dense.getMessage());
     }
 
+    @Test
+    void attentionDpsTokenExchangeCarriesQuantisedTokensOutToTheirExpertsChipsOnlyAndBf16Back() {
+        // DeepSeek-V3 as an fp8 serving recipe, 8 attention ranks of TP 1, EP 8: 8 tokens per rank, 64 over the ranks.
+        TransformerModel v3 = PublishedParameterCountTest.model("deepseek-v3").quantized("fp8", Precision.FP8, true,
+                Precision.FP8);
+        Workload w = Workload.decode(64, 100).withPrecisions(new org.opsim.model.Precisions(Precision.FP8, Precision.BF16,
+                Precision.FP8)).withTensorParallel(1).withAttentionDp(8).withExpertParallel(8);
+        double[] moe = new double[1];
+        double[] dense = new double[1];
+        for (Block b : v3.graph(w).blocks()) {
+            for (Op op : b.ops()) {
+                if (op.name().equals("mlp.all_reduce")) {
+                    boolean experts = b.ops().stream().anyMatch(o -> o.name().equals("experts.gate_up_proj"));
+                    (experts ? moe : dense)[0] = op.bytes();
+                }
+            }
+        }
+        // A token's 8 experts miss one of the 8 expert groups with probability (7/8)^8 = 0.343609; it travels to a
+        // share 0.656391 of them, out in fp8 (1 B) and back in bf16 (2 B): 64 · 7168 · 1.5 · 0.656391 = 451,700.6 B.
+        assertEquals(64 * 7168 * 1.5 * (1 - Math.pow(7.0 / 8, 8)), moe[0], 1e-6);
+        // A dense layer's MLP (the first three) needs every token: 64 · 7168 · 1.5 = 688,128 B.
+        assertEquals(688_128.0, dense[0], 1e-9);
+    }
+
     /** FLOPs of one MoE layer's gate/up GEMM of the experts. */
     private static double gateUpFlops(Graph g) {
         for (Block b : g.blocks()) {
