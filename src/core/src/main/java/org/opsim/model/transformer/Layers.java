@@ -444,7 +444,9 @@ final class Layers {
         if (moe.latent() > 0) {
             ops.add(gemm("experts.latent_in", m, inner, h, f.experts()));
         }
-        ops.add(new MoeDispatch("experts.dispatch", MoeDispatch.Direction.DISPATCH, m, k, inner, a));
+        // Under EP a chip permutes only the rows its experts receive (the busiest chip's): as ⌈rows/k⌉ tokens of k.
+        long permuted = ep == 1 ? m : Math.max(1, (rows + k - 1) / k);
+        ops.add(new MoeDispatch("experts.dispatch", MoeDispatch.Direction.DISPATCH, permuted, k, inner, a));
         if (moe.gated()) {
             ops.add(grouped("experts.gate_up_proj", rows, 2 * width, inner, groups, f.experts()));
             ops.add(new SiluAndMul("experts.act", rows, width, a));
@@ -453,7 +455,7 @@ final class Layers {
             ops.add(new Gelu("experts.act", rows * width, a));
         }
         ops.add(grouped("experts.down_proj", rows, inner, width, groups, f.experts()));
-        ops.add(new MoeDispatch("experts.combine", MoeDispatch.Direction.COMBINE, m, k, inner, a));
+        ops.add(new MoeDispatch("experts.combine", MoeDispatch.Direction.COMBINE, permuted, k, inner, a));
         if (moe.latent() > 0) {
             ops.add(gemm("experts.latent_out", m, h, inner, f.experts()));
         }

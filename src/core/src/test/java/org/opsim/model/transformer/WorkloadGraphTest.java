@@ -126,6 +126,11 @@ class WorkloadGraphTest {
         double ep = gateUpFlops(v3.graph(Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(8)));
         assertEquals(2.0 * 64 * 512 * 7168, tp, 1);
         assertEquals(2.0 * 12 * 4096 * 7168, ep, 1);
+        // The dispatch permutes the rows a chip receives: by TP all 8 tokens' 64 rows, 8 · 7168 · 2 B · (1 + 8) =
+        // 1,032,192 B; by EP the busiest chip's 12 rows, as ⌈12/8⌉ = 2 tokens of 8: 2 · 7168 · 2 · 9 = 258,048 B.
+        assertEquals(1_032_192.0, opBytes(v3.graph(Workload.decode(8, 100).withTensorParallel(8)), "experts.dispatch"));
+        assertEquals(258_048.0, opBytes(v3.graph(Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(8)),
+                "experts.dispatch"));
         assertThrows(IllegalArgumentException.class, () -> Workload.decode(8, 100).withTensorParallel(8).withExpertParallel(3));
         // A dense model has no experts to split: refused, not ignored.
         IllegalArgumentException dense = assertThrows(IllegalArgumentException.class,
@@ -155,6 +160,18 @@ class WorkloadGraphTest {
         assertEquals(64 * 7168 * 1.5 * (1 - Math.pow(7.0 / 8, 8)), moe[0], 1e-6);
         // A dense layer's MLP (the first three) needs every token: 64 · 7168 · 1.5 = 688,128 B.
         assertEquals(688_128.0, dense[0], 1e-9);
+    }
+
+    /** Bytes of the first op named {@code name}. */
+    private static double opBytes(Graph g, String name) {
+        for (Block b : g.blocks()) {
+            for (Op op : b.ops()) {
+                if (op.name().equals(name)) {
+                    return op.bytes();
+                }
+            }
+        }
+        throw new AssertionError("no " + name);
     }
 
     /** FLOPs of one MoE layer's gate/up GEMM of the experts. */
