@@ -29,6 +29,9 @@ public record AllReduceAlgorithms(Set<Algorithm> algorithms, int maxChips, Strin
         /** A reduce-scatter then an all-gather through peer memory: 3 steps, 2(g−1)/g of the payload. */
         TWO_SHOT("two-shot");
 
+        /** {@link #values()} once (values() copies its array on every call). */
+        public static final java.util.List<Algorithm> ALL = java.util.List.of(values());
+
         private final String id;
 
         Algorithm(String id) {
@@ -74,7 +77,10 @@ public record AllReduceAlgorithms(Set<Algorithm> algorithms, int maxChips, Strin
         if (peer(a)) {
             return algorithms.contains(a) && g <= maxChips;
         }
-        return algorithms.contains(a) || algorithms.stream().allMatch(x -> peer(x) && g > maxChips);
+        // Nothing listed applies when only peer kernels are listed and the group is beyond them (allocation-free: the
+        // compiled plan asks this per op).
+        return algorithms.contains(a)
+                || !algorithms.contains(Algorithm.RING) && !algorithms.contains(Algorithm.TREE) && g > maxChips;
     }
 
     private static boolean peer(Algorithm a) {

@@ -306,7 +306,8 @@ public final class CostFormulas {
                                          double bandwidthBytesPerSecond, double efficiency) {
         int best = 0;
         double bestSeconds = Double.POSITIVE_INFINITY;
-        for (AllReduceAlgorithms.Algorithm a : AllReduceAlgorithms.Algorithm.values()) {
+        for (int i = 0; i < AllReduceAlgorithms.Algorithm.ALL.size(); i++) {
+            AllReduceAlgorithms.Algorithm a = AllReduceAlgorithms.Algorithm.ALL.get(i);
             if (!allowed.allows(a, g)) {
                 continue;
             }
