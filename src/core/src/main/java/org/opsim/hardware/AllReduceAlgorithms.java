@@ -2,6 +2,7 @@ package org.opsim.hardware;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.opsim.internal.io.Ids;
 import org.opsim.io.InvalidValueException;
 
 /**
@@ -43,12 +44,7 @@ public record AllReduceAlgorithms(Set<Algorithm> algorithms, int maxChips, Strin
         }
 
         public static Algorithm parse(String s) {
-            for (Algorithm a : values()) {
-                if (a.id.equals(s)) {
-                    return a;
-                }
-            }
-            throw new InvalidValueException("", "unknown all-reduce algorithm '" + s + "' (one of ring, tree, one-shot, two-shot)");
+            return Ids.parse(s, values(), Algorithm::id, "all-reduce algorithm");
         }
     }
 

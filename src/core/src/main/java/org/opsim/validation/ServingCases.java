@@ -397,7 +397,7 @@ public final class ServingCases {
     /**
      * A row's precisions: {@code gemm_quant_mode} (else {@code precision}, else the checkpoint's from the id, else
      * bf16) for the weights: fp8, fp8_block, nvfp4/fp4 (their GEMMs quantise their inputs alike:
-     * {@link #quantisesInputs}), int4 (group 32, weight-only), bf16. Activations (residual stream, norms,
+     * {@code TransformerModel.quantisesInputs}), int4 (group 32, weight-only), bf16. Activations (residual stream, norms,
      * all-reduces, attention's arithmetic): bf16. KV cache: fp8 where the GEMMs run in fp8 or fp4 (the serving
      * recipes of such checkpoints quantise the cache: an assumption, the file does not say), else bf16.
      */
@@ -440,13 +440,10 @@ public final class ServingCases {
             }
             default -> throw new IllegalArgumentException("unknown quantisation '" + q + "'");
         }
-        Precision kv = quantisesInputs(w) ? Precision.FP8 : Precision.BF16;
+        Precision kv = org.opsim.model.transformer.TransformerModel.quantisesInputs(w) ? Precision.FP8 : Precision.BF16;
         return new Precisions(w, a, kv);
     }
 
-    static boolean quantisesInputs(Precision w) {
-        return org.opsim.model.transformer.TransformerModel.quantisesInputs(w);
-    }
 
     /**
      * The file written back with {@code predicted_ttft_ms}, {@code predicted_tpot_ms}, {@code prediction_error} (why a row
