@@ -201,6 +201,8 @@ public final class ServingSimulator {
         boolean running;
         /** Left the instance this step (finished, or handed to a decode instance); dropped from the list after the step. */
         boolean leaving;
+        /** A {@link RequestLoad.Start#SPREAD} client's warm-up request: no figure counts it. */
+        boolean warmup;
 
         Request(int id, double arrival, int input, int output) {
             this.id = id;
@@ -232,6 +234,11 @@ public final class ServingSimulator {
         int peak;
         long decodeSteps;
         long decodeSequences;
+        /** Joules, busy seconds and decode steps before the measured window began (a spread start's warm-up). */
+        double joulesBefore;
+        double busyBefore;
+        long stepsBefore;
+        long sequencesBefore;
         // step scratch
         final List<Request> decodes = new ArrayList<>();
         final List<Request> chunks = new ArrayList<>();
@@ -414,8 +421,27 @@ public final class ServingSimulator {
         /** The last request's end (a one-token request of a disaggregated pool ends after its transfer, past any step). */
         double lastFinish;
 
-        ServingResult simulate() {
-            if (load.closedLoop()) {
+        /** Where the measured window begins (the first arrival; a spread start's first counted request). */
+        double measureStart;
+        long tokensBefore;
+        /** Tokens of the counted requests that finished. */
+        long countedTokens;
+        int preemptionsBefore;
+        boolean measuring = true;
+
+        /** Runs the load to its end. */
+        void simulate() {
+            if (load.closedLoop() && load.start() == RequestLoad.Start.SPREAD) {
+                // One warm-up request per client, its output uniform over 1..the longest: the clients finish it at
+                // times spread over one request's time, which is where their counted requests begin.
+                measuring = false;
+                for (int i = 0; i < load.concurrency(); i++) {
+                    int in = load.input().draw(random);
+                    Request r = new Request(-1, 0, in, 1 + random.nextInt(load.output().max()));
+                    r.warmup = true;
+                    send(r);
+                }
+            } else if (load.closedLoop()) {
                 int first = Math.min(load.concurrency(), load.requests());
                 for (int i = 0; i < first; i++) {
                     send(newRequest(0));
@@ -427,7 +453,7 @@ public final class ServingSimulator {
                     send(newRequest(t));
                 }
             }
-            double firstArrival = events.isEmpty() ? 0 : events.peek().request().arrival;
+            measureStart = events.isEmpty() ? 0 : events.peek().request().arrival;
             while (true) {
                 Instance next = null;
                 for (Instance e : prefillPool) {
@@ -463,37 +489,103 @@ public final class ServingSimulator {
                 }
                 step(next.group);
             }
-            double end = lastFinish;
+            end = lastFinish;
             for (Instance e : all()) {
                 end = Math.max(end, e.clock);
             }
-            double makespan = end - firstArrival;
+        }
+
+        double end;
+
+        /** The measured window from its start to the last token. */
+        double makespan() {
+            return end - measureStart;
+        }
+
+        long measuredTokens() {
+            return outputTokens - tokensBefore;
+        }
+
+        /** The chips' joules over the measured window: their steps' work, idle power for the rest of the window. */
+        double joules() {
+            double idle = deployment.system().chip().power().idleWatts().value();
             double joules = 0;
-            long chips = deployment.chips();
-            HardwareProfile chip = deployment.system().chip();
-            double idle = chip.power().idleWatts().value();
-            int peak = 0;
+            for (Instance e : all()) {
+                joules += e.joules - e.joulesBefore + idle * e.tp * Math.max(0, makespan() - (e.busySeconds - e.busyBefore));
+            }
+            return joules;
+        }
+
+        long decodeSteps() {
             long steps = 0;
+            for (Instance e : all()) {
+                steps += e.decodeSteps - e.stepsBefore;
+            }
+            return steps;
+        }
+
+        long decodeSequences() {
             long seqs = 0;
             for (Instance e : all()) {
-                joules += e.joules + idle * e.tp * Math.max(0, makespan - e.busySeconds);
-                peak = Math.max(peak, e.peak);
-                steps += e.decodeSteps;
-                seqs += e.decodeSequences;
+                seqs += e.decodeSequences - e.sequencesBefore;
             }
-            double tokensPerSecond = makespan > 0 ? outputTokens / makespan : 0;
+            return seqs;
+        }
+
+        int peak() {
+            int peak = 0;
+            for (Instance e : all()) {
+                peak = Math.max(peak, e.peak);
+            }
+            return peak;
+        }
+
+        /** The measured window begins at {@code t}: what came before is the warm-up's. */
+        void startMeasuring(double t) {
+            measuring = true;
+            measureStart = t;
+            tokensBefore = outputTokens;
+            preemptionsBefore = preemptions;
+            for (Instance e : all()) {
+                e.joulesBefore = e.joules;
+                e.busyBefore = e.busySeconds;
+                e.stepsBefore = e.decodeSteps;
+                e.sequencesBefore = e.decodeSequences;
+            }
+        }
+
+        ServingResult result(List<String> extra) {
+            double makespan = makespan();
+            long tokens = measuredTokens();
+            return result(stats(ttft, finished), stats(tpot, tpotCount), itl.stats(), stats(e2e, finished), finished,
+                    countedTokens, tokens, makespan, joules(), preemptions - preemptionsBefore, peak(), decodeSteps(), decodeSequences(),
+                    seriesInstance().series.result(), extra);
+        }
+
+        ServingResult result(ServingResult.Stats ttftStats, ServingResult.Stats tpotStats, ServingResult.Stats itlStats,
+                             ServingResult.Stats e2eStats, int requests, long counted, double tokens, double makespan,
+                             double joules, int preempted, int peak, long steps, long seqs, ServingResult.Series series,
+                             List<String> extra) {
+            long chips = deployment.chips();
+            // Rates over the measured window (its tokens: a spread start's warm-ups still emit some), the count over
+            // the counted requests.
+            double tokensPerSecond = makespan > 0 ? tokens / makespan : 0;
             double usd = deployment.system().cloudUsdPerChipHour() * chips * makespan / 3600.0;
             List<String> out = new ArrayList<>(notes);
             out.add("ITL percentiles from a histogram of 0.1% wide bins (mean exact)");
+            out.addAll(extra);
             List<Double> budgets = new ArrayList<>();
             budgets.add(prefillCoster.kvBudgetBytes);
             if (decodePool != null) {
                 budgets.add(decodeCoster.kvBudgetBytes);
             }
-            return new ServingResult(stats(ttft, finished), stats(tpot, tpotCount), itl.stats(), stats(e2e, finished), finished,
-                    outputTokens, makespan, tokensPerSecond, chips, outputTokens > 0 ? usd / outputTokens * 1e6 : 0,
-                    outputTokens > 0 ? joules / outputTokens : 0, preemptions, peak, steps > 0 ? (double) seqs / steps : 0,
-                    budgets, (decodePool != null ? decodePool[0] : prefillPool[0]).series.result(), out);
+            return new ServingResult(ttftStats, tpotStats, itlStats, e2eStats, requests, counted, makespan, tokensPerSecond,
+                    chips, tokens > 0 ? usd / tokens * 1e6 : 0, tokens > 0 ? joules / tokens : 0, preempted, peak,
+                    steps > 0 ? (double) seqs / steps : 0, budgets, series, out);
+        }
+
+        Instance seriesInstance() {
+            return decodePool != null ? decodePool[0] : prefillPool[0];
         }
 
         List<Instance> all() {
@@ -732,8 +824,10 @@ public final class ServingSimulator {
                 }
                 emitted = Math.min(emitted, r.output - r.generated);
                 double gap = (t - r.lastToken) / emitted;
-                for (int k = 0; k < emitted; k++) {
-                    itl.add(gap);
+                if (!r.warmup) {
+                    for (int k = 0; k < emitted; k++) {
+                        itl.add(gap);
+                    }
                 }
                 r.generated += emitted;
                 r.cached += emitted;
@@ -868,6 +962,16 @@ public final class ServingSimulator {
 
         void finish(Request r, double t) {
             lastFinish = Math.max(lastFinish, t);
+            if (r.warmup) {
+                if (issued < load.requests()) {
+                    if (!measuring) {
+                        startMeasuring(t);
+                    }
+                    send(newRequest(t));
+                }
+                return;
+            }
+            countedTokens += r.generated;
             int i = finished++;
             ttft[i] = r.firstToken - r.arrival;
             e2e[i] = t - r.arrival;
@@ -891,7 +995,73 @@ public final class ServingSimulator {
             throw new IllegalArgumentException("the load's requests (" + load.input() + " + " + load.output()
                     + " tokens) are longer than the simulator was prepared for (" + maxInput + " + " + maxOutput + ")");
         }
-        return new Run(load).simulate();
+        if (load.start() != RequestLoad.Start.BENCHMARK) {
+            Run run = new Run(load);
+            run.simulate();
+            return run.result(List.of());
+        }
+        // The first wave together, then the spread steady state, back to back (RequestLoad.Start.BENCHMARK).
+        int wave = Math.min(load.concurrency(), load.requests());
+        Run first = new Run(load.withRequests(wave).withStart(RequestLoad.Start.TOGETHER));
+        first.simulate();
+        int rest = load.requests() - wave;
+        if (rest == 0) {
+            return first.result(List.of("benchmark start: " + wave + " requests, one wave sent together"));
+        }
+        Run steady = new Run(load.withRequests(Math.max(rest, MIN_STEADY_REQUESTS)).withStart(RequestLoad.Start.SPREAD));
+        steady.simulate();
+        double w = (double) rest / steady.finished;
+        String note = "benchmark start: the first wave of " + wave + " requests sent together, the other " + rest
+                + " in the spread steady state (simulated with " + steady.finished + " requests, weighted " + String.format(java.util.Locale.ROOT, "%.3g", w)
+                + " each); ITL percentiles from both parts' histograms";
+        return first.result(weighted(first.ttft, first.finished, steady.ttft, steady.finished, w),
+                weighted(first.tpot, first.tpotCount, steady.tpot, steady.tpotCount, w),
+                LogHistogram.weighted(first.itl, steady.itl, w),
+                weighted(first.e2e, first.finished, steady.e2e, steady.finished, w), load.requests(),
+                Math.round(first.countedTokens + w * steady.countedTokens), first.measuredTokens() + w * steady.measuredTokens(),
+                first.makespan() + w * steady.makespan(), first.joules() + w * steady.joules(),
+                (int) Math.round(first.preemptions + w * (steady.preemptions - steady.preemptionsBefore)),
+                Math.max(first.peak(), steady.peak()), Math.round(first.decodeSteps() + w * steady.decodeSteps()),
+                Math.round(first.decodeSequences() + w * steady.decodeSequences()),
+                steady.seriesInstance().series.result(), List.of(note, "the time series is the steady-state run's, its warm-up included"));
+    }
+
+    /** The steady state of a benchmark start is simulated with at least this many requests (then weighted). */
+    static final int MIN_STEADY_REQUESTS = 100;
+
+    /** Mean and nearest-rank percentiles of {@code a} (weight 1 each) and {@code b} (weight {@code wb} each). */
+    static ServingResult.Stats weighted(double[] a, int na, double[] b, int nb, double wb) {
+        if (na + nb == 0) {
+            return ServingResult.Stats.EMPTY;
+        }
+        double[][] v = new double[na + nb][];
+        double total = 0;
+        double sum = 0;
+        for (int i = 0; i < na; i++) {
+            v[i] = new double[] {a[i], 1};
+        }
+        for (int i = 0; i < nb; i++) {
+            v[na + i] = new double[] {b[i], wb};
+        }
+        Arrays.sort(v, (x, y) -> Double.compare(x[0], y[0]));
+        for (double[] x : v) {
+            total += x[1];
+            sum += x[0] * x[1];
+        }
+        return new ServingResult.Stats(Math.round(na + nb * wb), sum / total, weightedRank(v, total, 0.50),
+                weightedRank(v, total, 0.90), weightedRank(v, total, 0.99), v[v.length - 1][0]);
+    }
+
+    /** The smallest value whose cumulative weight reaches {@code p} of {@code total} (nearest rank). */
+    private static double weightedRank(double[][] sorted, double total, double p) {
+        double seen = 0;
+        for (double[] x : sorted) {
+            seen += x[1];
+            if (seen >= p * total * (1 - 1e-12)) {
+                return x[0];
+            }
+        }
+        return sorted[sorted.length - 1][0];
     }
 
     static ServingResult.Stats stats(double[] values, int n) {
@@ -949,16 +1119,30 @@ public final class ServingSimulator {
             bins[b]++;
         }
 
-        ServingResult.Stats stats() {
+        /** Mean and percentiles of {@code a}'s gaps (weight 1 each) and {@code b}'s (weight {@code wb} each). */
+        static ServingResult.Stats weighted(LogHistogram a, LogHistogram b, double wb) {
+            double count = a.count + wb * b.count;
             if (count == 0) {
                 return ServingResult.Stats.EMPTY;
             }
-            return new ServingResult.Stats(count, sum / count, at(0.50), at(0.90), at(0.99), max);
+            double mean = (a.sum + wb * b.sum) / count;
+            double zeros = a.zeros + wb * b.zeros;
+            int n = Math.max(a.bins.length, b.bins.length);
+            double[] bins = new double[n];
+            for (int i = 0; i < a.bins.length; i++) {
+                bins[i] += a.bins[i];
+            }
+            for (int i = 0; i < b.bins.length; i++) {
+                bins[i] += wb * b.bins[i];
+            }
+            double max = Math.max(a.max, b.count > 0 ? b.max : 0);
+            return new ServingResult.Stats(Math.round(count), mean, at(bins, zeros, count, max, 0.50),
+                    at(bins, zeros, count, max, 0.90), at(bins, zeros, count, max, 0.99), max);
         }
 
-        private double at(double p) {
-            long rank = (long) Math.ceil(p * count);
-            long seen = zeros;
+        private static double at(double[] bins, double zeros, double count, double max, double p) {
+            double rank = p * count * (1 - 1e-12);
+            double seen = zeros;
             if (seen >= rank) {
                 return 0;
             }
@@ -969,6 +1153,10 @@ public final class ServingSimulator {
                 }
             }
             return max;
+        }
+
+        ServingResult.Stats stats() {
+            return weighted(this, new LogHistogram(), 0);
         }
     }
 }

@@ -327,12 +327,93 @@ class ServingSimulatorTest {
         assertTrue(b.tpot().mean() < 0.7 * a.tpot().mean(), a.tpot().mean() + " vs " + b.tpot().mean());
     }
 
+    /**
+     * A spread start at one client (RequestLoad.Start.SPREAD): the warm-up request goes first and counts for nothing;
+     * each of the three counted requests of 200 + 6 is then alone, as in {@link #aLoneRequestIsTheStaticModel}:
+     * TTFT = the 200-token prefill, TPOT = the mean of the five decode steps, 18 tokens over three requests' time.
+     */
+    @Test
+    void aSpreadStartCountsOnlyTheRequestsAfterTheWarmUp() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 6, Optional.empty());
+        ServingResult r = sim.run(RequestLoad.closed(1, 200, 6, 3).withStart(RequestLoad.Start.SPREAD));
+        double ttft = seconds(prefill(1, 200));
+        double decodes = 0;
+        for (long c = 200; c <= 204; c++) {
+            decodes += seconds(decode(1, c));
+        }
+        assertEquals(3, r.requests());
+        assertEquals(ttft, r.ttft().mean(), 1e-9 * ttft);
+        assertEquals(ttft, r.ttft().max(), 1e-9 * ttft);
+        assertEquals(decodes / 5, r.tpot().mean(), 1e-9 * decodes);
+        assertEquals(18, r.outputTokens(), "the warm-up's tokens are not counted");
+        assertEquals(3 * (ttft + decodes), r.makespanSeconds(), 1e-9 * r.makespanSeconds());
+    }
+
+    /**
+     * Eight clients of 200 + 64 tokens under a 512-token budget. Started together, the eight prompts (1,600 tokens)
+     * share four full steps, each dearer than a 400-token prefill: the k-th prompt's first token comes after step
+     * ⌈200k / 512⌉ or later (1, 1, 2, 2, 2, 3, 3, 4: a mean of 2.25 steps), so the first wave's mean TTFT is over
+     * 2 × a 400-token prefill. Spread, a client's request mostly arrives while the others decode and is prefilled
+     * in one step with them: the median TTFT is under one 400-token prefill.
+     */
+    @Test
+    void aSpreadStartTakesTheWavesOutOfStep() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 64, Optional.empty());
+        RequestLoad load = RequestLoad.closed(8, 200, 64, 80);
+        double two = seconds(prefill(1, 400));
+        ServingResult together = sim.run(load.withRequests(8));
+        ServingResult spread = sim.run(load.withStart(RequestLoad.Start.SPREAD));
+        assertTrue(together.ttft().mean() > 2 * two, together.ttft().mean() + " vs " + two);
+        assertTrue(spread.ttft().p50() < two, spread.ttft().p50() + " vs " + two);
+        assertEquals(80 * 64, spread.outputTokens(), "the counted requests' tokens");
+    }
+
+    /**
+     * A benchmark start of 12 requests at 4 clients (RequestLoad.Start.BENCHMARK) is the first wave together (the
+     * four prompts of {@link #aFixedBatchDecodesInLockstep} in one step) and 8 requests of the spread steady state,
+     * simulated with 100 requests and weighted 8/100 each: mean TTFT = (4 × the first wave's + 8 × the steady
+     * state's) / 12.
+     */
+    @Test
+    void aBenchmarkStartIsItsFirstWaveThenItsSteadyState() {
+        ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
+        ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 100, 5, Optional.empty());
+        RequestLoad load = RequestLoad.closed(4, 100, 5, 12);
+        double[] whole = split(prefill(1, 400));
+        double[] one = split(prefill(1, 100));
+        double wave = whole[0] + 4 * one[1];
+        ServingResult steady = sim.run(load.withRequests(100).withStart(RequestLoad.Start.SPREAD));
+        ServingResult r = sim.run(load.withStart(RequestLoad.Start.BENCHMARK));
+        assertEquals(12, r.requests());
+        assertEquals((4 * wave + 8 * steady.ttft().mean()) / 12, r.ttft().mean(), 1e-9 * wave);
+        assertTrue(r.ttft().max() >= wave * (1 - 1e-9), "the first wave's TTFT is among the samples");
+        assertEquals(12 * 5, r.outputTokens(), "the load's 12 requests of 5 tokens");
+    }
+
+    /** Weighted stats by hand: {1, 2} weight 1 and {10} weight 2: mean 23 / 4, p50 at weight 2 → 2, p90 at 3.6 → 10. */
+    @Test
+    void weightedStatsByHand() {
+        ServingResult.Stats s = ServingSimulator.weighted(new double[] {2, 1}, 2, new double[] {10}, 1, 2);
+        assertEquals(5.75, s.mean(), 1e-12);
+        assertEquals(2, s.p50(), 0);
+        assertEquals(10, s.p90(), 0);
+        assertEquals(10, s.max(), 0);
+        assertEquals(4, s.count());
+    }
+
     @Test
     void refusesWhatItCannotRepresent() {
         ServingDeployment d = ServingDeployment.aggregated(HGX, plain(512), new Pool(1, 1));
         ServingSimulator sim = ServingSimulator.prepare(LLAMA_8B, BF16, d, 200, 6, Optional.empty());
         assertThrows(IllegalArgumentException.class, () -> sim.run(RequestLoad.closed(1, 201, 6, 1)));
         assertThrows(IllegalArgumentException.class, () -> new RequestLoad(Lengths.fixed(1), Lengths.fixed(1), 1, 1, 1.0, 1));
+        IllegalArgumentException open = assertThrows(IllegalArgumentException.class,
+                () -> RequestLoad.open(1.0, 10, 10, 10, 1).withStart(RequestLoad.Start.SPREAD));
+        assertTrue(open.getMessage().contains("open loop"), open.getMessage());
+        assertEquals(RequestLoad.Start.BENCHMARK, RequestLoad.Start.parse("Benchmark"));
+        assertThrows(IllegalArgumentException.class, () -> RequestLoad.Start.parse("staggered"));
         assertThrows(IllegalArgumentException.class, () -> ServingDeployment.aggregated(HGX, plain(512), new Pool(9, 1)));
         // 405B in bf16 does not fit one 80 GB H100.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServingSimulator.prepare(
