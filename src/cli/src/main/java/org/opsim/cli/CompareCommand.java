@@ -156,12 +156,14 @@ final class CompareCommand implements Callable<Integer> {
                 SystemProfile node = SystemProfile.ofChip(served, r.chips());
                 ServingDeployment d = ServingDeployment.aggregated(node, st.stack().serving().orElseThrow(), new Pool(1, r.chips()));
                 ServingSimulator sim = ServingSimulator.prepare(p.model(), w, d, isl, osl, Optional.empty());
-                ServingResult s = sim.run(RequestLoad.closed(clients, isl, osl, RequestLoad.defaultRequests(clients)));
+                ServingResult s = sim.run(RequestLoad.closed(clients, isl, osl, RequestLoad.defaultRequests(clients))
+                        .withStart(RequestLoad.Start.BENCHMARK));
                 t.add(List.of(chip.name(), Integer.toString(r.chips()), st.stack().id(), ms(s.ttft().mean()), ms(s.ttft().p90()),
                         ms(s.tpot().mean()), ms(s.tpot().p90()), sig(s.tokensPerSecondPerChip()), sig(s.tokensPerSecondPerUser()),
                         sig(s.usdPerMillionTokens()), sig(s.joulesPerToken())));
                 for (String n : s.notes()) {
-                    if (!n.startsWith("ITL") && !notes.contains(n)) {
+                    if (!n.startsWith("ITL") && !n.startsWith("benchmark start") && !n.startsWith("the time series")
+                            && !notes.contains(n)) {
                         notes.add(n);
                     }
                 }
@@ -174,7 +176,8 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         String title = "serving (simulated, docs/serving.md): " + clients + " concurrent clients, " + RequestLoad.defaultRequests(clients)
-                + " requests of " + isl + " + " + osl + " tokens, continuous batching under each vendor's serving engine;"
+                + " requests of " + isl + " + " + osl + " tokens (the first wave together, the rest spread), continuous batching"
+                + " under each vendor's serving engine;"
                 + " TTFT and TPOT per request";
         return Optional.of(new Serving(title, t, notes));
     }

@@ -132,6 +132,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "R·OSL..OSL (vLLM/SGLang bench --random-range-ratio, older semantics; default: 1, fixed lengths)")
     Double rangeRatio;
 
+    @Option(names = "--start", paramLabel = "HOW",
+            description = "closed loop: how the clients start: together (all at time 0, every wave in step), spread (the "
+                    + "steady state of a long run, clients' phases spread), benchmark (the first wave together, the rest "
+                    + "spread; default; docs/serving.md §2)")
+    String start;
+
     @Option(names = "--search", description = "search the deployments of one scale-up domain of each --system (comma-separated): "
             + "TP, aggregated or disaggregated pools, concurrency; prints the best under --ttft-p90 and --tpot and the Pareto "
             + "frontier of tokens/s per user against tokens/s per chip")
@@ -215,10 +221,14 @@ final class ServeCommand implements Callable<Integer> {
             if (concurrency != null) {
                 throw new IllegalArgumentException("give --concurrency (closed loop) or --rate (open loop), not both");
             }
+            if (start != null) {
+                throw new IllegalArgumentException("--start is for a closed loop (--concurrency); an open loop's requests arrive at random times");
+            }
             load = new RequestLoad(in, outL, requests != null ? requests : 1000, 0, rate, seed);
         } else {
             int c = concurrency != null ? concurrency : 16;
-            load = new RequestLoad(in, outL, requests != null ? requests : RequestLoad.defaultRequests(c), c, 0, seed);
+            RequestLoad.Start how = start == null ? RequestLoad.Start.BENCHMARK : RequestLoad.Start.parse(start);
+            load = new RequestLoad(in, outL, requests != null ? requests : RequestLoad.defaultRequests(c), c, 0, seed, how);
         }
         Optional<Speculation> specDecoding = specTokens == null ? Optional.empty()
                 : Optional.of(new Speculation(specTokens, specAcceptance, specCost));
@@ -282,9 +292,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private int search(Catalogue catalogue, Model m, Catalogue.HuggingFaceModel hf, List<String> notes) {
         if (concurrency != null || rate != null || requests != null || specTokens != null || prefillWorkers != null
-                || decodeWorkers != null || attentionDp != 1 || expertParallel != 1) {
+                || decodeWorkers != null || attentionDp != 1 || expertParallel != 1 || start != null) {
             throw new IllegalArgumentException("--search chooses the deployment and the load itself: drop --concurrency, --rate,"
-                    + " --requests, --spec-tokens, --attention-dp, --ep and the pool options");
+                    + " --requests, --start, --spec-tokens, --attention-dp, --ep and the pool options");
         }
         Precisions precisions = precisions(hf, notes);
         Model model = served(m, hf, precisions, notes);
@@ -366,12 +376,16 @@ final class ServeCommand implements Callable<Integer> {
         if (rangeRatio != null) {
             o = o.withLengthRatio(rangeRatio);
         }
+        if (start != null) {
+            o = o.withClient(o.requestsPerClient(), RequestLoad.Start.parse(start));
+        }
         List<ServingCases.Prediction> p = ServingCases.predict(f, o,
                 new ServingSimulator.PlanCache());
         output.emit(ServingCases.write(f, p), spec.commandLine().getOut());
         long failed = p.stream().filter(x -> x.result().isEmpty()).count();
-        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("{} rows predicted, {} without a prediction (prediction_error says why)",
-                p.size() - failed, failed);
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("{} rows predicted, {} without a prediction (prediction_error says why);"
+                + " each row's client: {} requests per client, {} start (docs/serving.md §5)", p.size() - failed, failed,
+                o.requestsPerClient(), o.start().id());
         return 0;
     }
 
@@ -392,6 +406,14 @@ final class ServeCommand implements Callable<Integer> {
         return precision == null && !(hf != null && hf.weights().isPresent());
     }
 
+    private static String startWords(RequestLoad.Start s) {
+        return switch (s) {
+            case TOGETHER -> "all starting at once";
+            case SPREAD -> "steady state, clients spread";
+            case BENCHMARK -> "first wave together, the rest spread";
+        };
+    }
+
     private static String header(Model m, ServingDeployment d, Catalogue.ServingStack st, RequestLoad load, Precisions p,
                                  boolean checkpointFormats) {
         // A quantised model says which formats its GEMMs follow and that the rest runs in the activation precision.
@@ -401,7 +423,8 @@ final class ServeCommand implements Callable<Integer> {
                 : p.weights().id() + " weights";
         return m.name() + " (" + weights + ", " + p.kvCache().id() + " KV), " + d.describe() + " ("
                 + d.chips() + " chips of " + d.system().chip().name() + ")\n" + "engine: " + st.stack().id() + "; load: "
-                + (load.closedLoop() ? load.concurrency() + " concurrent clients" : Numbers.sig(load.ratePerSecond()) + " requests/s")
+                + (load.closedLoop() ? load.concurrency() + " concurrent clients (" + startWords(load.start()) + ")"
+                : Numbers.sig(load.ratePerSecond()) + " requests/s")
                 + ", " + load.requests() + " requests of " + load.input() + " + " + load.output() + " tokens\n\n";
     }
 
@@ -490,6 +513,9 @@ final class ServeCommand implements Callable<Integer> {
         root.put("chips", r.chips());
         root.put("engine", st.stack().id());
         root.put("concurrency", load.concurrency());
+        if (load.closedLoop()) {
+            root.put("start", load.start().id());
+        }
         root.put("ratePerSecond", load.ratePerSecond());
         root.put("requests", r.requests());
         root.put("ttftSeconds", stats(r.ttft()));

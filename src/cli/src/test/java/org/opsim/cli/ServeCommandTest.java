@@ -22,9 +22,29 @@ class ServeCommandTest {
         CliRun r = CliRun.run(SCENARIO);
         assertEquals(0, r.code(), r.err());
         for (String want : List.of("TTFT", "TPOT", "ITL", "end-to-end", "output tokens/s per chip", "$ per million output tokens",
-                "engine: vllm@0.11-serving", "4 concurrent clients, 8 requests of 128 + 16 tokens")) {
+                "engine: vllm@0.11-serving",
+                "4 concurrent clients (first wave together, the rest spread), 8 requests of 128 + 16 tokens")) {
             assertTrue(r.out().contains(want), want + " in\n" + r.out());
         }
+    }
+
+    /** {@code --start} names how the clients start; an open loop has none, and an unknown start is refused (exit 2). */
+    @Test
+    void theClientsStartAsAsked() {
+        String[] together = java.util.Arrays.copyOf(SCENARIO, SCENARIO.length + 2);
+        together[SCENARIO.length] = "--start";
+        together[SCENARIO.length + 1] = "together";
+        CliRun t = CliRun.run(together);
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("4 concurrent clients (all starting at once)"), t.out());
+        together[SCENARIO.length + 1] = "staggered";
+        CliRun bad = CliRun.run(together);
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("unknown client start 'staggered'"), bad.err());
+        CliRun open = CliRun.run("serve", "-m", "llama-3.1-8b", "--system", "hgx-h100", "--rate", "2", "--requests", "4",
+                "--isl", "128", "--osl", "8", "--start", "spread");
+        assertEquals(2, open.code(), open.err());
+        assertTrue(open.err().contains("--start is for a closed loop"), open.err());
     }
 
     /** A Hugging Face id (a slash, no such file) resolves to the bundled config; it was read as a missing file. */

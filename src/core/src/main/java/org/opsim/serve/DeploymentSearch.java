@@ -140,7 +140,7 @@ public final class DeploymentSearch {
             for (int c = 1; c <= maxConcurrency; c *= 2) {
                 int clients = c * instances;
                 int requests = Math.max(4 * clients, requestsPerClient * clients);
-                ServingResult r = sim.run(RequestLoad.closed(clients, isl, osl, requests));
+                ServingResult r = sim.run(RequestLoad.closed(clients, isl, osl, requests).withStart(RequestLoad.Start.BENCHMARK));
                 out.add(new Candidate(d, clients, r, targets.met(r)));
                 if (r.ttft().p90() > 4 * targets.ttftP90Seconds() && r.tpot().mean() > targets.tpotSeconds()) {
                     break; // more clients only queue longer

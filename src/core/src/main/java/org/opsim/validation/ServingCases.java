@@ -192,26 +192,44 @@ public final class ServingCases {
         return v;
     }
 
-    /** How rows become simulations: the catalogue, the request count per row, and a stack edit (a fit's candidate). */
+    /**
+     * How rows become simulations: the catalogue, the benchmark client (requests per client and how the clients
+     * start), a stack edit (a fit's candidate) and the spread of lengths.
+     */
     public record Options(Catalogue catalogue, int requestsPerClient, UnaryOperator<SoftwareStack> stackEdit,
-                          double lengthRatio) {
+                          double lengthRatio, RequestLoad.Start start) {
+        /**
+         * The shared file's benchmark client: three requests per client, the first wave together, the rest spread
+         * (docs/serving.md §5, "The client's arrival pattern"; chosen on the HGX B200 rows).
+         */
+        public static final int FILE_REQUESTS_PER_CLIENT = 3;
+
         public Options {
+            java.util.Objects.requireNonNull(start, "start");
+            if (requestsPerClient < 1) {
+                throw new IllegalArgumentException("a benchmark needs at least one request per client, got " + requestsPerClient);
+            }
             if (!(lengthRatio > 0 && lengthRatio <= 1)) {
                 throw new IllegalArgumentException("a length ratio must be in (0, 1], got " + lengthRatio);
             }
         }
 
         public static Options defaults(Catalogue c) {
-            return new Options(c, 10, UnaryOperator.identity(), 1.0);
+            return new Options(c, FILE_REQUESTS_PER_CLIENT, UnaryOperator.identity(), 1.0, RequestLoad.Start.BENCHMARK);
         }
 
         /** These options with {@code edit} applied to each row's stack (a fit's candidate parameters). */
         public Options withStackEdit(UnaryOperator<SoftwareStack> edit) {
-            return new Options(catalogue, requestsPerClient, edit, lengthRatio);
+            return new Options(catalogue, requestsPerClient, edit, lengthRatio, start);
         }
 
         public Options withLengthRatio(double ratio) {
-            return new Options(catalogue, requestsPerClient, stackEdit, ratio);
+            return new Options(catalogue, requestsPerClient, stackEdit, ratio, start);
+        }
+
+        /** These options with the benchmark client's {@code perClient} requests per client started as {@code s}. */
+        public Options withClient(int perClient, RequestLoad.Start s) {
+            return new Options(catalogue, perClient, stackEdit, lengthRatio, s);
         }
     }
 
@@ -298,10 +316,15 @@ public final class ServingCases {
                 d = ServingDeployment.disaggregated(system, engine, prefill, decode);
             }
             ServingSimulator sim = ServingSimulator.prepare(model, like, d, isl, osl, Optional.empty(), cache);
-            int requests = (int) Math.min(100_000L, Math.max(100L, (long) options.requestsPerClient() * concurrency));
+            // A benchmark start simulates its steady state with at least 100 requests itself; the others get 100.
+            long perClient = (long) options.requestsPerClient() * concurrency;
+            int requests = (int) Math.min(100_000L, options.start() == RequestLoad.Start.BENCHMARK ? perClient
+                    : Math.max(100L, perClient));
             ServingResult r = sim.run(new RequestLoad(spread(isl, options.lengthRatio()), spread(osl, options.lengthRatio()),
-                    requests, concurrency, 0, 1));
-            r.notes().stream().filter(n -> !n.startsWith("ITL")).forEach(notes::add);
+                    requests, concurrency, 0, 1, options.start()));
+            // The client's start (the same for every row: Options, docs/serving.md §5) is not repeated on each row.
+            r.notes().stream().filter(n -> !n.startsWith("ITL") && !n.startsWith("the time series")
+                    && !n.startsWith("benchmark start")).forEach(notes::add);
             return new Prediction(c, Optional.of(r), Optional.empty(), notes);
         } catch (InputException e) {
             throw e;

@@ -54,12 +54,19 @@ class ServingCasesTest {
         assertEquals(3, f.cases().size());
         Catalogue c = Opsim.catalogue();
         List<ServingCases.Prediction> p = ServingCases.predict(f, ServingCases.Options.defaults(c), new ServingSimulator.PlanCache());
-        // Row 1 by hand: the model, system, engine, precisions, pool and load the row names, simulated directly.
-        ServingResult want = firstRowSimulator(c).run(RequestLoad.closed(8, 1024, 1024, 100));
+        // Row 1 by hand: the model, system, engine, precisions, pool and load the row names, simulated directly: the
+        // file's client, 3 requests per client (24), the first wave of 8 together, the other 16 spread.
+        ServingResult want = firstRowSimulator(c).run(RequestLoad.closed(8, 1024, 1024, 24)
+                .withStart(RequestLoad.Start.BENCHMARK));
         ServingResult got = p.get(0).result().orElseThrow();
         assertEquals(want.ttft().mean(), got.ttft().mean(), 0);
         assertEquals(want.tpot().mean(), got.tpot().mean(), 0);
-        assertEquals(8 * 1024 * 100 / 8, got.outputTokens());
+        assertEquals(24, got.requests());
+        // Together instead: 24 requests in waves of 8 that stay in step (at least 100 requests for that start).
+        ServingCases.Prediction together = ServingCases.predict(f.cases().get(0), ServingCases.Options.defaults(c)
+                .withClient(3, RequestLoad.Start.TOGETHER), new ServingSimulator.PlanCache());
+        assertEquals(firstRowSimulator(c).run(RequestLoad.closed(8, 1024, 1024, 100)).ttft().mean(),
+                together.result().orElseThrow().ttft().mean(), 0);
         assertTrue(p.get(1).result().isPresent(), p.get(1).error().orElse(""));
         assertTrue(p.get(2).result().isEmpty());
         // Attention DP 4 × TP 4: an instance of 16 chips, beyond the HGX board's 8 (two nodes would hold the chips).
@@ -91,7 +98,7 @@ class ServingCasesTest {
                 .requireModel("test")).quantized("fp8", Precision.FP8, true, Precision.FP8);
         ServingResult want = ServingSimulator.prepare(minimax, fp8,
                 ServingDeployment.aggregated(b200, vllm.stack().serving().orElseThrow(), new Pool(1, 2, 2, 4)), 1024, 1024,
-                Optional.empty(), cache).run(RequestLoad.closed(16, 1024, 1024, 160));
+                Optional.empty(), cache).run(RequestLoad.closed(16, 1024, 1024, 48).withStart(RequestLoad.Start.BENCHMARK));
         ServingResult got = p.get(0).result().orElseThrow(() -> new AssertionError(p.get(0).error().orElse("")));
         assertEquals(want.ttft().mean(), got.ttft().mean(), 0);
         assertEquals(want.tpot().mean(), got.tpot().mean(), 0);
@@ -99,7 +106,7 @@ class ServingCasesTest {
         assertTrue(p.get(0).notes().stream().anyMatch(n -> n.startsWith("attention DP 2 × TP 2")), p.get(0).notes().toString());
         ServingResult qwen = p.get(1).result().orElseThrow(() -> new AssertionError(p.get(1).error().orElse("")));
         assertEquals(4, qwen.chips(), "two instances of TP 2");
-        assertEquals(100, qwen.requests(), "8 clients x 10, at least 100");
+        assertEquals(24, qwen.requests(), "8 clients x 3");
         assertTrue(p.get(1).notes().stream().anyMatch(n -> n.contains("2 instances share the load")), p.get(1).notes().toString());
         // SGLang DeepSeek-V3 disaggregated, prefill 1 × TP 8 and decode 1 × TP 8: 16 chips, two HGX B200 nodes, the KV
         // cache crossing the scale-out link.
@@ -116,10 +123,10 @@ class ServingCasesTest {
         ServingCases.Prediction p = ServingCases.predict(f.cases().get(0), ServingCases.Options.defaults(c).withLengthRatio(0.8),
                 new ServingSimulator.PlanCache());
         ServingResult want = firstRowSimulator(c).run(new RequestLoad(org.opsim.serve.Lengths.uniform(820, 1024),
-                org.opsim.serve.Lengths.uniform(820, 1024), 100, 8, 0, 1));
+                org.opsim.serve.Lengths.uniform(820, 1024), 24, 8, 0, 1, RequestLoad.Start.BENCHMARK));
         assertEquals(want.ttft().mean(), p.result().orElseThrow().ttft().mean(), 0);
         assertEquals(want.outputTokens(), p.result().orElseThrow().outputTokens());
-        assertTrue(want.outputTokens() < 100 * 1024 && want.outputTokens() > 100 * 820, "drawn lengths: " + want.outputTokens());
+        assertTrue(want.outputTokens() < 24 * 1024 && want.outputTokens() > 24 * 820, "drawn lengths: " + want.outputTokens());
         assertThrows(IllegalArgumentException.class, () -> ServingCases.Options.defaults(c).withLengthRatio(0));
     }
 

@@ -90,8 +90,9 @@ public final class ServingReport {
                 .append(" rows repeat another row's configuration and results under another id and are counted once;\n"
                         + "NVIDIA's AIConfigurator silicon data: TensorRT-LLM, vLLM, SGLang on\n"
                         + "HGX B200 and GB200 NVL72). Each row is simulated request by request (docs/serving.md): a closed loop\n"
-                        + "at the row's concurrency, 10 requests per client (at least 100), fixed ISL/OSL. Measured and predicted\n"
-                        + "figures are the mean TTFT and mean TPOT over requests.\n\n");
+                        + "at the row's concurrency, 3 requests per client, the first wave sent together and the rest in the\n"
+                        + "spread steady state (docs/serving.md §1, `benchmark` start; §6, \"The client's arrival pattern\"),\n"
+                        + "fixed ISL/OSL. Measured and predicted figures are the mean TTFT and mean TPOT over requests.\n\n");
         md.append("Fitted per backend: four physical parameters of its serving stack version (the time one kernel adds in a\n"
                 + "step, host time per step, per scheduled sequence, and per request before its first token), the same for\n"
                 + "every model, chip and deployment; nothing per row. Fits minimise a robust (Huber) loss of the log errors\n"
