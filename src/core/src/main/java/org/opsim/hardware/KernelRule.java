@@ -142,6 +142,18 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
                 floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused, allReduce);
     }
 
+    /** This rule with another memory factor (a serving fit's candidate). */
+    public KernelRule withMemoryFactor(EfficiencyCurve factor) {
+        return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds,
+                floorSeconds, kernelsPerOp, computeFactor, Optional.of(factor), gemmConfigs, gemv, overheadCycles, fused, allReduce);
+    }
+
+    /** A rule that only multiplies the chip's memory efficiency for {@code kind}. */
+    public static KernelRule memoryFactorOnly(OpKind kind, EfficiencyCurve factor) {
+        return new KernelRule(kind, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(factor));
+    }
+
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,

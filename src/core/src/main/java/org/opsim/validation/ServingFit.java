@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,19 +15,23 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.opsim.Catalogue;
+import org.opsim.graph.OpKind;
+import org.opsim.hardware.EfficiencyCurve;
 import org.opsim.hardware.Figure;
+import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.ServingEngine;
 import org.opsim.hardware.SoftwareStack;
 import org.opsim.serve.ServingResult;
 import org.opsim.serve.ServingSimulator;
 
 /**
- * Fits a serving stack's four physical parameters on part of a file of serving benchmarks and scores them on the rest
+ * Fits a serving stack's five physical parameters on part of a file of serving benchmarks and scores them on the rest
  * (docs/validation.md "Serving"): the time one kernel adds in a step ({@code launchSeconds}), the host time per step
- * and per scheduled sequence, and the time a request spends outside the engine before its first token. The same four
+ * and per scheduled sequence, the time a request spends outside the engine before its first token, and the share of
+ * the chip's streaming rate its GEMMs reach where weight-bound (decode). The same five
  * numbers for every model, chip and deployment of a backend; no per-row correction.
  *
- * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all four; the
+ * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all five, the last as the GEMMs' slowdown; the
  * schedule moves little, least so for the request overhead, which in a closed loop also acts as the clients' think
  * time), which gives each row's TTFT and TPOT as linear functions of the parameters; a fit minimises
  * a robust loss of the log errors of both over its rows (non-negative Gauss-Newton steps); every score is a fresh simulation at
@@ -34,20 +39,51 @@ import org.opsim.serve.ServingSimulator;
  */
 public final class ServingFit {
 
-    /** The four parameters. */
-    public record Parameters(double launchSeconds, double stepSeconds, double sequenceSeconds, double requestSeconds) {
+    /** How many parameters a fit has. */
+    static final int N = 5;
+
+    /**
+     * The five parameters.
+     *
+     * @param gemmMemoryFactor the share of the chip's streaming efficiency the stack's GEMM kernels reach where they
+     *     are bound by their bytes (a decode step's weight streaming), in (0, 1]: set as the stack's matmul
+     *     {@code memoryFactor}; fitted as {@code 1 / factor − 1 ≥ 0}, in which a weight-bound GEMM's time is linear
+     */
+    public record Parameters(double launchSeconds, double stepSeconds, double sequenceSeconds, double requestSeconds,
+                             double gemmMemoryFactor) {
+        public Parameters {
+            if (!(gemmMemoryFactor > 0 && gemmMemoryFactor <= 1)) {
+                throw new IllegalArgumentException("a GEMM memory factor is in (0, 1], got " + gemmMemoryFactor);
+            }
+        }
+
+        /** The fit's coordinates: the four overheads, then the GEMMs' slowdown {@code 1 / factor − 1}. */
         double get(int i) {
             return switch (i) {
                 case 0 -> launchSeconds;
                 case 1 -> stepSeconds;
                 case 2 -> sequenceSeconds;
-                default -> requestSeconds;
+                case 3 -> requestSeconds;
+                default -> 1 / gemmMemoryFactor - 1;
             };
         }
 
+        double[] coordinates() {
+            double[] v = new double[N];
+            for (int i = 0; i < N; i++) {
+                v[i] = get(i);
+            }
+            return v;
+        }
+
+        static Parameters of(double[] t) {
+            return new Parameters(t[0], t[1], t[2], t[3], 1 / (1 + t[4]));
+        }
+
         public String describe() {
-            return String.format(Locale.ROOT, "launch %.2f µs, step %.3f ms, per sequence %.2f µs, per request %.1f ms",
-                    launchSeconds * 1e6, stepSeconds * 1e3, sequenceSeconds * 1e6, requestSeconds * 1e3);
+            return String.format(Locale.ROOT,
+                    "launch %.2f µs, step %.3f ms, per sequence %.2f µs, per request %.1f ms, GEMM memory factor %.3f",
+                    launchSeconds * 1e6, stepSeconds * 1e3, sequenceSeconds * 1e6, requestSeconds * 1e3, gemmMemoryFactor);
         }
     }
 
@@ -55,7 +91,7 @@ public final class ServingFit {
     public record Linear(ServingCases.Case row, double ttft0, double tpot0, double[] dTtft, double[] dTpot) {
         double ttft(Parameters p, Parameters base) {
             double v = ttft0;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < N; i++) {
                 v += dTtft[i] * (p.get(i) - base.get(i));
             }
             return v;
@@ -63,7 +99,7 @@ public final class ServingFit {
 
         double tpot(Parameters p, Parameters base) {
             double v = tpot0;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < N; i++) {
                 v += dTpot[i] * (p.get(i) - base.get(i));
             }
             return v;
@@ -71,19 +107,28 @@ public final class ServingFit {
     }
 
     /** The base point and the steps of the linearisation. */
-    public static final Parameters BASE = new Parameters(1.5e-6, 5.0e-4, 1.0e-5, 2.0e-2);
-    static final double[] DELTA = {2.0e-6, 1.0e-3, 1.0e-5, 1.0e-2};
+    public static final Parameters BASE = new Parameters(1.5e-6, 5.0e-4, 1.0e-5, 2.0e-2, 1.0);
+    static final double[] DELTA = {2.0e-6, 1.0e-3, 1.0e-5, 1.0e-2, 0.25};
 
     private ServingFit() {
     }
 
-    /** {@code stack} with the four parameters. */
+    /**
+     * {@code stack} with the five parameters: the overheads of its serving section, its launch time per kernel, and
+     * its matmul rule's memory factor (the rule added where the stack has none; left as it is at a factor of 1 there).
+     */
     public static SoftwareStack apply(SoftwareStack stack, Parameters p, String source) {
         ServingEngine e = stack.serving().orElseThrow(() -> new IllegalArgumentException(stack.id() + " has no serving section"));
         ServingEngine fitted = e.withOverheads(Figure.of(p.stepSeconds(), source), Figure.of(p.sequenceSeconds(), source),
                 Figure.of(p.requestSeconds(), source));
-        return stack.withServing(fitted, stack.version(), stack.description().orElse(stack.version()))
+        SoftwareStack out = stack.withServing(fitted, stack.version(), stack.description().orElse(stack.version()))
                 .withLaunchSeconds(Figure.of(p.launchSeconds(), source));
+        Optional<KernelRule> matmul = stack.kernel(OpKind.MATMUL);
+        if (matmul.isEmpty() && p.gemmMemoryFactor() == 1) {
+            return out;
+        }
+        return out.with(matmul.map(r -> r.withMemoryFactor(EfficiencyCurve.constant(p.gemmMemoryFactor(), source)))
+                .orElseGet(() -> KernelRule.memoryFactorOnly(OpKind.MATMUL, EfficiencyCurve.constant(p.gemmMemoryFactor(), source))));
     }
 
     /**
@@ -133,17 +178,17 @@ public final class ServingFit {
     }
 
     /**
-     * Each representable row's linearisation: five simulations (the base, then each parameter moved by its step).
+     * Each representable row's linearisation: six simulations (the base, then each parameter moved by its step).
      * Rows a simulation refuses are left out (the refusals are in {@code refused}, by reason).
      */
     public static List<Linear> linearise(ServingCases.Options base, List<ServingCases.Case> rows, int threads,
                                          Map<String, Integer> refused) {
         List<List<ServingCases.Prediction>> runs = new ArrayList<>();
         runs.add(simulate(base, rows, c -> BASE, threads));
-        for (int k = 0; k < 4; k++) {
-            double[] v = {BASE.launchSeconds(), BASE.stepSeconds(), BASE.sequenceSeconds(), BASE.requestSeconds()};
+        for (int k = 0; k < N; k++) {
+            double[] v = BASE.coordinates();
             v[k] += DELTA[k];
-            Parameters moved = new Parameters(v[0], v[1], v[2], v[3]);
+            Parameters moved = Parameters.of(v);
             runs.add(simulate(base, rows, c -> moved, threads));
         }
         List<Linear> out = new ArrayList<>();
@@ -154,10 +199,10 @@ public final class ServingFit {
                 continue;
             }
             ServingResult r0 = b.result().get();
-            double[] dF = new double[4];
-            double[] dT = new double[4];
+            double[] dF = new double[N];
+            double[] dT = new double[N];
             boolean all = true;
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < N; k++) {
                 ServingCases.Prediction m = runs.get(k + 1).get(i);
                 if (m.result().isEmpty()) {
                     all = false;
@@ -188,7 +233,7 @@ public final class ServingFit {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no rows to fit");
         }
-        double[] theta = {BASE.launchSeconds(), BASE.stepSeconds(), BASE.sequenceSeconds(), BASE.requestSeconds()};
+        double[] theta = BASE.coordinates();
         double loss = loss(rows, params(theta), ttftWeight);
         for (int iteration = 0; iteration < 30; iteration++) {
             double[] next = step(rows, theta, ttftWeight);
@@ -200,8 +245,8 @@ public final class ServingFit {
             double l = loss(rows, params(tried), ttftWeight);
             while (!(l < loss) && scale > 1e-3) {
                 scale /= 2;
-                tried = new double[4];
-                for (int k = 0; k < 4; k++) {
+                tried = new double[N];
+                for (int k = 0; k < N; k++) {
                     tried[k] = theta[k] + scale * (next[k] - theta[k]);
                 }
                 l = loss(rows, params(tried), ttftWeight);
@@ -220,7 +265,7 @@ public final class ServingFit {
     }
 
     private static Parameters params(double[] t) {
-        return new Parameters(t[0], t[1], t[2], t[3]);
+        return Parameters.of(t);
     }
 
     /** One Gauss-Newton step from {@code theta}: the non-negative minimiser of the weighted linearised log errors. */
@@ -239,32 +284,32 @@ public final class ServingFit {
                 double w = (ttft ? ttftWeight : 1) * (Math.abs(r) <= HUBER ? 1 : HUBER / Math.abs(r));
                 double[] d = ttft ? l.dTtft() : l.dTpot();
                 // r + Σ J_k (θ'_k − θ_k) with J_k = d_k / v: a line a·θ' = b in θ'.
-                double[] line = new double[6];
+                double[] line = new double[N + 2];
                 double b = -r;
-                for (int k = 0; k < 4; k++) {
+                for (int k = 0; k < N; k++) {
                     line[k] = d[k] / v;
                     b += line[k] * theta[k];
                 }
-                line[4] = b;
-                line[5] = w;
+                line[N] = b;
+                line[N + 1] = w;
                 lines.add(line);
             }
         }
         double best = Double.POSITIVE_INFINITY;
         double[] chosen = null;
-        for (int subset = 0; subset < 16; subset++) {
+        for (int subset = 0; subset < 1 << N; subset++) {
             int mask = subset;
-            int[] free = java.util.stream.IntStream.range(0, 4).filter(i -> (mask >> i & 1) == 1).toArray();
-            double[] x = new double[4];
+            int[] free = java.util.stream.IntStream.range(0, N).filter(i -> (mask >> i & 1) == 1).toArray();
+            double[] x = new double[N];
             if (free.length > 0) {
                 int n = free.length;
                 double[][] ata = new double[n][n];
                 double[] atb = new double[n];
                 for (double[] line : lines) {
                     for (int i = 0; i < n; i++) {
-                        atb[i] += line[5] * line[free[i]] * line[4];
+                        atb[i] += line[N + 1] * line[free[i]] * line[N];
                         for (int j = 0; j < n; j++) {
-                            ata[i][j] += line[5] * line[free[i]] * line[free[j]];
+                            ata[i][j] += line[N + 1] * line[free[i]] * line[free[j]];
                         }
                     }
                 }
@@ -283,11 +328,11 @@ public final class ServingFit {
             }
             double obj = 0;
             for (double[] line : lines) {
-                double e = line[4];
-                for (int k = 0; k < 4; k++) {
+                double e = line[N];
+                for (int k = 0; k < N; k++) {
                     e -= line[k] * x[k];
                 }
-                obj += line[5] * e * e;
+                obj += line[N + 1] * e * e;
             }
             if (obj < best) {
                 best = obj;

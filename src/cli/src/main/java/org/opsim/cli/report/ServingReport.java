@@ -42,7 +42,7 @@ public final class ServingReport {
         List<ServingCases.Case> rows = ServingCases.distinct(file.cases());
         Map<String, Integer> refused = new TreeMap<>();
         ServingCases.Options base = ServingCases.Options.defaults(catalogue);
-        progress.accept("linearising " + rows.size() + " rows (5 simulations each)");
+        progress.accept("linearising " + rows.size() + " rows (6 simulations each)");
         long start = System.nanoTime();
         List<ServingFit.Linear> lin = ServingFit.linearise(base, rows, threads, refused);
         Function<ServingCases.Case, String> backend = c -> c.get("backend");
@@ -93,10 +93,11 @@ public final class ServingReport {
                         + "at the row's concurrency, 3 requests per client, the first wave sent together and the rest in the\n"
                         + "spread steady state (docs/serving.md §1, `benchmark` start; §6, \"The client's arrival pattern\"),\n"
                         + "fixed ISL/OSL. Measured and predicted figures are the mean TTFT and mean TPOT over requests.\n\n");
-        md.append("Fitted per backend: four physical parameters of its serving stack version (the time one kernel adds in a\n"
-                + "step, host time per step, per scheduled sequence, and per request before its first token), the same for\n"
-                + "every model, chip and deployment; nothing per row. Fits minimise a robust (Huber) loss of the log errors\n"
-                + "of TTFT and TPOT (non-negative Gauss-Newton steps on each row's linearisation in the four parameters,\n"
+        md.append("Fitted per backend: five physical parameters of its serving stack version (the time one kernel adds in a\n"
+                + "step, host time per step, per scheduled sequence, and per request before its first token, and the share of\n"
+                + "the chip's streaming rate its GEMMs reach where their weights bound them: the matmul memory factor), the same\n"
+                + "for every model, chip and deployment; nothing per row. Fits minimise a robust (Huber) loss of the log errors\n"
+                + "of TTFT and TPOT (non-negative Gauss-Newton steps on each row's linearisation in the five parameters,\n"
                 + "docs/serving.md §6); every\n"
                 + "error below is a fresh simulation at the fitted parameters, on rows the fit did not see.\n\n");
         md.append(String.format(Locale.ROOT, "Rows simulated: %d of %d. Not represented (their predictions stay empty, with the reason):%n%n",
