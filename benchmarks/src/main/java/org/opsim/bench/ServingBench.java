@@ -27,7 +27,8 @@ import org.opsim.serve.ServingSimulator;
 /**
  * A serving simulation of 1,000 requests (docs/serving.md): Llama-3.1-70B fp8 on four H100s of an HGX board under
  * vLLM's serving engine, a closed loop of 1,000 requests of 1,024 + 1,024 tokens at 16 and 64 concurrent clients
- * (about 65,000 and 17,000 steps), from compiled plans; the plans' compilation is in the setup, not measured.
+ * (about 65,000 and 17,000 steps), the clients starting together or as a benchmark does (the first wave together,
+ * the rest in the spread steady state: a second simulation of its own), from compiled plans; the plans' compilation is in the setup, not measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +41,10 @@ public class ServingBench {
     @Param({"16", "64"})
     int concurrency;
 
+    /** How the clients start: all together (the simulator's plain closed loop) or as a benchmark does (the default). */
+    @Param({"together", "benchmark"})
+    String start;
+
     ServingSimulator sim;
     RequestLoad load;
 
@@ -51,7 +56,7 @@ public class ServingBench {
         Workload like = Workload.decode(1, 1).withPrecisions(Precisions.all(Precision.FP8));
         ServingDeployment d = ServingDeployment.aggregated(hgx, st.stack().serving().orElseThrow(), new Pool(1, 4));
         sim = ServingSimulator.prepare(Fixtures.llama70b(), like, d, 1024, 1024, Optional.empty());
-        load = RequestLoad.closed(concurrency, 1024, 1024, 1000);
+        load = RequestLoad.closed(concurrency, 1024, 1024, 1000).withStart(RequestLoad.Start.parse(start));
     }
 
     @Benchmark
