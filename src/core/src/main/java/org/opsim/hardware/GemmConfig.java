@@ -1,6 +1,7 @@
 package org.opsim.hardware;
 
 import java.util.Optional;
+import org.opsim.internal.io.Ids;
 import org.opsim.io.InvalidValueException;
 
 /**
@@ -38,13 +39,9 @@ public record GemmConfig(long tileM, long tileN, Decomposition decomposition, Op
             return id;
         }
 
+        /** {@code splitK} or {@code streamK}, through the project's one enum-id parser (case-insensitive). */
         public static Decomposition parse(String s) {
-            for (Decomposition d : values()) {
-                if (d.id.equals(s)) {
-                    return d;
-                }
-            }
-            throw new InvalidValueException("", "unknown decomposition '" + s + "' (splitK or streamK)");
+            return Ids.parse(s, values(), Decomposition::id, "decomposition");
         }
     }
 

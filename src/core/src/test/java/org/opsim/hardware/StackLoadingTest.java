@@ -133,6 +133,19 @@ class StackLoadingTest {
                           - {m: 128, n: 128, k: 32, source: x}
                 """, "s.yaml"));
         assertTrue(splitK.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].k"), splitK.getMessage());
+        // An unknown decomposition is refused at its field, the message listing both ids.
+        InputException unknownDecomposition = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        gemmConfigs:
+                          - {m: 128, n: 128, decomposition: sliceK, source: x}
+                """, "s.yaml"));
+        assertTrue(unknownDecomposition.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].decomposition"),
+                unknownDecomposition.getMessage());
+        assertTrue(unknownDecomposition.getMessage().contains("splitK or streamK"), unknownDecomposition.getMessage());
     }
 
     @Test
