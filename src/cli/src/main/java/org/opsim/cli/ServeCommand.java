@@ -258,8 +258,7 @@ final class ServeCommand implements Callable<Integer> {
         if (full(p)) {
             return new Precisions(p, p, kv != null ? Precision.parse(kv) : p);
         }
-        Precision cache = kv != null ? Precision.parse(kv)
-                : org.opsim.model.transformer.TransformerModel.quantisesInputs(p) ? Precision.FP8 : Precision.BF16;
+        Precision cache = kv != null ? Precision.parse(kv) : org.opsim.model.transformer.TransformerModel.servedKvCache(p);
         return new Precisions(p, Precision.BF16, cache);
     }
 

@@ -463,7 +463,7 @@ public final class ServingCases {
             }
             default -> throw new IllegalArgumentException("unknown quantisation '" + q + "'");
         }
-        Precision kv = org.opsim.model.transformer.TransformerModel.quantisesInputs(w) ? Precision.FP8 : Precision.BF16;
+        Precision kv = org.opsim.model.transformer.TransformerModel.servedKvCache(w);
         return new Precisions(w, a, kv);
     }
 

@@ -128,6 +128,15 @@ public final class TransformerModel implements Model {
         };
     }
 
+    /**
+     * The KV-cache format a serving recipe pairs with weights in {@code w} when none is named: fp8 where the GEMMs
+     * quantise their inputs (the publishers' FP8 and NVFP4 serving recipes run an fp8 KV cache), else bf16 (an
+     * assumption, docs/serving.md §5). The one place {@code serve} and the serving cases take it from.
+     */
+    public static Precision servedKvCache(Precision w) {
+        return quantisesInputs(w) ? Precision.FP8 : Precision.BF16;
+    }
+
     /** The checkpoint's weight formats with another KV-cache format. */
     public TransformerModel withKvCache(Precision kv) {
         return c.quantization().map(q -> new TransformerModel(name, source, c.withQuantization(Optional.of(
