@@ -116,6 +116,11 @@ public final class ServingFit {
     /**
      * {@code stack} with the five parameters: the overheads of its serving section, its launch time per kernel, and
      * its matmul rule's memory factor (the rule added where the stack has none; left as it is at a factor of 1 there).
+     * The factor covers the matmul kind (dense and grouped expert GEMMs), not batched matmuls (attention's, MLA's
+     * absorbed projections).
+     *
+     * @throws IllegalArgumentException where the matmul rule has a GEMV path or a memory-factor curve (the factor would
+     *     be ignored on the path, or flatten the curve)
      */
     public static SoftwareStack apply(SoftwareStack stack, Parameters p, String source) {
         ServingEngine e = stack.serving().orElseThrow(() -> new IllegalArgumentException(stack.id() + " has no serving section"));
@@ -124,6 +129,13 @@ public final class ServingFit {
         SoftwareStack out = stack.withServing(fitted, stack.version(), stack.description().orElse(stack.version()))
                 .withLaunchSeconds(Figure.of(p.launchSeconds(), source));
         Optional<KernelRule> matmul = stack.kernel(OpKind.MATMUL);
+        if (matmul.isPresent() && (matmul.get().gemv().isPresent() || matmul.get().memoryFactor().isPresent()
+                && matmul.get().memoryFactor().get().points().size() > 1)) {
+            // A GEMV path's own factor decides decode GEMMs, and a curve would be flattened: the fifth parameter would
+            // do nothing, or replace what the file says. Refused rather than fitted as a no-op.
+            throw new IllegalArgumentException(stack.id() + "'s matmul rule has a GEMV path or a memory-factor curve: "
+                    + "the serving fit's GEMM memory factor is a single factor on a rule without either");
+        }
         if (matmul.isEmpty() && p.gemmMemoryFactor() == 1) {
             return out;
         }

@@ -14,7 +14,10 @@ import org.opsim.cost.TestChips;
 import org.opsim.graph.MatMul;
 import org.opsim.graph.OpKind;
 import org.opsim.graph.Precision;
+import org.opsim.hardware.EfficiencyCurve;
+import org.opsim.hardware.EfficiencyTable;
 import org.opsim.hardware.HardwareProfile;
+import org.opsim.hardware.KernelRule;
 import org.opsim.hardware.SoftwareStack;
 
 /** The serving fit: its five parameters set on a stack, and a fit recovering parameters chosen by hand. */
@@ -28,21 +31,41 @@ class ServingFitTest {
 
     @Test
     void theGemmMemoryFactorSlowsAWeightBoundGemmByItsInverse() {
-        // A decode GEMV: 1 × 8192 × 8192 in bf16 on the test GPU (2 TB/s, memory efficiency 1, no launch time).
-        // Bytes: weights 8192 · 8192 · 2 = 134,217,728, input and output 8192 · 2 each: 134,250,496 B.
-        // At a factor 1: 134,250,496 / 2e12 = 67.125 µs; at 0.8: / 1.6e12 = 83.907 µs. Its arithmetic
-        // (even padded to 128 rows: 2 · 128 · 8192² / (989.4e12 · 0.7) = 24.8 µs) stays below.
+        // The test GPU (2 TB/s, no launch time) with a memory efficiency of 0.85 and compute 0.7: the factor multiplies
+        // the chip's efficiency (0.85 · 0.8 = 0.68), it does not replace it.
+        HardwareProfile gpu = TestChips.gpu().efficiency(EfficiencyTable.uniform(0.7, 0.85, "test")).build();
+        // A decode GEMV: 1 × 8192 × 8192 in bf16. Bytes: weights 8192 · 8192 · 2 = 134,217,728, input and output
+        // 8192 · 2 each: 134,250,496 B. At a factor 1: / (2e12 · 0.85) = 78.971 µs; at 0.8: / (2e12 · 0.68) = 98.714 µs.
+        // Its arithmetic (even padded to 128 rows: 2 · 128 · 8192² / (989.4e12 · 0.7) = 24.8 µs) stays below.
         MatMul gemv = new MatMul("gemv", 1, 8192, 8192, Precision.BF16);
-        HardwareProfile gpu = TestChips.gpu().build();
-        double at1 = CostModel.cost(gemv, gpu.withStack(vllm(1.0))).latencySeconds();
-        double at08 = CostModel.cost(gemv, gpu.withStack(vllm(0.8))).latencySeconds();
-        assertEquals(67.125e-6, at1, 1e-9);
-        assertEquals(83.907e-6, at08, 1e-9);
-        // A factor of 1 adds no rule where the stack has none; another sets the matmul rule's memory factor.
-        SoftwareStack base = Opsim.catalogue().servingStack("vllm").stack();
-        assertEquals(base.kernel(OpKind.MATMUL).isPresent(), vllm(1.0).kernel(OpKind.MATMUL).isPresent());
+        assertEquals(78.971e-6, CostModel.cost(gemv, gpu.withStack(vllm(1.0))).latencySeconds(), 1e-9);
+        assertEquals(98.714e-6, CostModel.cost(gemv, gpu.withStack(vllm(0.8))).latencySeconds(), 1e-9);
+        // A compute-bound GEMM does not feel it: 8192³ in bf16 is 2 · 8192³ = 1.0995e12 FLOP / (989.4e12 · 0.7)
+        // = 1.5876 ms at both factors (its 402,653,184 B take 0.296 ms even at 0.68 of 2 TB/s).
+        MatMul square = new MatMul("square", 8192, 8192, 8192, Precision.BF16);
+        assertEquals(1.5876e-3, CostModel.cost(square, gpu.withStack(vllm(1.0))).latencySeconds(), 1e-7);
+        assertEquals(1.5876e-3, CostModel.cost(square, gpu.withStack(vllm(0.8))).latencySeconds(), 1e-7);
         assertEquals(0.8, vllm(0.8).kernel(OpKind.MATMUL).orElseThrow().memoryFactor().orElseThrow().at(1e9), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> new ServingFit.Parameters(0, 0, 0, 0, 1.2));
+    }
+
+    @Test
+    void aStackWithoutAMatmulRuleGetsOneOnlyWhenTheFactorIsBelowOne() {
+        // The JetStream-style serving version has no matmul rule: a factor of 1 leaves it so, 0.8 adds a rule that
+        // sets nothing but the memory factor.
+        SoftwareStack jax = Opsim.catalogue().servingStack("jax-xla").stack();
+        assertTrue(jax.kernel(OpKind.MATMUL).isEmpty(), "the fixture assumes no matmul rule");
+        ServingFit.Parameters at1 = new ServingFit.Parameters(0, 0, 0, 0, 1.0);
+        ServingFit.Parameters at08 = new ServingFit.Parameters(0, 0, 0, 0, 0.8);
+        assertTrue(ServingFit.apply(jax, at1, "test").kernel(OpKind.MATMUL).isEmpty());
+        KernelRule added = ServingFit.apply(jax, at08, "test").kernel(OpKind.MATMUL).orElseThrow();
+        assertEquals(0.8, added.memoryFactor().orElseThrow().at(1e6), 1e-12);
+        assertTrue(added.computeFactor().isEmpty() && added.gemv().isEmpty() && added.overheadSeconds().isEmpty());
+        // A matmul rule with a memory-factor curve would be flattened by a single factor: refused, not overwritten.
+        SoftwareStack curved = jax.with(KernelRule.memoryFactorOnly(OpKind.MATMUL, new EfficiencyCurve(List.of(
+                new EfficiencyCurve.Point(1e6, 0.5), new EfficiencyCurve.Point(1e9, 0.9)), "test")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServingFit.apply(curved, at08, "test"));
+        assertTrue(e.getMessage().contains("memory-factor curve"), e.getMessage());
     }
 
     @Test
