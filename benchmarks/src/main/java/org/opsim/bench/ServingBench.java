@@ -28,7 +28,8 @@ import org.opsim.serve.ServingSimulator;
  * A serving simulation of 1,000 requests (docs/serving.md): Llama-3.1-70B fp8 on four H100s of an HGX board under
  * vLLM's serving engine, a closed loop of 1,000 requests of 1,024 + 1,024 tokens at 16 and 64 concurrent clients
  * (about 65,000 and 17,000 steps), the clients starting together or as a benchmark does (the first wave together,
- * the rest in the spread steady state: a second simulation of its own), from compiled plans; the plans' compilation is in the setup, not measured.
+ * the rest in the spread steady state: a second simulation of its own), from compiled plans; the plans' compilation
+ * is in the setup, not measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -28,14 +28,14 @@ import org.opsim.serve.ServingSimulator;
  * Fits a serving stack's five physical parameters on part of a file of serving benchmarks and scores them on the rest
  * (docs/validation.md "Serving"): the time one kernel adds in a step ({@code launchSeconds}), the host time per step
  * and per scheduled sequence, the time a request spends outside the engine before its first token, and the share of
- * the chip's streaming rate its GEMMs reach where weight-bound (decode). The same five
- * numbers for every model, chip and deployment of a backend; no per-row correction.
+ * the chip's streaming rate its GEMMs reach where weight-bound (decode). The same five numbers for every model, chip
+ * and deployment of a backend; no per-row correction.
  *
- * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all five, the last as the GEMMs' slowdown; the
- * schedule moves little, least so for the request overhead, which in a closed loop also acts as the clients' think
- * time), which gives each row's TTFT and TPOT as linear functions of the parameters; a fit minimises
- * a robust loss of the log errors of both over its rows (non-negative Gauss-Newton steps); every score is a fresh simulation at
- * the fitted parameters.
+ * <p>Each row is simulated at a base point and with each parameter moved (a step's time is linear in all five, the
+ * last as the GEMMs' slowdown; the schedule moves little, least so for the request overhead, which in a closed loop
+ * also acts as the clients' think time), which gives each row's TTFT and TPOT as linear functions of the parameters;
+ * a fit minimises a robust loss of the log errors of both over its rows (non-negative Gauss-Newton steps); every score
+ * is a fresh simulation at the fitted parameters.
  */
 public final class ServingFit {
 
