@@ -157,7 +157,7 @@ final class Kernel {
                         memory = fused ? CostFormulas.memorySeconds(o.fusedBytes[i], bandwidth, memoryEff, o.memoryCap[i] * sClock)
                                 : CostFormulas.twoLevelSeconds(bytes, o.onChipBytes[i], bandwidth, memoryEff,
                                 o.memoryCap[i] * sClock, onChipRate, o.chainSeconds[i] / sClock);
-                        double roof = Math.max(compute, memory);
+                        double roof = CostFormulas.roofSeconds(compute, memory, o.overlap[i]);
                         link = 0;
                         overhead = Math.max(o.overhead[i] * (o.overheadInCycles[i] ? sOverhead / sClock : sOverhead),
                                 o.floor[i] * sOverhead - roof);

@@ -104,6 +104,8 @@ final class LoweredOps {
     final long[] gemvRows;
     final double[] gemvFactor;
     final double[] gemvOverhead;
+    /** A GEMM rule's overlap exponent p (docs/cost-model.md §8.6); 0: perfect overlap, max(t_c, t_m). */
+    final double[] overlap;
 
     // shape
     /** The ops the shape arrays were last filled from: an equal op needs no refill. */
@@ -222,6 +224,7 @@ final class LoweredOps {
         gemvRows = new long[n];
         gemvFactor = new double[n];
         gemvOverhead = new double[n];
+        overlap = new double[n];
         penalty = new double[n];
         floor = new double[n];
         blockThreads = new long[n];
@@ -434,6 +437,7 @@ final class LoweredOps {
         if (!r.gemmConfigs().isEmpty()) {
             gemmConfigs[i] = r.gemmConfigs().toArray(new GemmConfig[0]);
         }
+        overlap[i] = r.overlapExponent().map(Figure::value).orElse(0.0);
         r.gemv().ifPresent(g -> {
             gemvRows[i] = g.maxRows();
             gemvFactor[i] = g.factor();

@@ -35,13 +35,27 @@ import org.opsim.io.InvalidValueException;
  *     that produces its input (XLA's loop and output fusions): no launch and no memory pass of its own,
  *     only its arithmetic on the vector unit (docs/cost-model.md §8.7); every such op gets a note
  * @param allReduce an all_reduce kind's algorithms (docs/cost-model.md §6.3); absent: NCCL's ring and tree
+ * @param overlapExponent a GEMM kind's overlap of memory with compute, the exponent {@code p ≥ 1} of
+ *     {@code t = (t_c^p + t_m^p)^(1/p)} (docs/cost-model.md §8.6): how well the kernel's software pipeline
+ *     hides its loads behind its MMAs. Absent: perfect overlap, {@code max(t_c, t_m)}
  */
 public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
                          Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
                          Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
                          Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
                          List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles,
-                         Optional<String> fused, Optional<AllReduceAlgorithms> allReduce) {
+                         Optional<String> fused, Optional<AllReduceAlgorithms> allReduce, Optional<Figure> overlapExponent) {
+
+    /** A rule without an overlap exponent (perfect overlap). */
+    public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
+                      Optional<Figure> cyclesPerIteration, Optional<Figure> unitBytesPerCycle,
+                      Optional<Figure> overheadSeconds, Optional<Figure> floorSeconds, Optional<Figure> kernelsPerOp,
+                      Optional<EfficiencyCurve> computeFactor, Optional<EfficiencyCurve> memoryFactor,
+                      List<GemmConfig> gemmConfigs, Optional<Gemv> gemv, Optional<Figure> overheadCycles,
+                      Optional<String> fused, Optional<AllReduceAlgorithms> allReduce) {
+        this(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds, floorSeconds,
+                kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused, allReduce, Optional.empty());
+    }
 
     /** A rule without all-reduce algorithms. */
     public KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Figure> fixedCycles,
@@ -79,6 +93,13 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         Checks.required("overheadCycles", overheadCycles);
         Checks.required("fused", fused);
         Checks.required("allReduce", allReduce);
+        Checks.required("overlapExponent", overlapExponent);
+        overlapExponent.ifPresent(f -> {
+            if (!(f.value() >= 1) || Double.isInfinite(f.value())) {
+                throw new InvalidValueException("overlapExponent.value", "must be a finite number >= 1 (1: loads and "
+                        + "MMAs do not overlap at all; larger: closer to max(t_c, t_m)), got " + Checks.fmt(f.value()));
+            }
+        });
         if (allReduce.isPresent() && kind != OpKind.ALL_REDUCE) {
             throw new InvalidValueException("algorithms", "only the all_reduce kind has all-reduce algorithms, not " + kind.id());
         }
@@ -101,9 +122,10 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
                     + kind.id() + ": the fixed time per call is one or the other");
         }
         boolean gemm = kind == OpKind.MATMUL || kind == OpKind.BATCHED_MATMUL;
-        if (!gemm && (!gemmConfigs.isEmpty() || gemv.isPresent())) {
-            throw new InvalidValueException(gemmConfigs.isEmpty() ? "gemv" : "gemmConfigs", "only a GEMM kind "
-                    + "(matmul, batched_matmul) has GEMM configurations or a GEMV path, not " + kind.id());
+        if (!gemm && (!gemmConfigs.isEmpty() || gemv.isPresent() || overlapExponent.isPresent())) {
+            throw new InvalidValueException(!gemmConfigs.isEmpty() ? "gemmConfigs" : gemv.isPresent() ? "gemv" : "overlapExponent",
+                    "only a GEMM kind (matmul, batched_matmul) has GEMM configurations, a GEMV path or an overlap "
+                    + "exponent, not " + kind.id());
         }
         if (cyclesPerIteration.isPresent() && blockThreads.isEmpty()) {
             throw new InvalidValueException("blockThreads", "cyclesPerIteration without blockThreads: a row chain needs "
@@ -115,7 +137,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
         if (blockThreads.isEmpty() && fixedCycles.isEmpty() && cyclesPerIteration.isEmpty() && unitBytesPerCycle.isEmpty()
                 && overheadSeconds.isEmpty() && floorSeconds.isEmpty() && kernelsPerOp.isEmpty() && computeFactor.isEmpty()
                 && memoryFactor.isEmpty() && gemmConfigs.isEmpty() && gemv.isEmpty() && overheadCycles.isEmpty() && fused.isEmpty()
-                && allReduce.isEmpty()) {
+                && allReduce.isEmpty() && overlapExponent.isEmpty()) {
             throw new InvalidValueException("", "the kernel rule for " + kind.id() + " sets nothing");
         }
     }
@@ -139,13 +161,15 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
     /** This rule with another overhead per call, in cycles. */
     public KernelRule withOverheadCycles(Figure cycles) {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, Optional.empty(),
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused, allReduce);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, Optional.of(cycles), fused, allReduce,
+                overlapExponent);
     }
 
     /** This rule with another memory factor (a serving fit's candidate). */
     public KernelRule withMemoryFactor(EfficiencyCurve factor) {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, unitBytesPerCycle, overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, Optional.of(factor), gemmConfigs, gemv, overheadCycles, fused, allReduce);
+                floorSeconds, kernelsPerOp, computeFactor, Optional.of(factor), gemmConfigs, gemv, overheadCycles, fused, allReduce,
+                overlapExponent);
     }
 
     /** A rule that only multiplies the chip's memory efficiency for {@code kind}. */
@@ -157,6 +181,7 @@ public record KernelRule(OpKind kind, Optional<Figure> blockThreads, Optional<Fi
     /** This rule without its per-unit cap. */
     public KernelRule withoutCap() {
         return new KernelRule(kind, blockThreads, fixedCycles, cyclesPerIteration, Optional.empty(), overheadSeconds,
-                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused, allReduce);
+                floorSeconds, kernelsPerOp, computeFactor, memoryFactor, gemmConfigs, gemv, overheadCycles, fused, allReduce,
+                overlapExponent);
     }
 }

@@ -197,7 +197,7 @@ public final class Calibrator {
 
     /** Where each parameter of a kind's fit sits (-1: not fitted). */
     private record Layout(int chain, int cap, int floor, int memOffset, double[] memKnots, int cmpOffset, double[] cmpKnots,
-                          int cfgOffset, List<GemmConfig> configs, int gemvOffset, int size, long blockThreads,
+                          int cfgOffset, List<GemmConfig> configs, int gemvOffset, int overlap, int size, long blockThreads,
                           boolean overheadInCycles) {
     }
 
@@ -211,6 +211,8 @@ public final class Calibrator {
      * prefers bandwidth-bound unless the data needs the cap.
      */
     static final double CAP_PRIOR_WEIGHT = 0.3;
+    /** Where the overlap exponent's fit starts (fitted in the coordinate ln(p − 1), so p stays above 1). */
+    static final double OVERLAP_START = 3.0;
 
     private static KernelRule fitKind(HardwareProfile chip, SoftwareStack stack, OpKind kind, List<MeasuredCase> cases, String src,
                                       Optional<Figure> sharedOverhead) {
@@ -243,11 +245,15 @@ public final class Calibrator {
         n += configs.size();
         int gemvAt = gemv ? n : -1;
         n += gemv ? 2 : 0;
+        // With configurations, how well the kernels overlap their loads with their MMAs (p of the p-norm
+        // roof): the shapes whose compute and memory times are close pin it down on one chip.
+        int overlapAt = configs.isEmpty() ? -1 : n;
+        n += configs.isEmpty() ? 0 : 1;
         // A small kernel's fixed time is launch, block scheduling and drain: cycles, where the chip has a
         // clock (it scales with the clock across chips: docs/validation.md). A GEMM's is its pipeline's
         // prologue of dependent loads, in seconds.
         boolean inCycles = cycles && !matrix;
-        Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, cfgAt, configs, gemvAt, n,
+        Layout layout = new Layout(chainAt, capAt, floorAt, memAt, memKnots, cmpAt, cmpKnots, cfgAt, configs, gemvAt, overlapAt, n,
                 blockThreads, inCycles);
 
         double[] measured = cases.stream().mapToDouble(MeasuredCase::medianSeconds).toArray();
@@ -282,6 +288,9 @@ public final class Calibrator {
         if (gemv) {
             start[gemvAt] = logit(0.9);
             start[gemvAt + 1] = start[0];
+        }
+        if (overlapAt >= 0) {
+            start[overlapAt] = Math.log(OVERLAP_START - 1);
         }
         boolean priors = !matrix;
         int extra = priors ? memKnots.length + (cap ? 1 : 0) : 0;
@@ -362,8 +371,10 @@ public final class Calibrator {
             gemv = Optional.of(new Gemv(g.maxRows(), Optional.of(new Figure(clamp(logistic(p[l.gemvOffset()])), src)),
                     Optional.of(new Figure(bexp(p[l.gemvOffset() + 1]), src)), g.source()));
         }
+        Optional<Figure> overlap = l.overlap() < 0 ? was.flatMap(KernelRule::overlapExponent)
+                : Optional.of(new Figure(1 + bexp(p[l.overlap()]), src));
         return new KernelRule(kind, bt, c0, c1, cap, overhead, floor, was.flatMap(KernelRule::kernelsPerOp), cmp, mem,
-                configs, gemv, overheadCycles, was.flatMap(KernelRule::fused), was.flatMap(KernelRule::allReduce));
+                configs, gemv, overheadCycles, was.flatMap(KernelRule::fused), was.flatMap(KernelRule::allReduce), overlap);
     }
 
     // ---------------------------------------------------------------- machinery

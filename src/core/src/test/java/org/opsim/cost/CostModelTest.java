@@ -74,7 +74,6 @@ class CostModelTest {
         double compute = 83_886_080 / (100e12 * 0.7);
         close(memory, r.latencySeconds());
         close(compute, r.computeSeconds());
-        assertEquals(Bound.MEMORY, r.bound());
         assertEquals(Engine.VECTOR, r.engine());
     }
 
@@ -97,7 +96,6 @@ class CostModelTest {
         // Compute runs at the bf16 rate: 2·16·8192·8192 / (989.4e12·0.7).
         close(2.0 * 16 * 8192 * 8192 / (989.4e12 * 0.7), r.computeSeconds());
         assertEquals(Optional.of(Precision.BF16), r.precision());
-        assertEquals(Bound.MEMORY, r.bound());
     }
 
     @Test
@@ -151,7 +149,6 @@ class CostModelTest {
         // GELU is not native: runs on the vector unit (fp32 only there). FLOPs 9e6 / 10e12 = 0.9 µs;
         // bytes 2·1e6·2 = 4e6 / 1e12 = 4 µs; roofline 4 µs × penalty 3 = 12 µs; + 1 µs dispatch = 13 µs.
         close(3 * 4e-6 + 1e-6, r.latencySeconds());
-        assertEquals(Bound.MEMORY, r.bound());
         assertEquals(Engine.VECTOR, r.engine());
         assertFalse(r.isNative());
         assertEquals(Note.fallback(Note.Kind.VECTOR_FALLBACK, "test-asic", OpKind.GELU, 3), r.notes().get(0));
@@ -548,6 +545,55 @@ class CostModelTest {
         assertEquals(3e-6, r.overheadSeconds(), 1e-15);
         assertEquals(36.816576e-6, r.latencySeconds(), 1e-12);
         assertEquals(0.9689691e-6, r.computeSeconds(), 1e-12);
+    }
+
+    /**
+     * Partial overlap of loads and MMAs (docs/cost-model.md §8.6): a GEMM rule's overlap exponent p turns
+     * the roof into (t_c^p + t_m^p)^(1/p). Chip: 10 units, fp16 989.4 TFLOP/s at 0.7, 2 TB/s at 1.0; one
+     * 128×128 split-K configuration (factor 1), overhead 5 µs. 256×256×4096: 4 tiles < 10 units → 2 splits,
+     * 1 wave: 10·128·128·2·2048 = 671,088,640 FLOPs / 692.58e12 = 0.9689691 µs; bytes (256·4096 + 4096·256
+     * + 256·256)·2 = 4,325,376 B / 2e12 = 2.162688 µs (a GEMM streams its operands, no on-chip share).
+     * p = 2: √(0.9689691² + 2.162688²) = √(0.9389012 + 4.6772194) = √5.6161206 = 2.3698356 µs + 5 µs =
+     * 7.3698356 µs; p = 1 (no overlap): 0.9689691 + 2.162688 + 5 = 8.1316571 µs; none: max = 2.162688 + 5 µs.
+     * The compiled plan agrees.
+     */
+    @Test
+    void aGemmRulesOverlapExponentTakesThePNormOfComputeAndMemory() {
+        GemmConfig a = new GemmConfig(128, 128, GemmConfig.Decomposition.SPLIT_K, Optional.empty(), Optional.empty(), "t");
+        MatMul mm = new MatMul("mm", 256, 256, 4096, Precision.FP16);
+        KernelRule base = gemm(List.of(a), Optional.empty());
+        HardwareProfile p2 = TestChips.gpu().computeUnits(10, "t").stack(stack(withOverlap(base, 2))).build();
+        OpResult r = CostModel.cost(mm, p2);
+        assertEquals(0.9689691e-6, r.computeSeconds(), 1e-12);
+        assertEquals(2.162688e-6, r.memorySeconds(), 1e-12);
+        assertEquals(7.3698356e-6, r.latencySeconds(), 1e-12);
+        HardwareProfile p1 = TestChips.gpu().computeUnits(10, "t").stack(stack(withOverlap(base, 1))).build();
+        assertEquals(8.1316571e-6, CostModel.cost(mm, p1).latencySeconds(), 1e-12);
+        HardwareProfile none = TestChips.gpu().computeUnits(10, "t").stack(stack(base)).build();
+        assertEquals(7.162688e-6, CostModel.cost(mm, none).latencySeconds(), 1e-12);
+        org.opsim.graph.Graph g = new org.opsim.graph.Graph("g", List.of(new org.opsim.graph.Block("b", org.opsim.graph.Stage.PREFILL, 1, mm)));
+        PlanTotals totals = new PlanTotals();
+        Plan.compile(g, p2).evaluate(totals);
+        assertEquals(7.3698356e-6, totals.latencySeconds(), 1e-12);
+    }
+
+    /** An overlap exponent below 1 (faster than perfect overlap) or on a kind that is not a GEMM is refused, the field named. */
+    @Test
+    void anOverlapExponentBelowOneOrOffAGemmIsRefused() {
+        org.opsim.io.InvalidValueException low = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> withOverlap(gemm(List.of(), Optional.empty()), 0.5));
+        assertTrue(low.getMessage().startsWith("overlapExponent.value"), low.getMessage());
+        org.opsim.io.InvalidValueException off = assertThrows(org.opsim.io.InvalidValueException.class,
+                () -> new KernelRule(OpKind.RMSNORM, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new Figure(2, "t"))));
+        assertTrue(off.getMessage().startsWith("overlapExponent"), off.getMessage());
+    }
+
+    private static KernelRule withOverlap(KernelRule r, double p) {
+        return new KernelRule(r.kind(), r.blockThreads(), r.fixedCycles(), r.cyclesPerIteration(), r.unitBytesPerCycle(),
+                r.overheadSeconds(), r.floorSeconds(), r.kernelsPerOp(), r.computeFactor(), r.memoryFactor(), r.gemmConfigs(),
+                r.gemv(), r.overheadCycles(), r.fused(), r.allReduce(), Optional.of(new Figure(p, "t")));
     }
 
     /**

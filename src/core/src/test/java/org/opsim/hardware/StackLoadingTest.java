@@ -146,6 +146,25 @@ class StackLoadingTest {
         assertTrue(unknownDecomposition.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].gemmConfigs[0].decomposition"),
                 unknownDecomposition.getMessage());
         assertTrue(unknownDecomposition.getMessage().contains("splitK or streamK"), unknownDecomposition.getMessage());
+        // An overlap exponent below 1, or on a kind that is not a GEMM, is refused at its field.
+        InputException overlap = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        overlapExponent: {value: 0.8, source: x}
+                """, "s.yaml"));
+        assertTrue(overlap.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].overlapExponent.value"), overlap.getMessage());
+        InputException offGemm = assertThrows(InputException.class, () -> StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: add
+                        overlapExponent: {value: 2, source: x}
+                """, "s.yaml"));
+        assertTrue(offGemm.getMessage().startsWith("s.yaml: $.versions[0].kernels[0].overlapExponent"), offGemm.getMessage());
     }
 
     @Test

@@ -46,7 +46,7 @@ class CalibratorTest {
      * 8 TB/s with efficiency 0.4, clock 1.5 GHz, 100 units, 2048 threads per unit. Stack: matmul 5 µs
      * per call, the library's 128×128 tiles at 0.875 × the chip's 0.8 = 0.7 of peak and 64×64 tiles
      * at 0.6 ×, GEMMs of ≤ 16 rows streaming at 0.9 × the chip's streaming efficiency with 3 µs per
-     * call; rmsnorm a row chain of 1,024-thread blocks, 1,500 fixed cycles + 600 per iteration; every
+     * call, its loads and MMAs overlapping as the p-norm of p = 2; rmsnorm a row chain of 1,024-thread blocks, 1,500 fixed cycles + 600 per iteration; every
      * small kernel (add, rmsnorm) 2,250 cycles per call (1.5 µs at 1.5 GHz).
      */
     private static final String T = "truth";
@@ -62,7 +62,8 @@ class CalibratorTest {
                 new KernelRule(OpKind.MATMUL, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(new Figure(5e-6, T)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         List.of(config(128, Optional.of(new Figure(0.875, T))), config(64, Optional.of(new Figure(0.6, T)))),
-                        Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T)), Optional.empty(), Optional.empty()),
+                        Optional.of(new Gemv(16, Optional.of(new Figure(0.9, T)), Optional.of(new Figure(3e-6, T)), T)), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.of(new Figure(2.0, T))),
                 normChain(2250), addWithOverhead(2250)));
     }
 
@@ -150,6 +151,8 @@ class CalibratorTest {
         assertEquals(0.875, mm.gemmConfigs().get(0).factor(), 0.025);
         assertEquals(0.9, mm.gemv().orElseThrow().factor(), 0.03);
         assertEquals(3e-6, mm.gemv().orElseThrow().overheadSeconds().orElseThrow().value(), 0.2e-6);
+        // How well loads and MMAs overlap: the shapes near the ridge pin it.
+        assertEquals(2.0, mm.overlapExponent().orElseThrow().value(), 0.15);
     }
 
     /**

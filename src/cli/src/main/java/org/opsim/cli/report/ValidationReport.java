@@ -193,6 +193,7 @@ public final class ValidationReport {
                 row(sb, ra.kind().id(), "GEMV streaming factor", ra.gemv().get().memoryFactor(), rb.gemv().get().memoryFactor(), 1);
                 row(sb, ra.kind().id(), "GEMV overhead µs", ra.gemv().get().overheadSeconds(), rb.gemv().get().overheadSeconds(), 1e6);
             }
+            row(sb, ra.kind().id(), "overlap exponent p", ra.overlapExponent(), rb.overlapExponent(), 1);
             row(sb, ra.kind().id(), "fixed cycles", ra.fixedCycles(), rb.fixedCycles(), 1);
             row(sb, ra.kind().id(), "cycles per iteration", ra.cyclesPerIteration(), rb.cyclesPerIteration(), 1);
             // A row chain's cap is per resident block (docs/cost-model.md §8.3), other kernels' per unit.

@@ -177,6 +177,22 @@ public final class CostFormulas {
 
     // ---------------------------------------------------------------- time
 
+    /**
+     * An op's roofline time from its compute and memory times: {@code max(t_c, t_m)} when they overlap
+     * perfectly ({@code overlapExponent} 0, or either time 0); otherwise the p-norm
+     * {@code (t_c^p + t_m^p)^(1/p)} of a kernel whose software pipeline hides its loads behind its MMAs
+     * only in part ({@code p} 1: not at all, the sum; large: the max), written as
+     * {@code max · (1 + (min/max)^p)^(1/p)} so it cannot overflow (docs/cost-model.md §8.6).
+     */
+    public static double roofSeconds(double computeSeconds, double memorySeconds, double overlapExponent) {
+        double hi = Math.max(computeSeconds, memorySeconds);
+        if (overlapExponent <= 0 || computeSeconds <= 0 || memorySeconds <= 0) {
+            return hi;
+        }
+        double lo = Math.min(computeSeconds, memorySeconds);
+        return hi * Math.pow(1 + Math.pow(lo / hi, overlapExponent), 1 / overlapExponent);
+    }
+
     /** One engine's time: (effective) FLOPs ÷ (peak × compute efficiency). */
     public static double engineSeconds(double flops, double peakFlopsPerSecond, double efficiency) {
         return flops / (peakFlopsPerSecond * efficiency);

@@ -101,7 +101,7 @@ public final class StackLoader {
         for (Node k : v.optional("kernels").map(Node::elements).orElse(List.of())) {
             k.allowOnly("kind", "blockThreads", "fixedCycles", "cyclesPerIteration", "unitBytesPerCycle", "overheadSeconds",
                     "floorSeconds", "kernelsPerOp", "computeFactor", "memoryFactor", "gemmConfigs", "gemv", "overheadCycles", "fused",
-                    "algorithms");
+                    "algorithms", "overlapExponent");
             OpKind kind = k.field("kind").parse(OpKind::parse);
             Optional<Figure> bt = k.optional("blockThreads").map(ProfileLoader::figure);
             Optional<Figure> c0 = k.optional("fixedCycles").map(ProfileLoader::figure);
@@ -109,6 +109,7 @@ public final class StackLoader {
             Optional<Figure> cap = k.optional("unitBytesPerCycle").map(ProfileLoader::figure);
             Optional<Figure> o = k.optional("overheadSeconds").map(ProfileLoader::figure);
             Optional<Figure> oc = k.optional("overheadCycles").map(ProfileLoader::figure);
+            Optional<Figure> overlap = k.optional("overlapExponent").map(ProfileLoader::figure);
             Optional<String> fused = k.optional("fused").map(f -> {
                 f.allowOnly("source");
                 return f.field("source").text();
@@ -141,7 +142,7 @@ public final class StackLoader {
                 return a.build(() -> new AllReduceAlgorithms(use, maxChips, source));
             });
             kernels.add(k.build(() -> new KernelRule(kind, bt, c0, c1, cap, o, fl, kp, cf, mf, configs, gemv, oc, fused,
-                    algorithms)));
+                    algorithms, overlap)));
         }
         if (v.has("kernelsFrom")) {
             Node from = v.field("kernelsFrom");

@@ -92,6 +92,7 @@ public final class StackWriter {
                 c.put("source", g.source());
                 k.put("gemv", c);
             });
+            r.overlapExponent().ifPresent(f -> k.put("overlapExponent", ProfileWriter.fig(f)));
             r.allReduce().ifPresent(a -> {
                 Map<String, Object> c = new LinkedHashMap<>();
                 List<String> use = new ArrayList<>();
