@@ -19,6 +19,28 @@ import org.opsim.io.InputException;
 /** Stack files (hardware-profiles/stacks/): the shipped ones load; a broken one names its file and field. */
 class StackLoadingTest {
 
+    /**
+     * A GEMM rule's overlap exponent is read from a stack file and written back: the one-line rule by hand, then
+     * the shipped fitted version (whose matmul rule carries one) through the writer and the loader, equal.
+     */
+    @Test
+    void anOverlapExponentIsReadAndWrittenBack() {
+        SoftwareStack one = StackLoader.parse("""
+                name: s
+                versions:
+                  - version: "1"
+                    kernels:
+                      - kind: matmul
+                        overlapExponent: {value: 2.5, source: x}
+                """, "s.yaml").defaultVersion();
+        assertEquals(2.5, one.kernel(OpKind.MATMUL).orElseThrow().overlapExponent().orElseThrow().value());
+        SoftwareStack fitted = Opsim.stack("vllm@sarathi-serve-vidur-a100");
+        assertTrue(fitted.kernel(OpKind.MATMUL).orElseThrow().overlapExponent().orElseThrow().value() >= 1);
+        String text = org.opsim.internal.load.StackWriter.write(fitted, List.of(),
+                org.opsim.internal.io.Documents.Format.YAML);
+        assertEquals(fitted, StackLoader.parse(text, "t.yaml").defaultVersion());
+    }
+
     @Test
     void theShippedStacksLoadWithTheirSourcedBlockSizes() {
         // The default version is the one fitted on the A100 rows; the sourced structure is a version of its own.
