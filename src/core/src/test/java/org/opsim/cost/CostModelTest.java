@@ -74,6 +74,7 @@ class CostModelTest {
         double compute = 83_886_080 / (100e12 * 0.7);
         close(memory, r.latencySeconds());
         close(compute, r.computeSeconds());
+        assertEquals(Bound.MEMORY, r.bound());
         assertEquals(Engine.VECTOR, r.engine());
     }
 
@@ -96,6 +97,7 @@ class CostModelTest {
         // Compute runs at the bf16 rate: 2·16·8192·8192 / (989.4e12·0.7).
         close(2.0 * 16 * 8192 * 8192 / (989.4e12 * 0.7), r.computeSeconds());
         assertEquals(Optional.of(Precision.BF16), r.precision());
+        assertEquals(Bound.MEMORY, r.bound());
     }
 
     @Test
@@ -149,6 +151,7 @@ class CostModelTest {
         // GELU is not native: runs on the vector unit (fp32 only there). FLOPs 9e6 / 10e12 = 0.9 µs;
         // bytes 2·1e6·2 = 4e6 / 1e12 = 4 µs; roofline 4 µs × penalty 3 = 12 µs; + 1 µs dispatch = 13 µs.
         close(3 * 4e-6 + 1e-6, r.latencySeconds());
+        assertEquals(Bound.MEMORY, r.bound());
         assertEquals(Engine.VECTOR, r.engine());
         assertFalse(r.isNative());
         assertEquals(Note.fallback(Note.Kind.VECTOR_FALLBACK, "test-asic", OpKind.GELU, 3), r.notes().get(0));
@@ -567,6 +570,8 @@ class CostModelTest {
         assertEquals(0.9689691e-6, r.computeSeconds(), 1e-12);
         assertEquals(2.162688e-6, r.memorySeconds(), 1e-12);
         assertEquals(7.3698356e-6, r.latencySeconds(), 1e-12);
+        // The 5 µs overhead exceeds the 2.3698 µs roof: overhead-bound (§8).
+        assertEquals(Bound.OVERHEAD, r.bound());
         HardwareProfile p1 = TestChips.gpu().computeUnits(10, "t").stack(stack(withOverlap(base, 1))).build();
         assertEquals(8.1316571e-6, CostModel.cost(mm, p1).latencySeconds(), 1e-12);
         HardwareProfile none = TestChips.gpu().computeUnits(10, "t").stack(stack(base)).build();

@@ -73,7 +73,7 @@ public final class ValidationReport {
                 + "parameters): first the chip's streaming and L2 efficiencies on the element-wise adds, then per op kind the\n"
                 + "stack's figures: small kernels' overhead in cycles (the add's, shared by the row chains), row chains\n"
                 + "(cycles), per-unit caps (bytes per unit-cycle), memory factors; for GEMMs a factor per library\n"
-                + "configuration, the GEMV path's streaming factor and overhead, and the overhead in seconds; all relative\n"
+                + "configuration, the GEMV path's streaming factor and overhead, the overlap exponent p and the overhead in seconds; all relative\n"
                 + "to the chip, by Levenberg–Marquardt on log errors. Datasheet figures stay fixed.\n\n");
         md.append("### Within a chip: half the models fitted, the other half scored\n\n");
         for (Chip c : List.of(a, b)) {
@@ -141,15 +141,17 @@ public final class ValidationReport {
               the chip's GEMM efficiency, its MAMF prior. The A40 has no published MAMF: its prior (0.930) is derived
               from the A100's 0.869 by operand feed, a GA102 SM asking half the tensor FLOPs per clock of the same
               128 B/clk shared-memory feed (docs/cost-model.md §9.1); with the A100's own figure the A100-fitted
-              GEMMs read the A40 10% slow. The stack's overlap exponent p (the roof (t_c^p + t_m^p)^(1/p)) says how
+              GEMMs read the A40's about 10% long. The stack's overlap exponent p (the roof (t_c^p + t_m^p)^(1/p)) says how
               well the kernels hide loads behind MMAs; the fits find 2.4 and 2.25, and with it the error where t_c
               and t_m are close (the A40's GEMMs with a few hundred rows) falls most. Few-row GEMMs (decode) take the
               GEMV path, streaming the weights at a fitted fraction of the chip's streaming efficiency (0.93 and
-              0.95). A GEMM's fixed time is in seconds (its prologue is a chain of dependent loads): 6.1 and 4.7 µs,
-              the figure that moved most. The factors of tiles the data rarely picks are weakly determined and move
-              between fits (the table). The datasheet-only A40 reads its GEMMs faster with the derived prior
-              (matmul 19.7% against 14.9% with the A100's): uncalibrated, the sourced configurations carry no factor.
-                        - **Small kernels' fixed time is in cycles.** Launch, block scheduling and drain scale with the clock:
+              0.95). A GEMM's fixed time is in seconds (its prologue is a chain of dependent loads): 6.1 and 4.7 µs
+              (6.8 on both before the exponent). The A100 fit drives the GEMMs' memory factor to its bound, 1: p and
+              that factor trade against each other. The factors of tiles the data rarely picks are weakly determined
+              and move between fits (the table). The datasheet-only A40's matmul error rises with the derived prior
+              (14.9% -> 19.7%, all kinds 20.2% -> 22.1%): uncalibrated, the sourced configurations carry no factor,
+              so a higher prior reads those GEMMs faster still.
+            - **Small kernels' fixed time is in cycles.** Launch, block scheduling and drain scale with the clock:
               the smallest rmsnorm, rope, SiLU-and-mul and embedding calls take 0.7-0.8 as long on the A40 (1.74 GHz)
               as on the A100 (1.41 GHz). The add's fitted cycles are shared by the row chains (on one chip a
               chain's fixed cycles and a per-call overhead are otherwise the same number).
@@ -158,11 +160,15 @@ public final class ValidationReport {
               only with every unit full does the shared load path bind, at κ per resident block (rmsnorm 2.51
               and 2.84 B per block-cycle). A cap that also held few rows to their share of it (one row at one
               block's κ) put a one-token rope at 2.5x its measured time on the A100, and the A40-to-A100 error at
-              15.5% (12.8% without it).
+              15.5% (12.8% without it, before the overlap exponent).
             - **Two-level memory.** Ops timed alone in a loop find their operands in L2 when they fit. The chip's
               L2 efficiency is a chip figure fitted on the adds; the datasheet profiles have no measured L2 rate,
               and their prior (the streaming efficiency on the theoretical L2 bandwidth) is 2-3x too fast for the
-              A100's adds (they reach ~2.2 TB/s of 7.2): most of the A40-to-A100 add error.
+              A100: its adds whose operands fit its 40 MB (2-40 MB) run at 2.2-2.6 TB/s after their fixed time, a
+              third of the theoretical 7.2 and only 1.3x its own DRAM rate (1.8 TB/s); the A40's (up to its 6 MB)
+              at about 1.1 TB/s. No sourced figure gives either rate. Those 3,726 A100 adds are 2.1 of the 12.4
+              points of the A40-to-A100 error (at 15% each the whole would be 10.9%); a measured L2 streaming rate
+              for the A100 (or a rule for it from sibling chips) is what the datasheet profile lacks.
             - **What one chip cannot tell about another.** The A40's row-wise kernels at many rows run at its
               GDDR6 bandwidth, which hides how fast each SM could go; on the A100, with 2.3x the DRAM bandwidth per SM (18.9 vs 8.3 GB/s),
               that per-SM limit binds (rope at 4-32k tokens reaches 0.62 TB/s). The A40 rows stop at 4096 tokens,
@@ -200,6 +206,10 @@ public final class ValidationReport {
                 row(sb, ra.kind().id(), "GEMV overhead µs", ra.gemv().get().overheadSeconds(), rb.gemv().get().overheadSeconds(), 1e6);
             }
             row(sb, ra.kind().id(), "overlap exponent p", ra.overlapExponent(), rb.overlapExponent(), 1);
+            if (!ra.gemmConfigs().isEmpty()) {
+                // The GEMMs' memory factor trades against p; 1 is the fit's upper bound (docs/cost-model.md §8.6).
+                row(sb, ra.kind().id(), "memory factor", constant(ra.memoryFactor()), constant(rb.memoryFactor()), 1);
+            }
             row(sb, ra.kind().id(), "fixed cycles", ra.fixedCycles(), rb.fixedCycles(), 1);
             row(sb, ra.kind().id(), "cycles per iteration", ra.cyclesPerIteration(), rb.cyclesPerIteration(), 1);
             // A row chain's cap is per resident block (docs/cost-model.md §8.3), other kernels' per unit.
@@ -207,6 +217,12 @@ public final class ValidationReport {
                     ra.unitBytesPerCycle(), rb.unitBytesPerCycle(), 1);
         }
         return sb.toString();
+    }
+
+    /** A one-point factor curve as a figure; a curve over sizes is not one number (empty). */
+    private static Optional<org.opsim.hardware.Figure> constant(Optional<org.opsim.hardware.EfficiencyCurve> c) {
+        return c.filter(org.opsim.hardware.EfficiencyCurve::isConstant)
+                .map(k -> org.opsim.hardware.Figure.of(k.at(1), k.source()));
     }
 
     private static void row(StringBuilder sb, String kind, String what, Optional<org.opsim.hardware.Figure> a,
