@@ -149,7 +149,7 @@ public final class ValidationReport {
               (6.8 on both before the exponent). The A100 fit drives the GEMMs' memory factor to its bound, 1: p and
               that factor trade against each other. The factors of tiles the data rarely picks are weakly determined
               and move between fits (the table). The datasheet-only A40's matmul error rises with the derived prior
-              (14.9% -> 19.7%, all kinds 20.2% -> 22.1%): uncalibrated, the sourced configurations carry no factor,
+              (14.9% -> 19.6%; all kinds 20.2% -> 21.0% with the L2 figure below): uncalibrated, the sourced configurations carry no factor,
               so a higher prior reads those GEMMs faster still.
             - **Small kernels' fixed time is in cycles.** Launch, block scheduling and drain scale with the clock:
               the smallest rmsnorm, rope, SiLU-and-mul and embedding calls take 0.7-0.8 as long on the A40 (1.74 GHz)
@@ -165,8 +165,11 @@ public final class ValidationReport {
               L2 efficiency is a chip figure fitted on the adds; the datasheet profiles have no measured L2 rate,
               and their prior (the streaming efficiency on the theoretical L2 bandwidth) is 2-3x too fast for the
               A100: its adds whose operands fit its 40 MB (2-40 MB) run at 2.2-2.6 TB/s after their fixed time, a
-              third of the theoretical 7.2 and only 1.3x its own DRAM rate (1.8 TB/s); the A40's (up to its 6 MB)
-              at about 1.1 TB/s. No sourced figure gives either rate. Those 3,726 A100 adds are 2.1 of the 12.4
+              third of the theoretical 7.2 and only 1.3x its own DRAM rate (1.8 TB/s). The A40's theoretical L2
+              rate is scaled from the A100's by L2 slices (12 against 80, 1.34 TB/s: hardware-profiles/nvidia-a40.yaml);
+              its adds up to its 6 MB reach 1.1-1.6 TB/s, and the fit finds 0.87 of that figure, beside its 0.82
+              streaming efficiency (0.17 of the 6.9 TB/s a per-SM scaling gave). The A100's 0.32 is the odd one,
+              and no sourced figure says why (its L2 is split in two partitions). Those 3,726 A100 adds are 2.1 of the 12.4
               points of the A40-to-A100 error (at 15% each the whole would be 10.9%); a measured L2 streaming rate
               for the A100 (or a rule for it from sibling chips) is what the datasheet profile lacks.
             - **What one chip cannot tell about another.** The A40's row-wise kernels at many rows run at its
