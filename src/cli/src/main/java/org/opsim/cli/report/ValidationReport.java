@@ -164,7 +164,7 @@ public final class ValidationReport {
             - **Two-level memory.** Ops timed alone in a loop find their operands in L2 when they fit. The chip's
               L2 efficiency is a chip figure fitted on the adds; the datasheet profiles have no measured L2 rate,
               and their prior (the streaming efficiency on the theoretical L2 bandwidth) is 2-3x too fast for the
-              A100: its adds whose operands fit its 40 MB (2-40 MB) run at 2.2-2.6 TB/s after their fixed time, a
+              A100: its adds whose operands fit its 40 MB (2-40 MB) run at 2.2-2.8 TB/s after their fixed time, a
               third of the theoretical 7.2 and only 1.3x its own DRAM rate (1.8 TB/s). The A40's theoretical L2
               rate is scaled from the A100's by L2 slices (12 against 80, 1.34 TB/s: hardware-profiles/nvidia-a40.yaml);
               its adds up to its 6 MB reach 1.1-1.6 TB/s, and the fit finds 0.87 of that figure, beside its 0.82
