@@ -211,7 +211,13 @@ public final class ValidationReport {
             row(sb, ra.kind().id(), "overlap exponent p", ra.overlapExponent(), rb.overlapExponent(), 1);
             if (!ra.gemmConfigs().isEmpty()) {
                 // The GEMMs' memory factor trades against p; 1 is the fit's upper bound (docs/cost-model.md §8.6).
-                row(sb, ra.kind().id(), "memory factor", constant(ra.memoryFactor()), constant(rb.memoryFactor()), 1);
+                if (isCurve(ra.memoryFactor()) || isCurve(rb.memoryFactor())) {
+                    // A factor that varies over bytes is not one number: said, not dropped from the table.
+                    sb.append(String.format(Locale.ROOT, "| %s | memory factor | %s | %s | (a curve over bytes) |%n",
+                            ra.kind().id(), describe(ra.memoryFactor()), describe(rb.memoryFactor())));
+                } else {
+                    row(sb, ra.kind().id(), "memory factor", constant(ra.memoryFactor()), constant(rb.memoryFactor()), 1);
+                }
             }
             row(sb, ra.kind().id(), "fixed cycles", ra.fixedCycles(), rb.fixedCycles(), 1);
             row(sb, ra.kind().id(), "cycles per iteration", ra.cyclesPerIteration(), rb.cyclesPerIteration(), 1);
@@ -222,10 +228,25 @@ public final class ValidationReport {
         return sb.toString();
     }
 
-    /** A one-point factor curve as a figure; a curve over sizes is not one number (empty). */
+    /** A one-point factor curve as a figure (callers show curves over sizes with {@link #describe}). */
     private static Optional<org.opsim.hardware.Figure> constant(Optional<org.opsim.hardware.EfficiencyCurve> c) {
         return c.filter(org.opsim.hardware.EfficiencyCurve::isConstant)
                 .map(k -> org.opsim.hardware.Figure.of(k.at(1), k.source()));
+    }
+
+    private static boolean isCurve(Optional<org.opsim.hardware.EfficiencyCurve> c) {
+        return c.isPresent() && !c.get().isConstant();
+    }
+
+    /** A factor as table text: absent, one number, or a curve's range over its points. */
+    private static String describe(Optional<org.opsim.hardware.EfficiencyCurve> c) {
+        if (c.isEmpty()) {
+            return "—";
+        }
+        java.util.DoubleSummaryStatistics e = c.get().points().stream()
+                .mapToDouble(org.opsim.hardware.EfficiencyCurve.Point::efficiency).summaryStatistics();
+        return c.get().isConstant() ? String.format(Locale.ROOT, "%.4f", e.getMin())
+                : String.format(Locale.ROOT, "%.4f–%.4f over %d points", e.getMin(), e.getMax(), c.get().points().size());
     }
 
     private static void row(StringBuilder sb, String kind, String what, Optional<org.opsim.hardware.Figure> a,
